@@ -1,0 +1,57 @@
+namespace StreamingFeatures.Emulators;
+
+/// <summary>How to find, start and wait for an emulator. Every property has a working default.</summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>Smallest accepted <see cref="StartTimeout"/>.</summary>
+    public static readonly TimeSpan MinStartTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest accepted <see cref="StartTimeout"/>.</summary>
+    public static readonly TimeSpan MaxStartTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The emulator executable. When null it is found through the gcloud SDK
+    /// (<c>gcloud info --format='value(installation.sdk_root)'</c>).
+    /// </summary>
+    public string? ExecutablePath { get; init; }
+
+    /// <summary>
+    /// Use the emulator named by <c>BIGTABLE_EMULATOR_HOST</c> / <c>PUBSUB_EMULATOR_HOST</c> when set, instead of
+    /// starting one. Default true, as Google's client libraries do.
+    /// </summary>
+    public bool UseEnvironmentHost { get; init; } = true;
+
+    /// <summary>How long to wait for the emulator to answer a request. Default 60 s (the Pub/Sub emulator starts a JVM).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many lines of the emulator's output are kept for error messages. Default 200.</summary>
+    public int OutputLinesKept { get; init; } = 200;
+
+    /// <summary>Receives each line the emulator prints, for example a test log. Optional.</summary>
+    public Action<string>? OutputLine { get; init; }
+
+    /// <summary>Throws with every invalid setting named, its value and the allowed range.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (StartTimeout < MinStartTimeout || StartTimeout > MaxStartTimeout)
+        {
+            errors.Add($"{nameof(StartTimeout)} is {StartTimeout}; allowed {MinStartTimeout} to {MaxStartTimeout}.");
+        }
+
+        if (OutputLinesKept is < 0 or > 10_000)
+        {
+            errors.Add($"{nameof(OutputLinesKept)} is {OutputLinesKept}; allowed 0 to 10000.");
+        }
+
+        if (ExecutablePath is { Length: 0 })
+        {
+            errors.Add($"{nameof(ExecutablePath)} is empty; give a path or leave it unset to search the gcloud SDK.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid emulator options: " + string.Join(" ", errors));
+        }
+    }
+}
