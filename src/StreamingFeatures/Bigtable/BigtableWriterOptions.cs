@@ -1,0 +1,61 @@
+namespace StreamingFeatures.Bigtable;
+
+/// <summary>Limits and retry policy of the Bigtable writer. Defaults follow Google's Bigtable clients.</summary>
+public sealed record BigtableWriterOptions
+{
+    /// <summary>MutateRows requests in flight at once (1 to 256). Default 8.</summary>
+    public int MaxRequestsInFlight { get; init; } = 8;
+
+    /// <summary>Bytes of requests in flight at once (1 MiB to 1 GiB). Default 64 MiB.</summary>
+    public long MaxBytesInFlight { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>One attempt's deadline (1 s to 10 min). Default 60 s.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>All attempts of one request together (1 s to 1 h); past it the rows still failing are dead-lettered. Default 10 min.</summary>
+    public TimeSpan RetryDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First backoff (1 ms to 1 min); doubles per attempt, with jitter. Default 10 ms.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Longest backoff (1 ms to 10 min). Default 60 s.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Attempts per request including the first (1 to 1,000). Default 100; the deadline usually ends retries first.</summary>
+    public int MaxAttempts { get; init; } = 100;
+
+    /// <summary>Lowest request rate RateLimitInfo may push the writer down to, in requests per second. Default 1.</summary>
+    public double MinRequestsPerSecond { get; init; } = 1;
+
+    /// <summary>Throws with every invalid setting named, its value and the allowed range.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        Check(errors, nameof(MaxRequestsInFlight), MaxRequestsInFlight, 1, 256);
+        Check(errors, nameof(MaxBytesInFlight), MaxBytesInFlight, 1L << 20, 1L << 30);
+        Check(errors, nameof(AttemptTimeout), AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Check(errors, nameof(RetryDeadline), RetryDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Check(errors, nameof(InitialBackoff), InitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        Check(errors, nameof(MaxBackoff), MaxBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        Check(errors, nameof(MaxAttempts), MaxAttempts, 1, 1000);
+        Check(errors, nameof(MinRequestsPerSecond), MinRequestsPerSecond, 0.01, 1_000_000);
+        if (MaxBackoff < InitialBackoff)
+        {
+            errors.Add($"{nameof(MaxBackoff)} ({MaxBackoff}) is below {nameof(InitialBackoff)} ({InitialBackoff}).");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid Bigtable writer options: " + string.Join(" ", errors));
+        }
+    }
+
+    internal static void Check<T>(List<string> errors, string name, T value, T min, T max)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            errors.Add($"{name} is {value}; allowed {min} to {max}.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace StreamingFeatures.DeadLetters;
+
+/// <summary>Why a record could not be written; stable names for metrics and dead-letter files.</summary>
+public enum DeadLetterReason
+{
+    /// <summary>The entity key (or one of its parts) is null or empty.</summary>
+    EmptyKey,
+
+    /// <summary>The row key exceeds Bigtable's 4 KiB.</summary>
+    KeyTooLong,
+
+    /// <summary>The event time is null or before the Unix epoch (Bigtable reads a negative timestamp as "server time").</summary>
+    BadEventTime,
+
+    /// <summary>A feature declared not nullable holds null.</summary>
+    NullValue,
+
+    /// <summary>A value or the whole row exceeds Bigtable's limits.</summary>
+    ValueTooLarge,
+
+    /// <summary>A value does not fit the feature's type (e.g. text in an int64 feature).</summary>
+    BadValue,
+
+    /// <summary>The message or record could not be parsed at all.</summary>
+    Unparseable,
+
+    /// <summary>Bigtable refused the row with a status that retrying cannot fix.</summary>
+    PermanentWriteFailure,
+
+    /// <summary>Bigtable kept failing the row until the retry deadline passed.</summary>
+    RetriesExhausted,
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace StreamingFeatures.FeatureSets;
+
+/// <summary>Reading single values: each checks the node's kind, so JSON <c>"64"</c> is not a number but YAML <c>64</c> is.</summary>
+internal sealed partial class FeatureSetBinder
+{
+    /// <summary>Where <paramref name="path"/>, or failing that its nearest written ancestor, appears in the file.</summary>
+    public TextPosition? PositionOf(string path)
+    {
+        for (string? current = path; current is not null; current = FeatureSetPaths.Parent(current))
+        {
+            if (_positions.TryGetValue(current, out TextPosition position))
+            {
+                return position;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The known keys of a mapping with their paths, after reporting unknown and repeated keys.</summary>
+    private List<(string Key, string Path, SettingNode Value)> Entries(SettingNode node, string path, string[]? keys)
+    {
+        var entries = new List<(string, string, SettingNode)>();
+        if (node is not SettingMapping mapping)
+        {
+            FailUnlessNull(path, node, keys is null ? "an object" : "an object with " + string.Join(", ", keys));
+            return entries;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SettingEntry entry in mapping.Entries)
+        {
+            string child = keys is null ? FeatureSetPaths.Family(entry.Key) : FeatureSetPaths.Child(path, entry.Key);
+            if (!seen.Add(entry.Key))
+            {
+                Fail(child, "set more than once", entry.KeyPosition, "one value per setting");
+            }
+            else if (keys is not null && !keys.Contains(entry.Key, StringComparer.Ordinal))
+            {
+                Fail(child, "not a setting", entry.KeyPosition, string.Join(", ", keys));
+            }
+            else
+            {
+                _positions[child] = entry.KeyPosition;
+                entries.Add((entry.Key, child, entry.Value));
+            }
+        }
+
+        return entries;
+    }
+
+    private string? ReadString(string path, SettingNode node)
+    {
+        if (node is SettingScalar { Kind: ScalarKind.String or ScalarKind.Plain } scalar)
+        {
+            return scalar.Text;
+        }
+
+        FailUnlessNull(path, node, "text");
+        return null;
+    }
+
+    private int? ReadInt(string path, SettingNode node, string range)
+    {
+        if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
+            && int.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        {
+            return value;
+        }
+
+        FailUnlessNull(path, node, "a whole number, " + range);
+        return null;
+    }
+
+    private bool? ReadBool(string path, SettingNode node)
+    {
+        if (node is SettingScalar { Kind: ScalarKind.Boolean or ScalarKind.Plain } scalar && bool.TryParse(scalar.Text, out bool value))
+        {
+            return value;
+        }
+
+        FailUnlessNull(path, node, "true or false");
+        return null;
+    }
+
+    private TimeSpan? ReadDuration(string path, SettingNode node)
+    {
+        if (node is SettingScalar { Kind: ScalarKind.String or ScalarKind.Plain } scalar && DurationText.TryParse(scalar.Text, out TimeSpan value))
+        {
+            return value;
+        }
+
+        FailUnlessNull(path, node, DurationText.Allowed);
+        return null;
+    }
+
+    private TEnum? ReadEnum<TEnum>(string path, SettingNode node)
+        where TEnum : struct, Enum
+    {
+        // Names only: Enum.TryParse would also take "3" and "int64, bool".
+        if (node is SettingScalar { Kind: ScalarKind.String or ScalarKind.Plain } scalar
+            && Array.Find(Enum.GetNames<TEnum>(), name => name.Equals(scalar.Text, StringComparison.OrdinalIgnoreCase)) is { } match)
+        {
+            return Enum.Parse<TEnum>(match);
+        }
+
+        FailUnlessNull(path, node, FeatureSetValidator.EnumNames<TEnum>());
+        return null;
+    }
+
+    private static bool IsNull(SettingNode node) => node is SettingScalar { Kind: ScalarKind.Null };
+
+    private void FailUnlessNull(string path, SettingNode node, string allowed)
+    {
+        if (!IsNull(node))
+        {
+            Fail(path, node.Describe(), node.Position, allowed);
+        }
+    }
+
+    private void Fail(string path, string value, TextPosition position, string allowed)
+    {
+        string shown = path.Length == 0 ? "the feature set" : path;
+        _errors.Add(new FeatureSetError(path, $"{shown} is {value}; allowed: {allowed}") { Position = position });
+    }
+}

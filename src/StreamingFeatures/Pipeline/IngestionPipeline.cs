@@ -1,0 +1,256 @@
+using System.Threading.Tasks.Dataflow;
+using Grpc.Core;
+using StreamingFeatures.Bigtable;
+using StreamingFeatures.DeadLetters;
+using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Keys;
+using StreamingFeatures.Sources;
+using StreamingFeatures.Telemetry;
+using StreamingFeatures.Verification;
+using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
+
+namespace StreamingFeatures.Pipeline;
+
+/// <summary>
+/// The graph every job runs: sources → map and key (parallel) → mini-batch → Bigtable writer → verification sink.
+/// Each link is bounded, so the slowest stage sets the pace back to the sources and memory depends on the bounds,
+/// not on the data. A stop request drains in-flight rows within <see cref="PipelineOptions.DrainTimeout"/>; the
+/// first fatal fault stops everything and is rethrown with its context.
+/// </summary>
+public sealed class IngestionPipeline
+{
+    private readonly FeatureSetOptions _featureSet;
+    private readonly IReadOnlyList<IRowSource> _sources;
+    private readonly CallInvoker _bigtable;
+    private readonly string _tableName;
+    private readonly string? _appProfileId;
+    private readonly IDeadLetterSink _deadLetters;
+    private readonly PipelineOptions _options;
+    private readonly PipelineMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly RowMapper _mapper;
+    private VerificationSink? _sink;
+    private BigtableWriter? _writer;
+    private int _started;
+
+    /// <exception cref="FeatureSetException">The feature set is invalid.</exception>
+    /// <exception cref="SchemaMismatchException">A source cannot feed the feature set.</exception>
+    /// <exception cref="ArgumentException">Invalid options, every problem named.</exception>
+    public IngestionPipeline(
+        FeatureSetOptions featureSet,
+        IReadOnlyList<IRowSource> sources,
+        CallInvoker bigtable,
+        string tableName,
+        IDeadLetterSink deadLetters,
+        PipelineOptions? options = null,
+        PipelineMetrics? metrics = null,
+        TimeProvider? time = null,
+        string? appProfileId = null)
+    {
+        ArgumentNullException.ThrowIfNull(featureSet);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(bigtable);
+        ArgumentException.ThrowIfNullOrEmpty(tableName);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        if (sources.Count == 0)
+        {
+            throw new ArgumentException("A pipeline needs at least one source.", nameof(sources));
+        }
+
+        _options = options ?? new PipelineOptions();
+        _options.Validate();
+        FeatureSetValidator.ThrowIfInvalid(featureSet);
+        _featureSet = featureSet;
+        _sources = sources;
+        _bigtable = bigtable;
+        _tableName = tableName;
+        _appProfileId = appProfileId;
+        _deadLetters = deadLetters;
+        _metrics = metrics ?? new PipelineMetrics();
+        _time = time ?? TimeProvider.System;
+
+        // Every source must fit before anything is written; all sources share one schema.
+        _mapper = RowMapper.Create(featureSet, sources[0].Schema, Math.Min(_options.Batching.MaxBytes, int.MaxValue));
+        foreach (IRowSource source in sources.Skip(1))
+        {
+            RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes);
+        }
+    }
+
+    /// <summary>The row keys this pipeline writes, for lookups.</summary>
+    public RowKeyFormat Keys => _mapper.Keys;
+
+    /// <summary>Rows accounted for so far (written or dead-lettered), for progress bars.</summary>
+    public long RowsDone => _sink?.RowsDone ?? 0;
+
+    /// <summary>The writer's current request rate limit from RateLimitInfo; null while unlimited.</summary>
+    public double? RequestsPerSecondLimit => _writer?.RateLimiter.RequestsPerSecond;
+
+    /// <summary>
+    /// Runs until every source is exhausted and every row is accounted for, or until <paramref name="stop"/> asks to
+    /// stop: then sources stop, in-flight rows drain, and the result says <see cref="PipelineResult.Stopped"/>.
+    /// </summary>
+    /// <exception cref="PipelineException">A fatal fault, or the drain passed its deadline.</exception>
+    public async Task<PipelineResult> RunAsync(CancellationToken stop = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("A pipeline runs once.");
+        }
+
+        long started = _time.GetTimestamp();
+        using var sourcesStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var abort = new CancellationTokenSource();
+        var graph = new Graph(this, abort.Token);
+        Exception? fault = null;
+        void Fail(Exception e)
+        {
+            Interlocked.CompareExchange(ref fault, e, null);
+            sourcesStop.Cancel();
+            abort.Cancel();
+        }
+
+        graph.OnFault(Fail);
+        Task[] sources = _sources.Select(source => RunSourceAsync(source, graph.Input, sourcesStop.Token, Fail)).ToArray();
+        _ = Task.WhenAll(sources).ContinueWith(_ => graph.Input.Complete(), TaskScheduler.Default);
+
+        using (stop.Register(() => abort.CancelAfter(_options.DrainTimeout)))
+        {
+            try
+            {
+                await graph.Completion.ConfigureAwait(false);
+                await _sink!.FlushAsync(abort.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // A recorded fault is the cause; the cancellations it set off are only its echo.
+                if (Volatile.Read(ref fault) is null && stop.IsCancellationRequested && abort.IsCancellationRequested)
+                {
+                    throw new PipelineException(
+                        $"Stopping: rows still in flight to {_tableName} did not land within the drain deadline of {_options.DrainTimeout}; {_writer!.BytesInFlight} bytes were outstanding.", e);
+                }
+
+                Interlocked.CompareExchange(ref fault, e, null);
+            }
+        }
+
+        if (fault is not null)
+        {
+            throw fault as PipelineException ?? new PipelineException($"The pipeline writing to {_tableName} stopped: {fault.Message}", fault);
+        }
+
+        return new PipelineResult(_sink!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
+    }
+
+    private static async Task RunSourceAsync(IRowSource source, ITargetBlock<SourceChunk> input, CancellationToken cancellationToken, Action<Exception> fail)
+    {
+        try
+        {
+            await source.RunAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A stop was asked for: the source ends, the rest drains.
+        }
+#pragma warning disable CA1031 // Any source failure is fatal for the graph and reported with the source's name.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            fail(new PipelineException($"Source {source.Description} failed: {e.Message}", e));
+        }
+    }
+
+    /// <summary>The blocks and their links, built once per run.</summary>
+    private sealed class Graph
+    {
+        private readonly TransformBlock<SourceChunk, MappedChunk> _map;
+        private readonly MiniBatcher _batcher;
+        private readonly TransformBlock<MutationBatch, WriteOutcome> _write;
+        private readonly ActionBlock<WriteOutcome> _verify;
+
+        public Graph(IngestionPipeline pipeline, CancellationToken abort)
+        {
+            PipelineOptions options = pipeline._options;
+            PipelineMetrics metrics = pipeline._metrics;
+            BigtableClient reader = new(pipeline._bigtable);
+            pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, reader, pipeline._tableName, pipeline._appProfileId);
+            RowMapper mapper = pipeline._mapper;
+            BigtableWriter writer = pipeline._writer;
+            VerificationSink sink = pipeline._sink;
+
+            _map = new TransformBlock<SourceChunk, MappedChunk>(
+                chunk =>
+                {
+                    metrics.RowsRead.Add(chunk.RowCount);
+                    return mapper.Map(chunk);
+                },
+                new ExecutionDataflowBlockOptions
+                {
+                    MaxDegreeOfParallelism = options.MapParallelism,
+                    BoundedCapacity = options.EffectiveChunkQueue,
+                    EnsureOrdered = false,
+                    CancellationToken = abort,
+                });
+            _batcher = new MiniBatcher(options.Batching, pipeline._time, outputCapacity: 1);
+            _write = new TransformBlock<MutationBatch, WriteOutcome>(
+                async batch =>
+                {
+                    metrics.BatchRows.Record(batch.Rows.RowCount);
+                    metrics.BatchBytes.Record(batch.Rows.ByteCount);
+                    metrics.BytesWritten.Add(batch.Rows.ByteCount);
+                    try
+                    {
+                        return await writer.WriteAsync(batch, abort).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        throw new PipelineException(Describe(pipeline._tableName, batch, e), e);
+                    }
+                },
+                new ExecutionDataflowBlockOptions
+                {
+                    MaxDegreeOfParallelism = options.Writer.MaxRequestsInFlight,
+                    BoundedCapacity = options.Writer.MaxRequestsInFlight,
+                    EnsureOrdered = false,
+                    CancellationToken = abort,
+                });
+            _verify = new ActionBlock<WriteOutcome>(
+                outcome => sink.AcceptAsync(outcome, abort),
+                new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, CancellationToken = abort });
+
+            var link = new DataflowLinkOptions { PropagateCompletion = true };
+            _map.LinkTo(_batcher.Block, link);
+            _batcher.Block.LinkTo(_write, link);
+            _write.LinkTo(_verify, link);
+
+            metrics.ObserveQueue("map", () => _map.InputCount + _map.OutputCount);
+            metrics.ObserveQueue("batch", () => _batcher.InputCount + _batcher.OutputCount);
+            metrics.ObserveQueue("write", () => _write.InputCount + _write.OutputCount);
+            metrics.ObserveQueue("verify", () => _verify.InputCount);
+        }
+
+        public ITargetBlock<SourceChunk> Input => _map;
+
+        public Task Completion => _verify.Completion;
+
+        public void OnFault(Action<Exception> fail)
+        {
+            foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _verify })
+            {
+                block.Completion.ContinueWith(
+                    t => fail(t.Exception!.GetBaseException()),
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted,
+                    TaskScheduler.Default);
+            }
+        }
+
+        private static string Describe(string table, MutationBatch batch, Exception e)
+        {
+            string first = batch.Rows.RowCount > 0 ? RowKeyFormat.Display(batch.Rows.Key(0)) : "-";
+            string last = batch.Rows.RowCount > 0 ? RowKeyFormat.Display(batch.Rows.Key(batch.Rows.RowCount - 1)) : "-";
+            return $"Writing batch {batch.Id} ({batch.Rows.RowCount} rows, keys '{first}' … '{last}') to {table} failed: {e.Message}";
+        }
+    }
+}

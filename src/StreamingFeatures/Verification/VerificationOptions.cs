@@ -1,0 +1,38 @@
+namespace StreamingFeatures.Verification;
+
+public sealed record VerificationOptions
+{
+    public VerificationMode Mode { get; init; } = VerificationMode.Full;
+
+    /// <summary>Share of rows read back in <see cref="VerificationMode.Sampled"/> mode (0 to 1). Default 0.01.</summary>
+    public double SampleRate { get; init; } = 0.01;
+
+    /// <summary>Rows per read-back ReadRows request (1 to 10,000). Default 1,000.</summary>
+    public int ReadBatchRows { get; init; } = 1_000;
+
+    /// <summary>Keys listed per category (missing, changed) in the report (0 to 100,000). Default 100.</summary>
+    public int MaxReportedKeys { get; init; } = 100;
+
+    internal void Validate(List<string> errors)
+    {
+        if (!Enum.IsDefined(Mode))
+        {
+            errors.Add($"Verification.Mode is {Mode}; allowed None, Sampled, Full.");
+        }
+
+        if (SampleRate is < 0 or > 1 || double.IsNaN(SampleRate))
+        {
+            errors.Add($"Verification.SampleRate is {SampleRate}; allowed 0 to 1.");
+        }
+
+        if (ReadBatchRows is < 1 or > 10_000)
+        {
+            errors.Add($"Verification.ReadBatchRows is {ReadBatchRows}; allowed 1 to 10000.");
+        }
+
+        if (MaxReportedKeys is < 0 or > 100_000)
+        {
+            errors.Add($"Verification.MaxReportedKeys is {MaxReportedKeys}; allowed 0 to 100000.");
+        }
+    }
+}
