@@ -1,4 +1,5 @@
 using Google.Cloud.Bigtable.V2;
+using Google.Protobuf;
 using Grpc.Core;
 using Polly;
 using Polly.Retry;
@@ -218,14 +219,27 @@ internal sealed class BigtableWriter
         return new AttemptResult(stillPending.Count, delay);
     }
 
-    /// <summary>The routing header Google's clients send, so the frontend routes by table and app profile.</summary>
+    /// <summary>
+    /// The headers Google's clients send on data calls: routing by table and app profile, and the feature flags
+    /// without which Bigtable sends neither RetryInfo nor RateLimitInfo.
+    /// </summary>
     internal static Metadata RequestParams(string tableName, string? appProfileId) => new()
     {
         {
             "x-goog-request-params",
             $"table_name={Uri.EscapeDataString(tableName)}" + (string.IsNullOrEmpty(appProfileId) ? string.Empty : $"&app_profile_id={Uri.EscapeDataString(appProfileId)}")
         },
+        { "bigtable-features", FeatureFlagsHeader },
     };
+
+    /// <summary>FeatureFlags, serialised and base64url-encoded as Google's clients send it.</summary>
+    internal static string FeatureFlagsHeader { get; } = Convert.ToBase64String(new FeatureFlags
+    {
+        RetryInfo = true,
+        MutateRowsRateLimit = true,
+        MutateRowsRateLimit2 = true,
+        LastScannedRowResponses = true,
+    }.ToByteArray()).Replace('+', '-').Replace('/', '_');
 
     private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 

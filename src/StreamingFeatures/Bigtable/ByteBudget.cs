@@ -52,7 +52,9 @@ internal sealed class ByteBudget(long capacity)
                 }
                 else
                 {
+                    // A cancelled waiter at the head must not hold back the ones behind it.
                     ready.TrySetCanceled(cancellationToken);
+                    Grant();
                 }
             }
 

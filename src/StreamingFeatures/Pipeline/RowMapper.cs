@@ -240,7 +240,9 @@ internal sealed partial class RowMapper
             int escaped = raw.Length * 2 <= room ? _keys.WriteEscaped(raw, destination.AsSpan(length, room)) : -1;
             if (escaped < 0)
             {
-                return RowKeyFormat.MaxKeyBytes + 1;
+                // Too long to be a key: keep this entity's first bytes for the dead letter, and a size at least the real one.
+                raw[..Math.Min(raw.Length, 64)].CopyTo(destination.AsSpan(length));
+                return length + raw.Length;
             }
 
             length += escaped;

@@ -33,6 +33,11 @@ public sealed class PipelineBackpressureTests
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
 
         Task<PipelineResult> run = pipeline.RunAsync(stop.Token);
+        while (bigtable.Calls < 2)
+        {
+            await Task.Delay(20, TestContext.CancellationToken);
+        }
+
         long paused = await WaitUntilStableAsync(() => source.ChunksSent);
 
         // Map queue (2) + batcher input (2), the batch being filled, the batcher's output slot (1), two requests in
