@@ -20,8 +20,8 @@ internal sealed class MiniBatcher
     private List<DeadLetter> _deadLetters = [];
     private long _sourceRows;
     private long _nextId;
-    private long _generation;
     private bool _lingering;
+    private long _lingerDue;
 
     public MiniBatcher(BatchingOptions options, TimeProvider time, int outputCapacity)
     {
@@ -73,6 +73,7 @@ internal sealed class MiniBatcher
             else if (!_lingering && (_rows.RowCount > 0 || _deadLetters.Count > 0))
             {
                 _lingering = true;
+                _lingerDue = _time.GetTimestamp() + (long)(_options.Linger.TotalSeconds * _time.TimestampFrequency);
                 _linger.Change(_options.Linger, Timeout.InfiniteTimeSpan);
             }
         }
@@ -88,9 +89,15 @@ internal sealed class MiniBatcher
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_lingering)
+            // A timer that fired for an earlier batch must not cut the current one short: re-arm for the rest.
+            long now = _time.GetTimestamp();
+            if (_lingering && now >= _lingerDue)
             {
                 await FlushAsync().ConfigureAwait(false);
+            }
+            else if (_lingering)
+            {
+                _linger.Change(TimeSpan.FromSeconds((double)(_lingerDue - now) / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
             }
         }
 #pragma warning disable CA1031 // A timer callback has no caller: the fault goes to the graph instead.
@@ -119,7 +126,6 @@ internal sealed class MiniBatcher
         _rows = NewBuffer();
         _deadLetters = [];
         _sourceRows = 0;
-        _generation++;
         if (!await _output.SendAsync(batch).ConfigureAwait(false))
         {
             batch.Dispose();

@@ -10,10 +10,12 @@ internal sealed class ZipfSampler
     private readonly double _hIntegralX1;
     private readonly double _hIntegralN;
     private readonly double _s;
+    private readonly long _n;
 
     public ZipfSampler(long n, double exponent)
     {
         _exponent = exponent;
+        _n = n;
         _hIntegralX1 = HIntegral(1.5) - 1.0;
         _hIntegralN = HIntegral(n + 0.5);
         _s = 2.0 - HIntegralInverse(HIntegral(2.5) - H(2.0));
@@ -27,7 +29,7 @@ internal sealed class ZipfSampler
             double u = _hIntegralN + (uniform() * (_hIntegralX1 - _hIntegralN));
             double x = HIntegralInverse(u);
             long k = (long)(x + 0.5);
-            k = Math.Max(1, k);
+            k = Math.Clamp(k, 1, _n);
             if (k - x <= _s || u >= HIntegral(k + 0.5) - H(k))
             {
                 return k;
