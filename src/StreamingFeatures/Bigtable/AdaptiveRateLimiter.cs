@@ -69,13 +69,25 @@ internal sealed class AdaptiveRateLimiter(TimeProvider time, double minRequestsP
                 return;
             }
 
-            double current = _rate ?? Math.Max(_observedRate, minRequestsPerSecond);
+            double current = _rate ?? Math.Max(ObservedRate(now), minRequestsPerSecond);
             double next = Math.Max(minRequestsPerSecond, current * factor);
 
             // A factor at or above 1 with nothing limited yet leaves the writer unlimited.
             _rate = _rate is null && factor >= 1 ? null : next;
             _nextChange = now + (period > TimeSpan.Zero ? period : TimeSpan.FromSeconds(1));
         }
+    }
+
+    /// <summary>The last full window's rate; before one has closed, the rate so far.</summary>
+    private double ObservedRate(DateTimeOffset now)
+    {
+        if (_observedRate > 0)
+        {
+            return _observedRate;
+        }
+
+        double elapsed = (now - _windowStart).TotalSeconds;
+        return elapsed > 0 ? _windowRequests / elapsed : 0;
     }
 
     private void Observe(DateTimeOffset now)

@@ -117,6 +117,12 @@ internal sealed class BigtableWriter
         CancellationToken cancellationToken = context.CancellationToken;
         if (state.Attempts > 0)
         {
+            // A backoff that ran past the deadline ends the retries; an attempt now could only time out on our side.
+            if (_time.GetUtcNow() >= state.Deadline)
+            {
+                return new AttemptResult(state.Pending.Count, RetryDelay: null);
+            }
+
             state.Retried += state.Pending.Count;
         }
 
