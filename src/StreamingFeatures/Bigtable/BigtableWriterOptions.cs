@@ -31,14 +31,14 @@ public sealed record BigtableWriterOptions
     public void Validate()
     {
         var errors = new List<string>();
-        Check(errors, nameof(MaxRequestsInFlight), MaxRequestsInFlight, 1, 256);
-        Check(errors, nameof(MaxBytesInFlight), MaxBytesInFlight, 1L << 20, 1L << 30);
-        Check(errors, nameof(AttemptTimeout), AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
-        Check(errors, nameof(RetryDeadline), RetryDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
-        Check(errors, nameof(InitialBackoff), InitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
-        Check(errors, nameof(MaxBackoff), MaxBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
-        Check(errors, nameof(MaxAttempts), MaxAttempts, 1, 1000);
-        Check(errors, nameof(MinRequestsPerSecond), MinRequestsPerSecond, 0.01, 1_000_000);
+        OptionChecks.Range(errors, nameof(MaxRequestsInFlight), MaxRequestsInFlight, 1, 256);
+        OptionChecks.Range(errors, nameof(MaxBytesInFlight), MaxBytesInFlight, 1L << 20, 1L << 30);
+        OptionChecks.Range(errors, nameof(AttemptTimeout), AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        OptionChecks.Range(errors, nameof(RetryDeadline), RetryDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        OptionChecks.Range(errors, nameof(InitialBackoff), InitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        OptionChecks.Range(errors, nameof(MaxBackoff), MaxBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        OptionChecks.Range(errors, nameof(MaxAttempts), MaxAttempts, 1, 1000);
+        OptionChecks.Range(errors, nameof(MinRequestsPerSecond), MinRequestsPerSecond, 0.01, 1_000_000);
         if (MaxBackoff < InitialBackoff)
         {
             errors.Add($"{nameof(MaxBackoff)} ({MaxBackoff}) is below {nameof(InitialBackoff)} ({InitialBackoff}).");
@@ -47,15 +47,6 @@ public sealed record BigtableWriterOptions
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid Bigtable writer options: " + string.Join(" ", errors));
-        }
-    }
-
-    internal static void Check<T>(List<string> errors, string name, T value, T min, T max)
-        where T : IComparable<T>
-    {
-        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
-        {
-            errors.Add($"{name} is {value}; allowed {min} to {max}.");
         }
     }
 }

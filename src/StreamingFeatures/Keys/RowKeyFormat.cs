@@ -135,23 +135,22 @@ public sealed class RowKeyFormat
             throw new ArgumentException("This key format ends in reversed time: give the event time.", nameof(eventTime));
         }
 
-        var entity = new List<byte>();
-        byte[] scratch = [];
+        int rawLength = entityKeyParts.Sum(part => Encoding.UTF8.GetByteCount(part));
+        byte[] entity = new byte[(2 * rawLength) + entityKeyParts.Count];
+        int length = 0;
         for (int i = 0; i < entityKeyParts.Count; i++)
         {
             if (i > 0)
             {
-                entity.Add(_delimiter);
+                entity[length++] = _delimiter;
             }
 
-            byte[] raw = Encoding.UTF8.GetBytes(entityKeyParts[i]);
-            scratch = new byte[raw.Length * 2];
-            entity.AddRange(scratch.AsSpan(0, WriteEscaped(raw, scratch)).ToArray());
+            length += WriteEscaped(Encoding.UTF8.GetBytes(entityKeyParts[i]), entity.AsSpan(length));
         }
 
-        byte[] key = new byte[entity.Count + Overhead];
-        int length = Write(entity.ToArray(), eventTime is { } t ? CellEncoding.ToUnixMicros(t) : 0, key, out _);
-        return key.AsSpan(0, length).ToArray();
+        byte[] key = new byte[length + Overhead];
+        int keyLength = Write(entity.AsSpan(0, length), eventTime is { } t ? CellEncoding.ToUnixMicros(t) : 0, key, out _);
+        return key.AsSpan(0, keyLength).ToArray();
     }
 
     /// <summary>The row key as a string, for logs and reports (keys are UTF-8 by construction).</summary>

@@ -20,18 +20,9 @@ public sealed record BatchingOptions
 
     internal void Validate(List<string> errors)
     {
-        Check(errors, nameof(MaxRows), MaxRows, 1, BigtableMaxMutations);
-        Check(errors, nameof(MaxBytes), MaxBytes, 64 * 1024, 200 * 1024 * 1024);
-        Check(errors, nameof(MaxMutations), MaxMutations, 1, BigtableMaxMutations);
-        Check(errors, nameof(Linger), Linger, TimeSpan.Zero, TimeSpan.FromSeconds(10));
-    }
-
-    private static void Check<T>(List<string> errors, string name, T value, T min, T max)
-        where T : IComparable<T>
-    {
-        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
-        {
-            errors.Add($"Batching.{name} is {value}; allowed {min} to {max}.");
-        }
+        OptionChecks.Range(errors, "Batching." + nameof(MaxRows), MaxRows, 1, BigtableMaxMutations);
+        OptionChecks.Range(errors, "Batching." + nameof(MaxBytes), MaxBytes, 64 * 1024, 200 * 1024 * 1024);
+        OptionChecks.Range(errors, "Batching." + nameof(MaxMutations), MaxMutations, 1, BigtableMaxMutations);
+        OptionChecks.Range(errors, "Batching." + nameof(Linger), Linger, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
 }

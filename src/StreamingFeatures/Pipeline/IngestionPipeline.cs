@@ -70,7 +70,7 @@ public sealed class IngestionPipeline
         _time = time ?? TimeProvider.System;
 
         // Every source must fit before anything is written; all sources share one schema.
-        _mapper = RowMapper.Create(featureSet, sources[0].Schema, Math.Min(_options.Batching.MaxBytes, int.MaxValue));
+        _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes);
         foreach (IRowSource source in sources.Skip(1))
         {
             RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes);

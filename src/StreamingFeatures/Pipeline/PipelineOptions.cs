@@ -29,9 +29,9 @@ public sealed record PipelineOptions
     public void Validate()
     {
         var errors = new List<string>();
-        BigtableWriterOptions.Check(errors, nameof(MapParallelism), MapParallelism, 1, 256);
-        BigtableWriterOptions.Check(errors, nameof(ChunkQueue), EffectiveChunkQueue, 1, 1024);
-        BigtableWriterOptions.Check(errors, nameof(DrainTimeout), DrainTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        OptionChecks.Range(errors, nameof(MapParallelism), MapParallelism, 1, 256);
+        OptionChecks.Range(errors, nameof(ChunkQueue), EffectiveChunkQueue, 1, 1024);
+        OptionChecks.Range(errors, nameof(DrainTimeout), DrainTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Batching.Validate(errors);
         Verification.Validate(errors);
         try
