@@ -91,13 +91,16 @@ public sealed class MiniBatcherTests
         var time = new FakeTimeProvider();
         var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 3, Linger = Linger }, time, 16);
 
-        await batcher.Block.SendAsync(Chunk(7));
+        MappedChunk chunk = Chunk(7);
+        await batcher.Block.SendAsync(chunk);
 
         using MutationBatch first = await batcher.Block.ReceiveAsync(Wait);
         using MutationBatch second = await batcher.Block.ReceiveAsync(Wait);
         CollectionAssert.AreEqual(Users(0, 3), Entities(first));
         CollectionAssert.AreEqual(Users(3, 3), Entities(second));
         Assert.IsFalse(TryReceive(batcher, out _));
+
+        await WaitConsumedAsync(chunk);
         time.Advance(Linger);
         using MutationBatch rest = await batcher.Block.ReceiveAsync(Wait);
         CollectionAssert.AreEqual(Users(6, 1), Entities(rest));
@@ -125,13 +128,15 @@ public sealed class MiniBatcherTests
         int rowBytes = probe.Rows[0].Length;
         Assert.AreEqual(3, MaxBytes / rowBytes, "three rows fit, a fourth does not");
 
-        await batcher.Block.SendAsync(MapperTestData.Map(Mapper, MapperTestData.Users(7, country: new string('c', 20_000))));
+        MappedChunk chunk = MapperTestData.Map(Mapper, MapperTestData.Users(7, country: new string('c', 20_000)));
+        await batcher.Block.SendAsync(chunk);
 
         using MutationBatch first = await batcher.Block.ReceiveAsync(Wait);
         using MutationBatch second = await batcher.Block.ReceiveAsync(Wait);
         Assert.AreEqual(3, first.Rows.RowCount);
         Assert.AreEqual(3 * rowBytes, first.Rows.ByteCount);
         Assert.AreEqual(3, second.Rows.RowCount);
+        await WaitConsumedAsync(chunk);
         time.Advance(Linger);
         using MutationBatch rest = await batcher.Block.ReceiveAsync(Wait);
         Assert.AreEqual(1, rest.Rows.RowCount);
@@ -145,12 +150,14 @@ public sealed class MiniBatcherTests
         var batcher = new MiniBatcher(new BatchingOptions { MaxMutations = 10, Linger = Linger }, time, 16);
 
         // Four mutations a row: two rows (8) fit, a third (12) does not.
-        await batcher.Block.SendAsync(Chunk(5));
+        MappedChunk chunk = Chunk(5);
+        await batcher.Block.SendAsync(chunk);
 
         using MutationBatch first = await batcher.Block.ReceiveAsync(Wait);
         using MutationBatch second = await batcher.Block.ReceiveAsync(Wait);
         Assert.AreEqual(8, first.Rows.MutationCount);
         Assert.AreEqual(8, second.Rows.MutationCount);
+        await WaitConsumedAsync(chunk);
         time.Advance(Linger);
         using MutationBatch rest = await batcher.Block.ReceiveAsync(Wait);
         Assert.AreEqual(4, rest.Rows.MutationCount);
@@ -292,6 +299,15 @@ public sealed class MiniBatcherTests
     private static async Task SendAndWaitConsumedAsync(MiniBatcher batcher, MappedChunk chunk)
     {
         Assert.IsTrue(await batcher.Block.SendAsync(chunk));
+        await WaitConsumedAsync(chunk);
+    }
+
+    /// <summary>
+    /// Waits until the batcher is done with a chunk: it disposes the chunk after taking its rows and arming the linger
+    /// timer, so virtual time may only be advanced after this.
+    /// </summary>
+    private static async Task WaitConsumedAsync(MappedChunk chunk)
+    {
         using var timeout = new CancellationTokenSource(Wait);
         while (chunk.Rows.Bytes.Length > 0)
         {
