@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+/// <summary>
+/// Shows progress while a job runs: a bar with rows, rows/s, ETA, retries and dead letters on a terminal; a
+/// structured log line every few seconds when the output is redirected (a container's log).
+/// </summary>
+internal static class ProgressReporter
+{
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(5);
+
+    public static async Task<T> RunAsync<T>(long? totalRows, Func<long> done, Func<string> detail, Func<Task<T>> job)
+    {
+        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            T result = default!;
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    ProgressTask task = context.AddTask("rows", maxValue: totalRows ?? 1);
+                    task.IsIndeterminate = totalRows is null;
+                    Task<T> running = job();
+                    while (!running.IsCompleted)
+                    {
+                        long rows = done();
+                        task.Value = rows;
+                        task.Description = $"{rows:N0} rows  {detail()}";
+                        await Task.WhenAny(running, Task.Delay(250)).ConfigureAwait(false);
+                    }
+
+                    task.Value = done();
+                    task.Description = $"{done():N0} rows  {detail()}";
+                    result = await running.ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            return result;
+        }
+
+        var clock = Stopwatch.StartNew();
+        Task<T> work = job();
+        while (await Task.WhenAny(work, Task.Delay(LogInterval)).ConfigureAwait(false) != work)
+        {
+            long rows = done();
+            double rate = rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+            string eta = totalRows is { } total && rate > 0 ? ((total - rows) / rate).ToString("0", CultureInfo.InvariantCulture) : "unknown";
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"progress\":{{\"rows\":{rows},\"totalRows\":{(totalRows?.ToString(CultureInfo.InvariantCulture) ?? "null")},\"rowsPerSecond\":{rate:0},\"etaSeconds\":\"{eta}\",\"detail\":\"{detail()}\"}}}}"));
+        }
+
+        return await work.ConfigureAwait(false);
+    }
+}

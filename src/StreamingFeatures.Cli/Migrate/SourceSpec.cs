@@ -1,0 +1,70 @@
+using StreamingFeatures.DeadLetters;
+using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Pipeline;
+using StreamingFeatures.Sources;
+using StreamingFeatures.Sources.Columns;
+using StreamingFeatures.Sources.Files;
+using StreamingFeatures.Sources.Synthetic;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+/// <summary>
+/// Parses <c>--source</c>: <c>synthetic</c>, or <c>files:GLOB</c> where the glob ends in <c>.parquet</c> or
+/// <c>.csv</c> (<c>files:exports/**/*.parquet</c>, relative to the working directory or absolute).
+/// </summary>
+internal static class SourceSpec
+{
+    public const string Allowed = "synthetic, files:GLOB.parquet, files:GLOB.csv";
+
+    /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>
+    public static async Task<IRowSource?> OpenAsync(string spec, long sampleRows, FeatureSetOptions? featureSet, IDeadLetterSink deadLetters, CancellationToken cancellationToken)
+    {
+        if (spec == "synthetic")
+        {
+            return new SyntheticSource(new SyntheticSourceOptions { Rows = sampleRows, Features = 8 });
+        }
+
+        if (!spec.StartsWith("files:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        (string baseDirectory, string glob) = Split(spec["files:".Length..]);
+        return glob.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
+            ? await ParquetFileSource.OpenAsync(baseDirectory, glob, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : glob.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? await CsvFileSource.OpenAsync(baseDirectory, glob, new CsvFileSourceOptions { Schema = featureSet is null ? null : CsvSchema(featureSet) }, deadLetters, cancellationToken).ConfigureAwait(false)
+                : null;
+    }
+
+    /// <summary>
+    /// CSV columns typed by the feature set rather than guessed from a sample, so one bad cell dead-letters its row
+    /// instead of turning the whole column into text.
+    /// </summary>
+    internal static SourceSchema CsvSchema(FeatureSetOptions featureSet)
+    {
+        var fields = new Dictionary<string, SourceField>(StringComparer.Ordinal);
+        foreach (string key in featureSet.EntityKey)
+        {
+            fields.TryAdd(key, new SourceField(key, ColumnType.String));
+        }
+
+        fields.TryAdd(featureSet.EventTime, new SourceField(featureSet.EventTime, ColumnType.Timestamp));
+        foreach (FeatureOptions feature in featureSet.Features)
+        {
+            fields.TryAdd(feature.SourceColumn, new SourceField(feature.SourceColumn, RowMapper.ToColumnType(feature.Type)));
+        }
+
+        return new SourceSchema([.. fields.Values]);
+    }
+
+    /// <summary>The folder before the first wildcard, and the glob from there.</summary>
+    internal static (string BaseDirectory, string Glob) Split(string pattern)
+    {
+        string[] parts = pattern.Replace('\\', '/').Split('/');
+        int wildcard = Array.FindIndex(parts, p => p.IndexOfAny(['*', '?', '[', '{']) >= 0);
+        int split = wildcard < 0 ? parts.Length - 1 : wildcard;
+        string baseDirectory = split == 0 ? (pattern.StartsWith('/') ? "/" : ".") : string.Join('/', parts[..split]);
+        return (Path.GetFullPath(baseDirectory.Length == 0 ? "/" : baseDirectory), string.Join('/', parts[split..]));
+    }
+}
