@@ -20,8 +20,17 @@ public sealed class FileSourceFlowTests
         var target = new BufferBlock<SourceChunk>(new DataflowBlockOptions { BoundedCapacity = 2 });
 
         Task run = source.RunAsync(target, CancellationToken.None);
-        await Task.Delay(200);
 
+        // Wait for the target to fill (a loaded machine may take a while), then check the source stays paused.
+        using (var filling = new CancellationTokenSource(Wait))
+        {
+            while (target.Count < 2)
+            {
+                await Task.Delay(10, filling.Token);
+            }
+        }
+
+        await Task.Delay(100);
         Assert.IsFalse(run.IsCompleted, "the source waits for room");
         Assert.AreEqual(2, target.Count);
         int rows = 0;

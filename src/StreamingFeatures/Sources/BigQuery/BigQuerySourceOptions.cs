@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace StreamingFeatures.Sources.BigQuery;
+
+/// <summary>What to read from BigQuery through the Storage Read API, and how hard to try.</summary>
+public sealed partial record BigQuerySourceOptions
+{
+    /// <summary>The table, <c>projects/P/datasets/D/tables/T</c>. Required.</summary>
+    public string Table { get; init; } = "";
+
+    /// <summary>The project billed for the read (the session's parent). Default: the table's project.</summary>
+    public string? BillingProject { get; init; }
+
+    /// <summary>Columns to read, in the table's order as the service returns them. Default: all.</summary>
+    public IReadOnlyList<string>? SelectedFields { get; init; }
+
+    /// <summary>A SQL filter the service applies, e.g. <c>event_time &gt; "2026-01-01"</c>. Default: none.</summary>
+    public string? RowRestriction { get; init; }
+
+    /// <summary>
+    /// The snapshot to read. Default: the session's own snapshot, which <see cref="BigQueryReadSessionInfo.SnapshotTime"/>
+    /// records so a resumed job can pin it.
+    /// </summary>
+    public DateTimeOffset? SnapshotTime { get; init; }
+
+    /// <summary>Streams the session may have (0 to 10,000; 0 lets the service decide). Default 0.</summary>
+    public int MaxStreamCount { get; init; }
+
+    /// <summary>Streams read at once (1 to 1,000). Default 4.</summary>
+    public int MaxConcurrentStreams { get; init; } = 4;
+
+    /// <summary>
+    /// Attempts per stream without progress before a transient error fails the read (1 to 100). A response that
+    /// hands on rows resets the count. Default 10.
+    /// </summary>
+    public int MaxReadAttempts { get; init; } = 10;
+
+    /// <summary>Wait before the first retry (0 to 1 minute); doubles per attempt up to <see cref="MaxBackoff"/>. Default 100 ms.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between attempts (at least <see cref="InitialBackoff"/>, at most 10 minutes). Default 10 s.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Offsets (partition → rows already handed on) a checkpointed job resumes from. Offsets belong to the session's
+    /// streams: valid while the stream split is the same (the built-in emulator's split is deterministic). Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<int, long>? StartOffsets { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The table's project, dataset and table id; throws when <see cref="Table"/> is malformed.</summary>
+    internal (string Project, string Dataset, string Table) TableParts
+    {
+        get
+        {
+            Match match = TablePattern().Match(Table);
+            return match.Success
+                ? (match.Groups[1].Value, match.Groups[2].Value, match.Groups[3].Value)
+                : throw new ArgumentException($"Table is '{Table}'; expected projects/P/datasets/D/tables/T.");
+        }
+    }
+
+    internal string EffectiveBillingProject => BillingProject ?? TableParts.Project;
+
+    /// <summary>Checks every setting and reports all problems together.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (!TablePattern().IsMatch(Table ?? ""))
+        {
+            errors.Add($"Table is '{Table}'; expected projects/P/datasets/D/tables/T.");
+        }
+
+        if (BillingProject is not null && string.IsNullOrWhiteSpace(BillingProject))
+        {
+            errors.Add("BillingProject is empty; leave it unset to bill the table's project.");
+        }
+
+        if (SelectedFields is not null && SelectedFields.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("SelectedFields contains an empty name.");
+        }
+
+        if (MaxStreamCount is < 0 or > 10_000)
+        {
+            errors.Add(Invariant($"MaxStreamCount is {MaxStreamCount}; allowed 0 to 10000."));
+        }
+
+        if (MaxConcurrentStreams is < 1 or > 1_000)
+        {
+            errors.Add(Invariant($"MaxConcurrentStreams is {MaxConcurrentStreams}; allowed 1 to 1000."));
+        }
+
+        if (MaxReadAttempts is < 1 or > 100)
+        {
+            errors.Add(Invariant($"MaxReadAttempts is {MaxReadAttempts}; allowed 1 to 100."));
+        }
+
+        if (InitialBackoff < TimeSpan.Zero || InitialBackoff > TimeSpan.FromMinutes(1))
+        {
+            errors.Add(Invariant($"InitialBackoff is {InitialBackoff}; allowed 0 to 00:01:00."));
+        }
+
+        if (MaxBackoff < InitialBackoff || MaxBackoff > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(Invariant($"MaxBackoff is {MaxBackoff}; allowed InitialBackoff ({InitialBackoff}) to 00:10:00."));
+        }
+
+        if (StartOffsets is not null && StartOffsets.Any(o => o.Key < 0 || o.Value < 0))
+        {
+            errors.Add("StartOffsets holds a negative partition or offset.");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider is null.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid BigQuery source options: " + string.Join(" ", errors));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$")]
+    private static partial Regex TablePattern();
+}

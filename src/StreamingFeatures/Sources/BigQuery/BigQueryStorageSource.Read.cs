@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Threading.Tasks.Dataflow;
+using Google.Cloud.BigQuery.Storage.V1;
+using Grpc.Core;
+
+namespace StreamingFeatures.Sources.BigQuery;
+
+/// <summary>Reading the session's streams: in parallel under a bound, each resumed at its offset after a break.</summary>
+public sealed partial class BigQueryStorageSource
+{
+    private long _retries;
+
+    /// <summary>ReadRows calls retried or resumed so far (for progress reports).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken) =>
+        RunAsync(target, _options.StartOffsets, cancellationToken);
+
+    /// <summary>
+    /// Reads every stream, starting partition <c>p</c> at <paramref name="startOffsets"/>[p] (rows already handed on by
+    /// an earlier run of the same session); one chunk per record batch.
+    /// </summary>
+    public Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentStreams, CancellationToken = cancellationToken };
+        return Parallel.ForEachAsync(
+            Enumerable.Range(0, Session.Streams.Count),
+            parallel,
+            (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct)));
+    }
+
+    private async Task ReadStreamAsync(int partition, long offset, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
+    {
+        string stream = Session.Streams[partition];
+        int attempt = 0;
+        while (true)
+        {
+            try
+            {
+                using AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
+                    new ReadRowsRequest { ReadStream = stream, Offset = offset }, cancellationToken: cancellationToken);
+                while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                {
+                    ReadRowsResponse response = call.ResponseStream.Current;
+                    if (response.RowCount == 0 || response.ArrowRecordBatch is null)
+                    {
+                        continue;
+                    }
+
+                    SourceChunk chunk = _decoder.Decode(partition, offset, response.ArrowRecordBatch.SerializedRecordBatch);
+                    if (chunk.RowCount != response.RowCount)
+                    {
+                        throw Failure(stream, offset, $"the response says {response.RowCount} rows; its record batch holds {chunk.RowCount}", null);
+                    }
+
+                    if (!await target.SendAsync(chunk, cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    // Only rows the target accepted count: a resume asks for the next one.
+                    offset += chunk.RowCount;
+                    attempt = 0;
+                }
+
+                return;
+            }
+            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                attempt++;
+                TimeSpan? delay = ReadErrors.RetryDelay(e, attempt, _options);
+                if (delay is null || attempt >= _options.MaxReadAttempts)
+                {
+                    string why = delay is null ? "permanent error" : string.Create(CultureInfo.InvariantCulture, $"still failing after {attempt} attempts without progress");
+                    throw Failure(stream, offset, $"{why}: {e.StatusCode}: {e.Status.Detail}", e);
+                }
+
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private BigQuerySourceException Failure(string stream, long offset, string reason, Exception? inner)
+    {
+        string message = string.Create(CultureInfo.InvariantCulture, $"Reading {_options.Table} failed on stream {stream} at offset {offset}: {reason}");
+        return inner is null ? new BigQuerySourceException(message) : new BigQuerySourceException(message, inner);
+    }
+}
