@@ -9,7 +9,9 @@ using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources;
+using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Files;
+using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.Sources.Synthetic;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;
@@ -19,7 +21,7 @@ namespace StreamingFeatures.Cli.Migrate;
 /// <summary><c>streamingfeatures migrate</c>: moves a feature table into Bigtable and proves every row arrived.</summary>
 internal static class MigrateCommand
 {
-    private static readonly Option<string> Source = new("--source") { Description = "Where rows come from: synthetic (a deterministic sample table), files:GLOB.parquet or files:GLOB.csv.", DefaultValueFactory = _ => "synthetic" };
+    private static readonly Option<string> Source = new("--source") { Description = "Where rows come from: sample (a sample table in the built-in BigQuery Storage emulator, read through the Storage Read API), synthetic (the same rows from the generator), files:GLOB.parquet or files:GLOB.csv.", DefaultValueFactory = _ => "sample" };
     private static readonly Option<FileInfo?> FeatureSetFile = new("--feature-set") { Description = "The feature set (JSON or YAML). Default: the sample table's." };
     private static readonly Option<string?> Project = new("--project") { Description = "Google Cloud project of the Bigtable instance. Without it, the job runs locally on the emulator." };
     private static readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id." };
@@ -54,22 +56,34 @@ internal static class MigrateCommand
         await using var deadLetters = new JsonLinesDeadLetterSink(parse.GetValue(DeadLetterFile)!.FullName);
         IRowSource? source;
         FeatureSetOptions featureSet;
+        BigQueryStorageEmulator? bigQuery = null;
+        FeatureSetOptions? sampleFeatureSet = null;
+        async Task<IRowSource> ServeSampleAsync(SyntheticSource synthetic)
+        {
+            // The sample is served the way a real migration reads BigQuery: sessions, streams, Arrow batches.
+            sampleFeatureSet = synthetic.FeatureSet("features");
+            bigQuery = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions(), stop).ConfigureAwait(false);
+            bigQuery.AddTable("local", "features", "sample", synthetic);
+            return await BigQueryStorageSource.OpenAsync(bigQuery.CreateChannel().CreateCallInvoker(), new BigQuerySourceOptions { Table = SourceSpec.SampleTable }, stop).ConfigureAwait(false);
+        }
+
+        await using var bigQueryLifetime = new AsyncLifetime(() => bigQuery);
         try
         {
             FeatureSetOptions? fromFile = parse.GetValue(FeatureSetFile) is { } file ? FeatureSetLoader.Load(file.FullName) : null;
-            source = await SourceSpec.OpenAsync(parse.GetValue(Source)!, parse.GetValue(SampleRows), fromFile, deadLetters, stop).ConfigureAwait(false);
+            source = await SourceSpec.OpenAsync(parse.GetValue(Source)!, parse.GetValue(SampleRows), fromFile, deadLetters, ServeSampleAsync, stop).ConfigureAwait(false);
             if (source is null)
             {
                 return BadInput($"--source is '{parse.GetValue(Source)}'; allowed: {SourceSpec.Allowed}.");
             }
 
-            featureSet = fromFile ?? (source is SyntheticSource synthetic ? synthetic.FeatureSet("features") : null!);
+            featureSet = fromFile ?? (source is SyntheticSource synthetic ? synthetic.FeatureSet("features") : sampleFeatureSet!);
             if (featureSet is null)
             {
                 return BadInput("--feature-set is required for file sources: it says which columns become which cells.");
             }
         }
-        catch (Exception e) when (e is FeatureSetException or FileSourceException)
+        catch (Exception e) when (e is FeatureSetException or FileSourceException or BigQuerySourceException)
         {
             return BadInput(e.Message);
         }
@@ -216,6 +230,12 @@ internal static class MigrateCommand
     {
         Console.Error.WriteLine("error: " + message);
         return ExitCodes.BadInput;
+    }
+
+    /// <summary>Disposes what a lazily started resource turned out to be, if anything.</summary>
+    private sealed class AsyncLifetime(Func<IAsyncDisposable?> resource) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => resource()?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     /// <summary>Samples the working set while a job runs; Process.PeakWorkingSet64 is not reliable on every OS.</summary>

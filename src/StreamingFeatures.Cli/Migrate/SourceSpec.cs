@@ -9,19 +9,22 @@ using StreamingFeatures.Sources.Synthetic;
 namespace StreamingFeatures.Cli.Migrate;
 
 /// <summary>
-/// Parses <c>--source</c>: <c>synthetic</c>, or <c>files:GLOB</c> where the glob ends in <c>.parquet</c> or
-/// <c>.csv</c> (<c>files:exports/**/*.parquet</c>, relative to the working directory or absolute).
+/// Parses <c>--source</c>: <c>sample</c> (a deterministic sample table served by the built-in BigQuery Storage
+/// emulator and read through the BigQuery Storage Read API), <c>synthetic</c> (the same rows straight from the
+/// generator), or <c>files:GLOB</c> where the glob ends in <c>.parquet</c> or <c>.csv</c>.
 /// </summary>
 internal static class SourceSpec
 {
-    public const string Allowed = "synthetic, files:GLOB.parquet, files:GLOB.csv";
+    public const string Allowed = "sample, synthetic, files:GLOB.parquet, files:GLOB.csv";
+    public const string SampleTable = "projects/local/datasets/features/tables/sample";
 
     /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>
-    public static async Task<IRowSource?> OpenAsync(string spec, long sampleRows, FeatureSetOptions? featureSet, IDeadLetterSink deadLetters, CancellationToken cancellationToken)
+    public static async Task<IRowSource?> OpenAsync(string spec, long sampleRows, FeatureSetOptions? featureSet, IDeadLetterSink deadLetters, Func<SyntheticSource, Task<IRowSource>> serveSample, CancellationToken cancellationToken)
     {
-        if (spec == "synthetic")
+        if (spec is "synthetic" or "sample")
         {
-            return new SyntheticSource(new SyntheticSourceOptions { Rows = sampleRows, Features = 8 });
+            var synthetic = new SyntheticSource(new SyntheticSourceOptions { Rows = sampleRows, Features = 8 });
+            return spec == "synthetic" ? synthetic : await serveSample(synthetic).ConfigureAwait(false);
         }
 
         if (!spec.StartsWith("files:", StringComparison.Ordinal))
