@@ -57,6 +57,7 @@ internal static class MigrateCommand
         IRowSource? source;
         FeatureSetOptions featureSet;
         BigQueryStorageEmulator? bigQuery = null;
+        Grpc.Net.Client.GrpcChannel? bigQueryChannel = null;
         FeatureSetOptions? sampleFeatureSet = null;
         async Task<IRowSource> ServeSampleAsync(SyntheticSource synthetic)
         {
@@ -64,10 +65,12 @@ internal static class MigrateCommand
             sampleFeatureSet = synthetic.FeatureSet("features");
             bigQuery = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions(), stop).ConfigureAwait(false);
             bigQuery.AddTable("local", "features", "sample", synthetic);
-            return await BigQueryStorageSource.OpenAsync(bigQuery.CreateChannel().CreateCallInvoker(), new BigQuerySourceOptions { Table = SourceSpec.SampleTable }, stop).ConfigureAwait(false);
+            bigQueryChannel = bigQuery.CreateChannel();
+            return await BigQueryStorageSource.OpenAsync(bigQueryChannel.CreateCallInvoker(), new BigQuerySourceOptions { Table = SourceSpec.SampleTable }, stop).ConfigureAwait(false);
         }
 
         await using var bigQueryLifetime = new AsyncLifetime(() => bigQuery);
+        using var bigQueryChannelLifetime = new Lifetime(() => bigQueryChannel);
         try
         {
             FeatureSetOptions? fromFile = parse.GetValue(FeatureSetFile) is { } file ? FeatureSetLoader.Load(file.FullName) : null;
@@ -236,6 +239,12 @@ internal static class MigrateCommand
     private sealed class AsyncLifetime(Func<IAsyncDisposable?> resource) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => resource()?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>Disposes what a lazily created resource turned out to be, if anything.</summary>
+    private sealed class Lifetime(Func<IDisposable?> resource) : IDisposable
+    {
+        public void Dispose() => resource()?.Dispose();
     }
 
     /// <summary>Samples the working set while a job runs; Process.PeakWorkingSet64 is not reliable on every OS.</summary>
