@@ -1,6 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
@@ -29,6 +30,7 @@ public sealed class IngestionPipeline
     private readonly PipelineMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly RowMapper _mapper;
+    private readonly ProgressTracker _progress;
     private VerificationSink? _sink;
     private BigtableWriter? _writer;
     private int _started;
@@ -45,7 +47,8 @@ public sealed class IngestionPipeline
         PipelineOptions? options = null,
         PipelineMetrics? metrics = null,
         TimeProvider? time = null,
-        string? appProfileId = null)
+        string? appProfileId = null,
+        ProgressTracker? progress = null)
     {
         ArgumentNullException.ThrowIfNull(featureSet);
         ArgumentNullException.ThrowIfNull(sources);
@@ -68,6 +71,7 @@ public sealed class IngestionPipeline
         _deadLetters = deadLetters;
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
+        _progress = progress ?? new ProgressTracker();
 
         // Every source must fit before anything is written; all sources share one schema.
         _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes);
@@ -80,8 +84,14 @@ public sealed class IngestionPipeline
     /// <summary>The row keys this pipeline writes, for lookups.</summary>
     public RowKeyFormat Keys => _mapper.Keys;
 
-    /// <summary>Rows accounted for so far (written or dead-lettered), for progress bars.</summary>
-    public long RowsDone => _sink?.RowsDone ?? 0;
+    /// <summary>
+    /// Rows done so far (written and, when verification reads them back, verified; or dead-lettered), including those
+    /// an earlier run committed, for progress bars.
+    /// </summary>
+    public long RowsDone => _progress.RowsDone;
+
+    /// <summary>Which source rows are done, per partition; what a checkpoint records.</summary>
+    public ProgressTracker Progress => _progress;
 
     /// <summary>The writer's current request rate limit from RateLimitInfo; null while unlimited.</summary>
     public double? RequestsPerSecondLimit => _writer?.RateLimiter.RequestsPerSecond;
@@ -167,6 +177,7 @@ public sealed class IngestionPipeline
         private readonly MiniBatcher _batcher;
         private readonly TransformBlock<MutationBatch, WriteOutcome> _write;
         private readonly ActionBlock<WriteOutcome> _verify;
+        private readonly Task _readBack;
 
         public Graph(IngestionPipeline pipeline, CancellationToken abort)
         {
@@ -174,7 +185,7 @@ public sealed class IngestionPipeline
             PipelineMetrics metrics = pipeline._metrics;
             BigtableClient reader = new(pipeline._bigtable);
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, reader, pipeline._tableName, pipeline._appProfileId);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, reader, pipeline._tableName, pipeline._appProfileId, pipeline._progress, abort);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;
@@ -228,6 +239,8 @@ public sealed class IngestionPipeline
             metrics.ObserveQueue("batch", () => _batcher.InputCount + _batcher.OutputCount);
             metrics.ObserveQueue("write", () => _write.InputCount + _write.OutputCount);
             metrics.ObserveQueue("verify", () => _verify.InputCount);
+            metrics.ObserveQueue("readback", () => sink.ReadBackQueue);
+            _readBack = sink.ReadBackCompletion;
         }
 
         public ITargetBlock<SourceChunk> Input => _map;
@@ -244,6 +257,8 @@ public sealed class IngestionPipeline
                     TaskContinuationOptions.OnlyOnFaulted,
                     TaskScheduler.Default);
             }
+
+            _readBack.ContinueWith(t => fail(t.Exception!.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         private static string Describe(string table, MutationBatch batch, Exception e)

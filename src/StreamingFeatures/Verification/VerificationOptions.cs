@@ -10,6 +10,9 @@ public sealed record VerificationOptions
     /// <summary>Rows per read-back ReadRows request (1 to 10,000). Default 1,000.</summary>
     public int ReadBatchRows { get; init; } = 1_000;
 
+    /// <summary>Read-back requests in flight at once (1 to 64). Default 4.</summary>
+    public int ReadParallelism { get; init; } = 4;
+
     /// <summary>Keys listed per category (missing, changed) in the report (0 to 100,000). Default 100.</summary>
     public int MaxReportedKeys { get; init; } = 100;
 
@@ -28,6 +31,11 @@ public sealed record VerificationOptions
         if (ReadBatchRows is < 1 or > 10_000)
         {
             errors.Add($"Verification.ReadBatchRows is {ReadBatchRows}; allowed 1 to 10000.");
+        }
+
+        if (ReadParallelism is < 1 or > 64)
+        {
+            errors.Add($"Verification.ReadParallelism is {ReadParallelism}; allowed 1 to 64.");
         }
 
         if (MaxReportedKeys is < 0 or > 100_000)

@@ -1,9 +1,7 @@
-using Google.Cloud.Bigtable.V2;
+using System.Threading.Tasks.Dataflow;
 using Google.Protobuf;
-using Grpc.Core;
-using StreamingFeatures.Bigtable;
+using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
-using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Telemetry;
 using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
@@ -13,15 +11,12 @@ namespace StreamingFeatures.Verification;
 /// <summary>
 /// The end of the graph. Accounts for every source row (written or dead-lettered), keeps order-independent
 /// checksums per source partition and key bucket, and, by mode, reads rows back from Bigtable and compares their
-/// digests. Single consumer: the pipeline runs it with a degree of parallelism of one.
+/// digests. Accounting runs on one consumer (the pipeline gives it a degree of parallelism of one); read-backs run
+/// in parallel, bounded, in jobs of whole batches. Rows become done in the <see cref="ProgressTracker"/> only once
+/// their job is verified, so a checkpoint never records a row that was not proven.
 /// </summary>
-internal sealed class VerificationSink
+internal sealed partial class VerificationSink
 {
-    private const int ReadAttempts = 5;
-    private static readonly KeyValuePair<string, object?> MatchedTag = new("result", "matched");
-    private static readonly KeyValuePair<string, object?> MissingTag = new("result", "missing");
-    private static readonly KeyValuePair<string, object?> ChangedTag = new("result", "changed");
-
     private readonly VerificationOptions _options;
     private readonly RowDigester _digester;
     private readonly IDeadLetterSink _deadLetters;
@@ -29,11 +24,14 @@ internal sealed class VerificationSink
     private readonly BigtableClient? _reader;
     private readonly string _tableName;
     private readonly string? _appProfileId;
+    private readonly ProgressTracker _progress;
+    private readonly ActionBlock<ReadBackJob> _readBack;
     private readonly Dictionary<int, Checksum> _byPartition = [];
     private readonly Dictionary<int, Checksum> _byBucket = [];
-    private readonly List<(ByteString Key, ulong Digest, long Timestamp)> _pending = [];
+    private readonly Lock _keysLock = new();
     private readonly List<string> _missingKeys = [];
     private readonly List<string> _changedKeys = [];
+    private ReadBackJob _job = new();
     private long _rowsRead;
     private long _rowsWritten;
     private long _deadLettered;
@@ -42,7 +40,16 @@ internal sealed class VerificationSink
     private long _changed;
     private long _retries;
 
-    public VerificationSink(VerificationOptions options, RowMapper mapper, IDeadLetterSink deadLetters, PipelineMetrics metrics, BigtableClient? reader, string tableName, string? appProfileId)
+    public VerificationSink(
+        VerificationOptions options,
+        RowMapper mapper,
+        IDeadLetterSink deadLetters,
+        PipelineMetrics metrics,
+        BigtableClient? reader,
+        string tableName,
+        string? appProfileId,
+        ProgressTracker progress,
+        CancellationToken abort)
     {
         if (options.Mode != VerificationMode.None && reader is null)
         {
@@ -56,23 +63,28 @@ internal sealed class VerificationSink
         _reader = reader;
         _tableName = tableName;
         _appProfileId = appProfileId;
+        _progress = progress;
+        _readBack = new ActionBlock<ReadBackJob>(
+            job => VerifyAsync(job, abort),
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = options.ReadParallelism, BoundedCapacity = options.ReadParallelism, CancellationToken = abort });
     }
 
-    /// <summary>Rows accounted for so far (written or dead-lettered), for progress.</summary>
+    /// <summary>Rows accounted for so far in this run (written or dead-lettered).</summary>
     public long RowsDone => Interlocked.Read(ref _rowsWritten) + Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Faults when a read-back fails for good; the pipeline watches it like its blocks.</summary>
+    public Task ReadBackCompletion => _readBack.Completion;
+
+    /// <summary>Read-back jobs queued or running, for the queue-depth gauge.</summary>
+    public int ReadBackQueue => _readBack.InputCount;
 
     public async Task AcceptAsync(WriteOutcome outcome, CancellationToken cancellationToken)
     {
         MutationBatch batch = outcome.Batch;
         try
         {
-            foreach (DeadLetter deadLetter in batch.DeadLetters.Concat(outcome.WriteFailures))
-            {
-                await _deadLetters.WriteAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-                _metrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", deadLetter.Reason.ToString()));
-            }
-
-            Interlocked.Add(ref _deadLettered, batch.DeadLetters.Count + outcome.WriteFailures.Count);
+            await WriteDeadLettersAsync(batch.DeadLetters, cancellationToken).ConfigureAwait(false);
+            await WriteDeadLettersAsync(outcome.WriteFailures, cancellationToken).ConfigureAwait(false);
             _rowsRead += batch.SourceRows;
             _retries += outcome.RetriedEntries;
             RowBuffer rows = batch.Rows;
@@ -86,16 +98,18 @@ internal sealed class VerificationSink
                 ref readonly MappedRow row = ref rows[i];
                 _byPartition[row.Partition] = _byPartition.GetValueOrDefault(row.Partition).Add(row.Digest);
                 _byBucket[row.Bucket] = _byBucket.GetValueOrDefault(row.Bucket).Add(row.Digest);
+                _job.AddWritten(row.Partition, row.SourceOffset, row.Digest);
                 if (Selected(row.Digest))
                 {
-                    _pending.Add((ByteString.CopyFrom(rows.Key(i)), row.Digest, row.TimestampMicros));
+                    _job.AddKey(ByteString.CopyFrom(rows.Key(i)), row.Digest, row.TimestampMicros);
                 }
             }
 
+            _job.AddRetries(outcome.RetriedEntries);
             Interlocked.Add(ref _rowsWritten, outcome.WrittenRows);
-            if (_pending.Count >= _options.ReadBatchRows)
+            if (_options.Mode == VerificationMode.None || _job.Keys.Count >= _options.ReadBatchRows)
             {
-                await ReadBackAsync(cancellationToken).ConfigureAwait(false);
+                await DispatchAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -104,25 +118,48 @@ internal sealed class VerificationSink
         }
     }
 
-    /// <summary>Reads back whatever is still pending; call once the writer is done.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) => _pending.Count > 0 ? ReadBackAsync(cancellationToken) : Task.CompletedTask;
-
-    public IntegrityReport Report() => new()
+    /// <summary>Verifies whatever is still pending and waits for every read-back; call once the writer is done.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        Mode = _options.Mode,
-        RowsRead = _rowsRead,
-        RowsWritten = _rowsWritten,
-        DeadLettered = _deadLettered,
-        RowsVerified = _matched + _missing + _changed,
-        Matched = _matched,
-        Missing = _missing,
-        Changed = _changed,
-        MissingKeys = [.. _missingKeys],
-        ChangedKeys = [.. _changedKeys],
-        ByPartition = new Dictionary<int, Checksum>(_byPartition),
-        ByBucket = new Dictionary<int, Checksum>(_byBucket),
-        Retries = _retries,
-    };
+        await DispatchAsync(cancellationToken).ConfigureAwait(false);
+        _readBack.Complete();
+        await _readBack.Completion.ConfigureAwait(false);
+    }
+
+    public IntegrityReport Report()
+    {
+        lock (_keysLock)
+        {
+            return new IntegrityReport
+            {
+                Mode = _options.Mode,
+                RowsRead = _rowsRead,
+                RowsWritten = Interlocked.Read(ref _rowsWritten),
+                DeadLettered = Interlocked.Read(ref _deadLettered),
+                RowsVerified = Interlocked.Read(ref _matched) + Interlocked.Read(ref _missing) + Interlocked.Read(ref _changed),
+                Matched = Interlocked.Read(ref _matched),
+                Missing = Interlocked.Read(ref _missing),
+                Changed = Interlocked.Read(ref _changed),
+                MissingKeys = [.. _missingKeys],
+                ChangedKeys = [.. _changedKeys],
+                ByPartition = new Dictionary<int, Checksum>(_byPartition),
+                ByBucket = new Dictionary<int, Checksum>(_byBucket),
+                Retries = _retries,
+            };
+        }
+    }
+
+    private async Task WriteDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    {
+        foreach (DeadLetter deadLetter in deadLetters)
+        {
+            await _deadLetters.WriteAsync(deadLetter, cancellationToken).ConfigureAwait(false);
+            _metrics.DeadLetters.Add(1, new KeyValuePair<string, object?>("reason", deadLetter.Reason.ToString()));
+            _job.AddDeadLetter(deadLetter.Partition, deadLetter.Offset);
+        }
+
+        Interlocked.Add(ref _deadLettered, deadLetters.Count);
+    }
 
     private bool Selected(ulong digest) => _options.Mode switch
     {
@@ -131,71 +168,26 @@ internal sealed class VerificationSink
         _ => false,
     };
 
-    private async Task ReadBackAsync(CancellationToken cancellationToken)
+    /// <summary>Hands the current job to the read-back workers (or completes it when it has nothing to read).</summary>
+    private async Task DispatchAsync(CancellationToken cancellationToken)
     {
-        var request = new ReadRowsRequest { TableName = _tableName, AppProfileId = _appProfileId ?? string.Empty, Rows = new RowSet() };
-        foreach (var (key, _, _) in _pending)
+        ReadBackJob job = _job;
+        if (job.IsEmpty)
         {
-            request.Rows.RowKeys.Add(key);
+            return;
         }
 
-        Dictionary<ByteString, Row> found = await ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        foreach (var (key, digest, timestamp) in _pending)
+        _job = new ReadBackJob();
+        if (job.Keys.Count == 0)
         {
-            if (!found.TryGetValue(key, out Row? row))
-            {
-                _missing++;
-                _metrics.Verified.Add(1, MissingTag);
-                Note(_missingKeys, key);
-            }
-            else if (_digester.Digest(row, timestamp) != digest)
-            {
-                _changed++;
-                _metrics.Verified.Add(1, ChangedTag);
-                Note(_changedKeys, key);
-            }
-            else
-            {
-                _matched++;
-                _metrics.Verified.Add(1, MatchedTag);
-            }
+            _progress.Complete(job.Ranges());
+            return;
         }
 
-        _pending.Clear();
-    }
-
-    private async Task<Dictionary<ByteString, Row>> ReadAsync(ReadRowsRequest request, CancellationToken cancellationToken)
-    {
-        for (int attempt = 1; ; attempt++)
+        if (!await _readBack.SendAsync(job, cancellationToken).ConfigureAwait(false))
         {
-            var rows = new Dictionary<ByteString, Row>();
-            var merger = new ReadRowsMerger();
-            try
-            {
-                using AsyncServerStreamingCall<ReadRowsResponse> call = _reader!.ReadRows(request, BigtableWriter.RequestParams(_tableName, _appProfileId), cancellationToken: cancellationToken);
-                while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-                {
-                    foreach (Row row in merger.Add(call.ResponseStream.Current))
-                    {
-                        rows[row.Key] = row;
-                    }
-                }
-
-                merger.Complete();
-                return rows;
-            }
-            catch (RpcException e) when (attempt < ReadAttempts && WriteStatus.IsRetryable(e.StatusCode, hasRetryInfo: true) && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private void Note(List<string> keys, ByteString key)
-    {
-        if (keys.Count < _options.MaxReportedKeys)
-        {
-            keys.Add(RowKeyFormat.Display(key.Span));
+            await _readBack.Completion.ConfigureAwait(false);
+            throw new OperationCanceledException("Read-back stopped.", cancellationToken);
         }
     }
 }

@@ -1,0 +1,138 @@
+using Google.Cloud.Bigtable.Admin.V2;
+using Google.Cloud.Bigtable.V2;
+using Google.Protobuf;
+using Grpc.Core;
+using StreamingFeatures.Bigtable;
+using StreamingFeatures.FeatureSets;
+using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
+
+namespace StreamingFeatures.Checkpoints;
+
+/// <summary>
+/// A checkpoint as one cell of a Bigtable table (row = the checkpoint id, family <c>checkpoint</c>, column
+/// <c>json</c>), for jobs whose pods have no durable disk. A save is one MutateRow — atomic for the row — that
+/// replaces the cell; the cell's timestamp is the checkpoint's sequence number, so a late save from a killed run
+/// cannot shadow a newer one.
+/// </summary>
+public sealed class BigtableCheckpointStore : ICheckpointStore
+{
+    public const string Family = "checkpoint";
+    private static readonly ByteString s_qualifier = ByteString.CopyFromUtf8("json");
+
+    private readonly CallInvoker _data;
+    private readonly CallInvoker _admin;
+    private readonly string _instanceName;
+    private readonly string _tableId;
+    private readonly ByteString _rowKey;
+    private readonly string? _appProfileId;
+    private bool _ensured;
+
+    public BigtableCheckpointStore(CallInvoker data, CallInvoker admin, string instanceName, string tableId, string checkpointId, string? appProfileId = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tableId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpointId);
+        _data = data;
+        _admin = admin;
+        _instanceName = instanceName;
+        _tableId = tableId;
+        _rowKey = ByteString.CopyFromUtf8(checkpointId);
+        _appProfileId = appProfileId;
+    }
+
+    public string TableName => $"{_instanceName}/tables/{_tableId}";
+
+    public string Description => $"{TableName} row '{_rowKey.ToStringUtf8()}'";
+
+    public async Task<MigrationCheckpoint?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var request = new ReadRowsRequest
+        {
+            TableName = TableName,
+            AppProfileId = _appProfileId ?? string.Empty,
+            Rows = new RowSet { RowKeys = { _rowKey } },
+            Filter = new RowFilter { CellsPerColumnLimitFilter = 1 },
+        };
+        try
+        {
+            var merger = new ReadRowsMerger();
+            Row? found = null;
+            using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_data).ReadRows(request, BigtableWriter.RequestParams(TableName, _appProfileId), cancellationToken: cancellationToken);
+            while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (Row row in merger.Add(call.ResponseStream.Current))
+                {
+                    found = row;
+                }
+            }
+
+            merger.Complete();
+            Cell? cell = found?.Families.FirstOrDefault(f => f.Name == Family)?.Columns.FirstOrDefault(c => c.Qualifier == s_qualifier)?.Cells.FirstOrDefault();
+            return cell is null ? null : MigrationCheckpoint.FromJson(cell.Value.ToStringUtf8(), Description);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (RpcException e)
+        {
+            throw new CheckpointException($"Cannot read the checkpoint {Description}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+    }
+
+    public async Task SaveAsync(MigrationCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var request = new MutateRowRequest
+        {
+            TableName = TableName,
+            AppProfileId = _appProfileId ?? string.Empty,
+            RowKey = _rowKey,
+            Mutations =
+            {
+                new Mutation { DeleteFromColumn = new Mutation.Types.DeleteFromColumn { FamilyName = Family, ColumnQualifier = s_qualifier } },
+                new Mutation
+                {
+                    SetCell = new Mutation.Types.SetCell
+                    {
+                        FamilyName = Family,
+                        ColumnQualifier = s_qualifier,
+                        TimestampMicros = checkpoint.Sequence * 1000,
+                        Value = ByteString.CopyFromUtf8(checkpoint.ToJson()),
+                    },
+                },
+            },
+        };
+        try
+        {
+            await new BigtableClient(_data).MutateRowAsync(request, BigtableWriter.RequestParams(TableName, _appProfileId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new CheckpointException($"Cannot write the checkpoint {Description}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_ensured)
+        {
+            return;
+        }
+
+        var featureSet = new FeatureSetOptions { Table = _tableId, Families = { [Family] = new ColumnFamilyOptions { MaxVersions = 1 } } };
+        try
+        {
+            await TableProvisioner.EnsureTableAsync(new BigtableTableAdmin.BigtableTableAdminClient(_admin), _instanceName, featureSet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new CheckpointException($"Cannot create the checkpoint table {TableName}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+
+        _ensured = true;
+    }
+}

@@ -1,0 +1,33 @@
+namespace StreamingFeatures.Checkpoints;
+
+/// <summary>
+/// What became of a range of source rows: read, written, dead-lettered, and of those read back, which matched. Kept
+/// per committed range so a resumed job's report adds the earlier runs' figures to its own without counting a row
+/// twice. Digest sum and xor make the partition's order-independent checksum (see Verification.Checksum).
+/// </summary>
+public readonly record struct RowStats(
+    long Read,
+    long Written,
+    long DeadLettered,
+    long Verified,
+    long Missing,
+    long Changed,
+    long Retries,
+    ulong DigestSum,
+    ulong DigestXor)
+{
+    public long Matched => Verified - Missing - Changed;
+
+    public static RowStats operator +(RowStats a, RowStats b) => new(
+        a.Read + b.Read,
+        a.Written + b.Written,
+        a.DeadLettered + b.DeadLettered,
+        a.Verified + b.Verified,
+        a.Missing + b.Missing,
+        a.Changed + b.Changed,
+        a.Retries + b.Retries,
+        unchecked(a.DigestSum + b.DigestSum),
+        a.DigestXor ^ b.DigestXor);
+
+    public static RowStats Add(RowStats a, RowStats b) => a + b;
+}
