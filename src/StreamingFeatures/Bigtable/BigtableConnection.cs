@@ -77,10 +77,10 @@ public sealed class BigtableConnection : IDisposable
     }
 
     /// <summary>Adds <c>authorization: Bearer …</c> to every call, with a token Google.Apis.Auth caches and refreshes.</summary>
-    internal static AsyncAuthInterceptor BearerToken(ICredential credential, string scope)
+    internal static AsyncAuthInterceptor BearerToken(ICredential credential, params string[] scopes)
     {
         ITokenAccess access = credential is GoogleCredential google && google.IsCreateScopedRequired
-            ? google.CreateScoped(scope)
+            ? google.CreateScoped(scopes)
             : credential;
         return async (context, metadata) =>
         {
@@ -98,14 +98,14 @@ public sealed class BigtableConnection : IDisposable
         }
     }
 
-    private static GrpcChannel SecureChannel(string endpoint, ICredential credential, string scope) =>
+    internal static GrpcChannel SecureChannel(string endpoint, ICredential credential, params string[] scopes) =>
         GrpcChannel.ForAddress("https://" + endpoint, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor(BearerToken(credential, scope))),
+            Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor(BearerToken(credential, scopes))),
             MaxReceiveMessageSize = null,
         });
 
-    private static async Task<ICredential> LoadCredentialAsync(string? file, CancellationToken cancellationToken) =>
+    internal static async Task<ICredential> LoadCredentialAsync(string? file, CancellationToken cancellationToken) =>
         file is null
             ? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false)
             : (await CredentialFactory.FromFileAsync<ServiceAccountCredential>(file, cancellationToken).ConfigureAwait(false)).ToGoogleCredential();

@@ -39,7 +39,7 @@ public sealed partial class BigQueryStorageSource
             try
             {
                 using AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
-                    new ReadRowsRequest { ReadStream = stream, Offset = offset }, cancellationToken: cancellationToken);
+                    new ReadRowsRequest { ReadStream = stream, Offset = offset }, RoutingHeader("read_stream", stream), cancellationToken: cancellationToken);
                 while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
                     ReadRowsResponse response = call.ResponseStream.Current;
@@ -73,6 +73,11 @@ public sealed partial class BigQueryStorageSource
                 if (delay is null || attempt >= _options.MaxReadAttempts)
                 {
                     string why = delay is null ? "permanent error" : string.Create(CultureInfo.InvariantCulture, $"still failing after {attempt} attempts without progress");
+                    if (delay is null && Session.ExpireTime is { } expires && expires <= _options.TimeProvider.GetUtcNow())
+                    {
+                        why = string.Create(CultureInfo.InvariantCulture, $"the read session expired at {expires:u} (BigQuery keeps read sessions for 6 hours); rows already written stay, a rerun with --restart reads the table again");
+                    }
+
                     throw Failure(stream, offset, $"{why}: {e.StatusCode}: {e.Status.Detail}", e);
                 }
 

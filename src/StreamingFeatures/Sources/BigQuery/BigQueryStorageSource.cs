@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apache.Arrow.Ipc;
 using Google.Cloud.BigQuery.Storage.V1;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -17,18 +18,15 @@ public sealed partial class BigQueryStorageSource : IRowSource
     private readonly BigQuerySourceOptions _options;
     private readonly ArrowBatchDecoder _decoder;
 
-    private BigQueryStorageSource(BigQueryRead.BigQueryReadClient client, BigQuerySourceOptions options, ReadSession session, SourceSchema schema)
+    private BigQueryStorageSource(BigQueryRead.BigQueryReadClient client, BigQuerySourceOptions options, BigQueryReadSessionInfo session, ByteString arrowSchema, SourceSchema schema, long? expectedRows)
     {
         _client = client;
         _options = options;
         Schema = schema;
-        _decoder = new ArrowBatchDecoder(session.ArrowSchema.SerializedSchema, schema);
-        Session = new BigQueryReadSessionInfo(
-            session.Name,
-            options.SnapshotTime ?? session.TableModifiers?.SnapshotTime?.ToDateTimeOffset(),
-            [.. session.Streams.Select(s => s.Name)],
-            session.ExpireTime?.ToDateTimeOffset());
-        ExpectedRows = session.EstimatedRowCount > 0 || session.Streams.Count == 0 ? session.EstimatedRowCount : null;
+        _decoder = new ArrowBatchDecoder(arrowSchema, schema);
+        Session = session;
+        ArrowSchema = arrowSchema;
+        ExpectedRows = expectedRows;
     }
 
     public SourceSchema Schema { get; }
@@ -38,6 +36,9 @@ public sealed partial class BigQueryStorageSource : IRowSource
     public long? ExpectedRows { get; }
 
     public BigQueryReadSessionInfo Session { get; }
+
+    /// <summary>The session's Arrow schema in IPC form; a checkpoint keeps it to go on reading the session later.</summary>
+    public ByteString ArrowSchema { get; }
 
     /// <summary>Validates <paramref name="options"/>, creates the read session and maps its Arrow schema.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem listed).</exception>
@@ -80,10 +81,51 @@ public sealed partial class BigQueryStorageSource : IRowSource
             throw new BigQuerySourceException($"The read session for {options.Table} carries no Arrow schema.");
         }
 
-        using var reader = new ArrowStreamReader(session.ArrowSchema.SerializedSchema.Memory);
-        SourceSchema schema = ArrowSchemaMapping.Map(reader.Schema, options.Table);
-        return new BigQueryStorageSource(client, options, session, schema);
+        var info = new BigQueryReadSessionInfo(
+            session.Name,
+            options.SnapshotTime ?? session.TableModifiers?.SnapshotTime?.ToDateTimeOffset(),
+            [.. session.Streams.Select(s => s.Name)],
+            session.ExpireTime?.ToDateTimeOffset(),
+            session.EstimatedRowCount);
+        ByteString arrowSchema = session.ArrowSchema.SerializedSchema;
+        long? expected = session.EstimatedRowCount > 0 || session.Streams.Count == 0 ? session.EstimatedRowCount : null;
+        return new BigQueryStorageSource(client, options, info, arrowSchema, MapSchema(arrowSchema, options.Table), expected);
     }
+
+    /// <summary>
+    /// Goes on reading a session an earlier run created (its streams, offsets and snapshot stay valid until it
+    /// expires, 6 hours after creation), without creating a new one: a new session may split the table differently.
+    /// </summary>
+    /// <exception cref="BigQuerySourceException">The session has expired or its schema cannot map.</exception>
+    public static BigQueryStorageSource Resume(CallInvoker bigQuery, BigQuerySourceOptions options, BigQueryReadSessionInfo session, ByteString arrowSchema)
+    {
+        ArgumentNullException.ThrowIfNull(bigQuery);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(session);
+        options.Validate();
+        if (session.ExpireTime is { } expires && expires <= options.TimeProvider.GetUtcNow())
+        {
+            throw new BigQuerySourceException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The read session {session.Name} on {options.Table} expired at {expires:u} (BigQuery keeps read sessions for 6 hours), so its streams and offsets cannot be read again. The rows already written stay; start over with --restart to read the table again (writes are idempotent)."));
+        }
+
+        long? expected = session.EstimatedRowCount > 0 ? session.EstimatedRowCount : null;
+        return new BigQueryStorageSource(new BigQueryRead.BigQueryReadClient(bigQuery), options, session, arrowSchema, MapSchema(arrowSchema, options.Table), expected);
+    }
+
+    private static SourceSchema MapSchema(ByteString arrowSchema, string table)
+    {
+        using var reader = new ArrowStreamReader(arrowSchema.Memory);
+        return ArrowSchemaMapping.Map(reader.Schema, table);
+    }
+
+    /// <summary>
+    /// The <c>x-goog-request-params</c> header Google's front ends route by (the resource the request names); the
+    /// generated client does not add it, Google's own libraries do.
+    /// </summary>
+    internal static Metadata RoutingHeader(string field, string value) =>
+        new() { { "x-goog-request-params", field + "=" + Uri.EscapeDataString(value) } };
 
     private static async Task<ReadSession> CreateSessionAsync(
         BigQueryRead.BigQueryReadClient client, CreateReadSessionRequest request, BigQuerySourceOptions options, CancellationToken cancellationToken)
@@ -92,7 +134,7 @@ public sealed partial class BigQueryStorageSource : IRowSource
         {
             try
             {
-                return await client.CreateReadSessionAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return await client.CreateReadSessionAsync(request, RoutingHeader("read_session.table", request.ReadSession.Table), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
             {
