@@ -16,11 +16,12 @@ internal sealed record MigrationSummary(
     double RowsPerSecond,
     double CpuSeconds,
     long PeakWorkingSetBytes,
-    bool Stopped)
+    bool Stopped,
+    int Runs)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    public static MigrationSummary From(IntegrityReport report, TimeSpan elapsed, double cpuSeconds, long peakWorkingSet, bool stopped) => new(
+    public static MigrationSummary From(IntegrityReport report, TimeSpan elapsed, double cpuSeconds, long peakWorkingSet, bool stopped, int runs) => new(
         report.RowsRead,
         report.RowsWritten,
         report.RowsVerified,
@@ -32,7 +33,8 @@ internal sealed record MigrationSummary(
         elapsed.TotalSeconds > 0 ? Math.Round(report.RowsRead / elapsed.TotalSeconds) : 0,
         Math.Round(cpuSeconds, 3),
         peakWorkingSet,
-        stopped);
+        stopped,
+        runs);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }

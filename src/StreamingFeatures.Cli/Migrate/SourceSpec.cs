@@ -11,33 +11,50 @@ namespace StreamingFeatures.Cli.Migrate;
 /// <summary>
 /// Parses <c>--source</c>: <c>sample</c> (a deterministic sample table served by the built-in BigQuery Storage
 /// emulator and read through the BigQuery Storage Read API), <c>synthetic</c> (the same rows straight from the
-/// generator), or <c>files:GLOB</c> where the glob ends in <c>.parquet</c> or <c>.csv</c>.
+/// generator), <c>files:GLOB</c> where the glob ends in <c>.parquet</c> or <c>.csv</c>, or
+/// <c>bigquery:projects/P/datasets/D/tables/T</c>.
 /// </summary>
 internal static class SourceSpec
 {
-    public const string Allowed = "sample, synthetic, files:GLOB.parquet, files:GLOB.csv";
+    public const string Allowed = "sample, synthetic, files:GLOB.parquet, files:GLOB.csv, bigquery:projects/P/datasets/D/tables/T";
     public const string SampleTable = "projects/local/datasets/features/tables/sample";
 
-    /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>
-    public static async Task<IRowSource?> OpenAsync(string spec, long sampleRows, FeatureSetOptions? featureSet, IDeadLetterSink deadLetters, Func<SyntheticSource, Task<IRowSource>> serveSample, CancellationToken cancellationToken)
+    /// <summary>The kind of source, and for BigQuery the table; null when the spec matches none.</summary>
+    public static SourceKind? KindOf(string spec, out string? bigQueryTable)
     {
-        if (spec is "synthetic" or "sample")
+        bigQueryTable = null;
+        switch (spec)
         {
-            var synthetic = new SyntheticSource(new SyntheticSourceOptions { Rows = sampleRows, Features = 8 });
-            return spec == "synthetic" ? synthetic : await serveSample(synthetic).ConfigureAwait(false);
+            case "sample":
+                bigQueryTable = SampleTable;
+                return SourceKind.Sample;
+            case "synthetic":
+                return SourceKind.Synthetic;
         }
 
-        if (!spec.StartsWith("files:", StringComparison.Ordinal))
+        if (spec.StartsWith("bigquery:", StringComparison.Ordinal))
         {
-            return null;
+            bigQueryTable = spec["bigquery:".Length..];
+            return SourceKind.BigQuery;
         }
 
+        return spec.StartsWith("files:", StringComparison.Ordinal)
+            && (spec.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) || spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            ? SourceKind.Files
+            : null;
+    }
+
+    /// <summary>The generator behind <c>sample</c> and <c>synthetic</c>.</summary>
+    public static SyntheticSource Sample(long rows) => new(new SyntheticSourceOptions { Rows = rows, Features = 8 });
+
+    /// <summary>Opens a <c>files:</c> source.</summary>
+    /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>
+    public static async Task<IRowSource> OpenFilesAsync(string spec, FeatureSetOptions featureSet, IDeadLetterSink deadLetters, CancellationToken cancellationToken)
+    {
         (string baseDirectory, string glob) = Split(spec["files:".Length..]);
         return glob.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
             ? await ParquetFileSource.OpenAsync(baseDirectory, glob, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : glob.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-                ? await CsvFileSource.OpenAsync(baseDirectory, glob, new CsvFileSourceOptions { Schema = featureSet is null ? null : CsvSchema(featureSet) }, deadLetters, cancellationToken).ConfigureAwait(false)
-                : null;
+            : await CsvFileSource.OpenAsync(baseDirectory, glob, new CsvFileSourceOptions { Schema = CsvSchema(featureSet) }, deadLetters, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -43,17 +43,19 @@ public sealed class CheckpointWriter : IAsyncDisposable
     /// <summary>Checkpoints saved by this writer.</summary>
     public long Saves { get; private set; }
 
-    /// <summary>Saves now, whether or not progress moved.</summary>
+    /// <summary>Saves now, whether or not progress moved, and returns what it saved.</summary>
     /// <exception cref="CheckpointException">The store refused it.</exception>
-    public async Task SaveAsync(CancellationToken cancellationToken)
+    public async Task<MigrationCheckpoint> SaveAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             long version = _progress.Version;
-            await _store.SaveAsync(_build(++_sequence), cancellationToken).ConfigureAwait(false);
+            MigrationCheckpoint checkpoint = _build(++_sequence);
+            await _store.SaveAsync(checkpoint, cancellationToken).ConfigureAwait(false);
             _savedVersion = version;
             Saves++;
+            return checkpoint;
         }
         finally
         {
@@ -61,10 +63,16 @@ public sealed class CheckpointWriter : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the periodic saves (a save under way finishes); <see cref="SaveAsync"/> still works.</summary>
+    public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
         _gate.Dispose();
     }

@@ -61,8 +61,14 @@ public sealed record MigrationCheckpoint
     public IReadOnlyDictionary<int, PartitionCheckpoint> Committed() =>
         Partitions.ToDictionary(p => p.Partition, p => new PartitionCheckpoint(p.Offset, p.Stats));
 
-    public static IReadOnlyList<PartitionEntry> Entries(IReadOnlyDictionary<int, PartitionCheckpoint> committed) =>
-        [.. committed.OrderBy(p => p.Key).Select(p => new PartitionEntry(p.Key, p.Value.Offset, p.Value.Stats))];
+    /// <param name="committed">The tracker's committed prefixes.</param>
+    /// <param name="ends">Partitions the source read to their end, with their row counts: complete once committed that far.</param>
+    public static IReadOnlyList<PartitionEntry> Entries(IReadOnlyDictionary<int, PartitionCheckpoint> committed, IReadOnlyDictionary<int, long>? ends = null) =>
+        [.. committed.OrderBy(p => p.Key).Select(p => new PartitionEntry(
+            p.Key,
+            p.Value.Offset,
+            p.Value.Stats,
+            ends is not null && ends.TryGetValue(p.Key, out long end) && p.Value.Offset >= end))];
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
@@ -106,10 +112,10 @@ public sealed record MigrationCheckpoint
 }
 
 /// <summary>A partition's committed offset and what became of its rows.</summary>
-public sealed record PartitionEntry(int Partition, long Offset, RowStats Stats);
+public sealed record PartitionEntry(int Partition, long Offset, RowStats Stats, bool Complete = false);
 
 /// <summary>A BigQuery read session, enough to go on reading its streams without creating it again.</summary>
-public sealed record ReadSessionCheckpoint(string Name, IReadOnlyList<string> Streams, string ArrowSchemaBase64, DateTimeOffset? ExpireTime);
+public sealed record ReadSessionCheckpoint(string Name, IReadOnlyList<string> Streams, string ArrowSchemaBase64, DateTimeOffset? ExpireTime, long EstimatedRowCount);
 
 /// <summary>A Bigtable emulator process a local job started.</summary>
 public sealed record OwnedEmulator(string Endpoint, int ProcessId);

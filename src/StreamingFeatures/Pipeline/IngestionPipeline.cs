@@ -90,6 +90,9 @@ public sealed class IngestionPipeline
     /// </summary>
     public long RowsDone => _progress.RowsDone;
 
+    /// <summary>This run's integrity report so far (complete once <see cref="RunAsync"/> has returned).</summary>
+    public IntegrityReport Report() => _sink?.Report() ?? new IntegrityReport { Mode = _options.Verification.Mode };
+
     /// <summary>Which source rows are done, per partition; what a checkpoint records.</summary>
     public ProgressTracker Progress => _progress;
 

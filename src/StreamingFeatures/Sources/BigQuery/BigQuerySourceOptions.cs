@@ -48,6 +48,9 @@ public sealed partial record BigQuerySourceOptions
     /// </summary>
     public IReadOnlyDictionary<int, long>? StartOffsets { get; init; }
 
+    /// <summary>Partitions an earlier run read to their end: not read again. Default: none.</summary>
+    public IReadOnlySet<int>? CompletedStreams { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The table's project, dataset and table id; throws when <see cref="Table"/> is malformed.</summary>

@@ -8,7 +8,11 @@ namespace StreamingFeatures.Sources.BigQuery;
 /// <summary>Reading the session's streams: in parallel under a bound, each resumed at its offset after a break.</summary>
 public sealed partial class BigQueryStorageSource
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _ended = new();
     private long _retries;
+
+    /// <summary>Streams read to their end in this run, with their row counts (a checkpoint marks them complete).</summary>
+    public IReadOnlyDictionary<int, long> EndedStreams => _ended;
 
     /// <summary>ReadRows calls retried or resumed so far (for progress reports).</summary>
     public long Retries => Interlocked.Read(ref _retries);
@@ -25,7 +29,7 @@ public sealed partial class BigQueryStorageSource
         ArgumentNullException.ThrowIfNull(target);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentStreams, CancellationToken = cancellationToken };
         return Parallel.ForEachAsync(
-            Enumerable.Range(0, Session.Streams.Count),
+            Enumerable.Range(0, Session.Streams.Count).Where(p => _options.CompletedStreams?.Contains(p) != true),
             parallel,
             (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct)));
     }
@@ -64,6 +68,7 @@ public sealed partial class BigQueryStorageSource
                     attempt = 0;
                 }
 
+                _ended[partition] = offset;
                 return;
             }
             catch (RpcException e) when (!cancellationToken.IsCancellationRequested)

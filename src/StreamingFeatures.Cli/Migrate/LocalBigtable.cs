@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Google.Cloud.Bigtable.Admin.V2;
+using Grpc.Core;
+using Grpc.Net.Client;
+using StreamingFeatures.Checkpoints;
+using StreamingFeatures.Emulators;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+/// <summary>
+/// The Bigtable emulator of a local job. A job killed with kill -9 cannot stop the emulator it started, and that
+/// emulator still holds every row written; a resumed run finds it through the checkpoint, uses it and stops it at
+/// the end. When it is gone its rows went with it, and the job must start over.
+/// </summary>
+internal sealed class LocalBigtable : IAsyncDisposable
+{
+    private readonly Emulator? _started;
+    private readonly Process? _adopted;
+
+    private LocalBigtable(string endpoint, Emulator? started, Process? adopted)
+    {
+        Endpoint = endpoint;
+        _started = started;
+        _adopted = adopted;
+    }
+
+    public string Endpoint { get; }
+
+    /// <summary>This job owns the emulator process (it was not given by <c>BIGTABLE_EMULATOR_HOST</c>).</summary>
+    public OwnedEmulator? Owned => _started is { IsExternal: false, ProcessId: { } pid } ? new OwnedEmulator(Endpoint, pid)
+        : _adopted is not null ? new OwnedEmulator(Endpoint, _adopted.Id)
+        : null;
+
+    /// <summary>An earlier run's emulator was found alive and is in use.</summary>
+    public bool Adopted => _adopted is not null;
+
+    /// <summary>Adopts <paramref name="earlier"/> when it still answers; otherwise starts (or connects to) an emulator.</summary>
+    public static async Task<LocalBigtable> StartAsync(OwnedEmulator? earlier, CancellationToken cancellationToken)
+    {
+        if (earlier is not null && Environment.GetEnvironmentVariable("BIGTABLE_EMULATOR_HOST") is null
+            && await AnswersAsync(earlier, cancellationToken).ConfigureAwait(false) is { } process)
+        {
+            return new LocalBigtable(earlier.Endpoint, null, process);
+        }
+
+        Emulator emulator = await Emulator.StartAsync(EmulatorKind.Bigtable, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new LocalBigtable(emulator.Endpoint, emulator, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started is not null)
+        {
+            await _started.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_adopted is not null)
+        {
+            try
+            {
+                _adopted.Kill(entireProcessTree: true);
+                await _adopted.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited by itself.
+            }
+
+            _adopted.Dispose();
+        }
+    }
+
+    private static async Task<Process?> AnswersAsync(OwnedEmulator earlier, CancellationToken cancellationToken)
+    {
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(earlier.ProcessId);
+            if (process.HasExited || !process.ProcessName.Contains("cbtemulator", StringComparison.OrdinalIgnoreCase))
+            {
+                process.Dispose();
+                return null;
+            }
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        try
+        {
+            using GrpcChannel channel = GrpcChannel.ForAddress("http://" + earlier.Endpoint, new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure });
+            await new BigtableTableAdmin.BigtableTableAdminClient(channel).ListTablesAsync(
+                new ListTablesRequest { Parent = "projects/local/instances/local" },
+                deadline: DateTime.UtcNow.AddSeconds(3),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return process;
+        }
+        catch (RpcException)
+        {
+            process.Dispose();
+            return null;
+        }
+    }
+}

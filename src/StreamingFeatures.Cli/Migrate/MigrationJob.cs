@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using StreamingFeatures.FeatureSets;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+/// <summary>
+/// What makes two runs the same migration: source, target, feature set, shard, filter and verification. A checkpoint
+/// carries it, so a run never resumes another job's progress; its hash names the default checkpoint.
+/// </summary>
+internal sealed record MigrationJob(IReadOnlyDictionary<string, string> Identity, string Id)
+{
+    public static MigrationJob Create(MigrationSettings settings, string bigtable, FeatureSetOptions featureSet)
+    {
+        var identity = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["source"] = settings.Source,
+            ["bigtable"] = bigtable,
+            ["table"] = featureSet.Table,
+            ["featureSet"] = Hash(JsonSerializer.Serialize(featureSet)),
+            ["verify"] = settings.VerifyText,
+        };
+        if (settings.SourceKind is SourceKind.Sample or SourceKind.Synthetic)
+        {
+            identity["sampleRows"] = settings.SampleRows.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (settings.ShardCount > 1)
+        {
+            identity["shard"] = string.Create(CultureInfo.InvariantCulture, $"{settings.ShardIndex}/{settings.ShardCount}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.RowRestriction))
+        {
+            identity["rowRestriction"] = settings.RowRestriction;
+        }
+
+        if (settings.SnapshotTime is { } snapshot)
+        {
+            identity["snapshotTime"] = snapshot.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        string digest = Hash(string.Join('\n', identity.Select(p => p.Key + "=" + p.Value)));
+        string table = new([.. featureSet.Table.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
+        string shard = settings.ShardCount > 1 ? string.Create(CultureInfo.InvariantCulture, $"-shard{settings.ShardIndex}of{settings.ShardCount}") : string.Empty;
+        return new MigrationJob(identity, $"{table}{shard}-{digest[..8]}");
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(text)));
+}

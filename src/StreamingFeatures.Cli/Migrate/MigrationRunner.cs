@@ -1,0 +1,285 @@
+using System.Diagnostics;
+using Google.Cloud.Bigtable.Admin.V2;
+using Grpc.Core;
+using Spectre.Console;
+using StreamingFeatures.Bigtable;
+using StreamingFeatures.Checkpoints;
+using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Emulators;
+using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Pipeline;
+using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Files;
+using StreamingFeatures.Telemetry;
+using StreamingFeatures.Verification;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+/// <summary>
+/// One run of a migration: load its checkpoint, connect, open the source where the last run stopped, run the graph
+/// while saving progress, and report every row of the migration (all runs).
+/// </summary>
+internal sealed partial class MigrationRunner(MigrationSettings settings)
+{
+    private readonly MigrationSettings _settings = settings;
+    private MigrationCheckpoint? _checkpoint;
+    private ICheckpointStore? _store;
+
+    public static int BadInput(string message)
+    {
+        Console.Error.WriteLine("error: " + message);
+        return ExitCodes.BadInput;
+    }
+
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        FeatureSetOptions? featureSet;
+        try
+        {
+            featureSet = _settings.FeatureSetFile is { } file ? FeatureSetLoader.Load(file.FullName)
+                : _settings.SourceKind is SourceKind.Sample or SourceKind.Synthetic ? SourceSpec.Sample(_settings.SampleRows).FeatureSet("features")
+                : null;
+        }
+        catch (FeatureSetException e)
+        {
+            return BadInput(e.Message);
+        }
+
+        if (featureSet is null)
+        {
+            return BadInput("--feature-set is required for file and BigQuery sources: it says which columns become which cells.");
+        }
+
+        if (_settings.Table is { } table)
+        {
+            featureSet.Table = table;
+        }
+
+        bool local = _settings.Local || _settings.Project is null;
+        string? emulatorHost = Environment.GetEnvironmentVariable(BigtableConnectionOptions.EmulatorHostVariable);
+        string target = local ? (emulatorHost is null ? "local emulator" : "emulator " + emulatorHost) : $"projects/{_settings.Project}/instances/{_settings.Instance}";
+        MigrationJob job = MigrationJob.Create(_settings, target, featureSet);
+        try
+        {
+            if (_settings.Checkpoint is null || (_settings.Checkpoint != "none" && !_settings.Checkpoint.StartsWith("bigtable:", StringComparison.Ordinal)))
+            {
+                _store = new FileCheckpointStore(_settings.Checkpoint ?? Path.Combine("streamingfeatures-checkpoints", job.Id + ".json"));
+                _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
+            }
+
+            await using LocalBigtable? localBigtable = local ? await LocalBigtable.StartAsync(_checkpoint?.Emulator, stop).ConfigureAwait(false) : null;
+            if (localBigtable is { Owned: not null, Adopted: false } && _checkpoint is { Partitions.Count: > 0 })
+            {
+                AnsiConsole.MarkupLine("[yellow]The Bigtable emulator of the earlier run is gone, and the rows it held with it: starting the migration over.[/]");
+                _checkpoint = null;
+            }
+
+            using BigtableConnection bigtable = await BigtableConnection.ConnectAsync(
+                new BigtableConnectionOptions
+                {
+                    EmulatorHost = localBigtable?.Endpoint,
+                    Project = _settings.Project ?? (local ? "local" : null),
+                    Instance = _settings.Instance ?? (local ? "local" : null),
+                    AppProfileId = _settings.AppProfile,
+                    CredentialsFile = _settings.CredentialsFile,
+                },
+                stop).ConfigureAwait(false);
+            if (_settings.Checkpoint is { } spec && spec.StartsWith("bigtable:", StringComparison.Ordinal))
+            {
+                _store = new BigtableCheckpointStore(bigtable.Data, bigtable.Admin, bigtable.InstanceName, spec["bigtable:".Length..], job.Id, bigtable.AppProfileId);
+                _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
+            }
+
+            if (_checkpoint is not null)
+            {
+                IReadOnlyList<string> differences = _checkpoint.Differences(job.Identity);
+                if (differences.Count > 0)
+                {
+                    return BadInput($"The checkpoint {_store!.Description} belongs to another migration ({string.Join("; ", differences)}). Run with the same arguments, name another --checkpoint, or start over with --restart.");
+                }
+
+                if (_checkpoint.Completed)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"This migration finished in an earlier run (checkpoint {_store!.Description}); nothing to do. Use --restart to run it again.");
+                    return await FinishAsync(Combined(_checkpoint.Totals, null), _checkpoint, stopped: false).ConfigureAwait(false);
+                }
+            }
+
+            return await MigrateAsync(job, featureSet, bigtable, localBigtable, stop).ConfigureAwait(false);
+        }
+        catch (CheckpointException e)
+        {
+            return BadInput(e.Message);
+        }
+        catch (ArgumentException e) when (e.Message.StartsWith("Bigtable:", StringComparison.Ordinal))
+        {
+            return BadInput(e.Message);
+        }
+        catch (Exception e) when (e is EmulatorNotInstalledException or EmulatorStartException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private async Task<int> MigrateAsync(MigrationJob job, FeatureSetOptions featureSet, BigtableConnection bigtable, LocalBigtable? localBigtable, CancellationToken stop)
+    {
+        var progress = new ProgressTracker(_checkpoint?.Committed());
+        await using var deadLetters = new JsonLinesDeadLetterSink(_settings.DeadLetterFile.FullName);
+        await using OpenedSource opened = new();
+        try
+        {
+            await OpenSourceAsync(opened, featureSet, progress, new SourceRejections(deadLetters, progress), stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FeatureSetException or FileSourceException or BigQuerySourceException)
+        {
+            return BadInput(e.Message);
+        }
+
+        string tableName = bigtable.TableName(featureSet.Table);
+        using var metrics = new PipelineMetrics();
+        IngestionPipeline pipeline;
+        try
+        {
+            pipeline = new IngestionPipeline(
+                featureSet,
+                [opened.Source!],
+                bigtable.Data,
+                tableName,
+                deadLetters,
+                new PipelineOptions { Verification = _settings.Verification },
+                metrics,
+                appProfileId: bigtable.AppProfileId,
+                progress: progress);
+        }
+        catch (Exception e) when (e is FeatureSetException or SchemaMismatchException or ArgumentException)
+        {
+            return BadInput(e.Message);
+        }
+
+        PrintPlan(opened, tableName, bigtable, pipeline);
+        if (_settings.DryRun)
+        {
+            AnsiConsole.MarkupLine("Dry run: the configuration and the source schema fit the feature set; nothing was written.");
+            return ExitCodes.Success;
+        }
+
+        if (await ProvisionAsync(bigtable, featureSet, tableName, stop).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        using var peak = new PeakWorkingSet();
+        var clock = Stopwatch.StartNew();
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        MigrationCheckpoint Build(long sequence, bool completed)
+        {
+            (IReadOnlyDictionary<int, PartitionCheckpoint> committed, _) = progress.Snapshot();
+            IntegrityReport run = pipeline.Report();
+            return new MigrationCheckpoint
+            {
+                Job = job.Identity,
+                Sequence = sequence,
+                SnapshotTime = opened.BigQuery?.Session.SnapshotTime ?? _checkpoint?.SnapshotTime,
+                Session = opened.BigQuery is { } bq
+                    ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount)
+                    : null,
+                Partitions = MigrationCheckpoint.Entries(committed, Ends(opened)),
+                Runs = (_checkpoint?.Runs ?? 0) + 1,
+                ElapsedSeconds = (_checkpoint?.ElapsedSeconds ?? 0) + clock.Elapsed.TotalSeconds,
+                CpuSeconds = (_checkpoint?.CpuSeconds ?? 0) + (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds,
+                PeakWorkingSetBytes = Math.Max(_checkpoint?.PeakWorkingSetBytes ?? 0, peak.Bytes),
+                MissingKeys = [.. (_checkpoint?.MissingKeys ?? []).Concat(run.MissingKeys).Take(_settings.Verification.MaxReportedKeys)],
+                ChangedKeys = [.. (_checkpoint?.ChangedKeys ?? []).Concat(run.ChangedKeys).Take(_settings.Verification.MaxReportedKeys)],
+                Completed = completed,
+                Emulator = localBigtable?.Owned,
+                SavedAt = TimeProvider.System.GetUtcNow(),
+            };
+        }
+
+        CheckpointWriter? writer = _store is null ? null : new CheckpointWriter(
+            _store,
+            progress,
+            sequence => Build(sequence, completed: false),
+            _checkpoint?.Sequence ?? 0,
+            _settings.CheckpointInterval,
+            TimeProvider.System,
+            e => Console.Error.WriteLine("warning: " + e.Message));
+        try
+        {
+            // The session and snapshot are on disk before the first row is written.
+            await (writer?.SaveAsync(stop) ?? Task.CompletedTask).ConfigureAwait(false);
+            PipelineResult result;
+            try
+            {
+                result = await ProgressReporter.RunAsync(
+                    opened.ExpectedRows,
+                    () => pipeline.RowsDone,
+                    () => $"dead letters {deadLetters.Count:N0}",
+                    () => pipeline.RunAsync(stop)).ConfigureAwait(false);
+            }
+            catch (PipelineException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                await SaveFinalAsync(writer, _store, s => Build(s, completed: false)).ConfigureAwait(false);
+                AnsiConsole.MarkupLineInterpolated($"Progress is saved ({_store?.Description ?? "no checkpoint"}): the same command resumes.");
+                return ExitCodes.Failure;
+            }
+
+            (IReadOnlyDictionary<int, PartitionCheckpoint> committed, int pending) = progress.Snapshot();
+            bool completed = !result.Stopped && pending == 0;
+            MigrationCheckpoint final = await SaveFinalAsync(writer, _store, s => Build(s, completed)).ConfigureAwait(false);
+            RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
+            return await FinishAsync(Combined(totals, result.Report), final, result.Stopped).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Saves the last checkpoint of this run; when it cannot be saved the run's figures are still reported.</summary>
+    private static async Task<MigrationCheckpoint> SaveFinalAsync(CheckpointWriter? writer, ICheckpointStore? store, Func<long, MigrationCheckpoint> build)
+    {
+        if (writer is null)
+        {
+            return build(0);
+        }
+
+        await writer.StopAsync().ConfigureAwait(false);
+        try
+        {
+            return await writer.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (CheckpointException e)
+        {
+            Console.Error.WriteLine($"warning: the last checkpoint was not saved to {store!.Description}: {e.Message}");
+            return build(0);
+        }
+    }
+
+    private async Task<int?> ProvisionAsync(BigtableConnection bigtable, FeatureSetOptions featureSet, string tableName, CancellationToken stop)
+    {
+        var admin = new BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
+        if (_settings.NoCreate)
+        {
+            try
+            {
+                await admin.GetTableAsync(new GetTableRequest { Name = tableName }, cancellationToken: stop).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                return BadInput($"Table {tableName} does not exist and --no-create forbids creating it.");
+            }
+        }
+        else if (await TableProvisioner.EnsureTableAsync(admin, bigtable.InstanceName, featureSet, stop).ConfigureAwait(false))
+        {
+            AnsiConsole.MarkupLineInterpolated($"Created {tableName} (or its missing column families).");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using StreamingFeatures.Verification;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+internal enum SourceKind
+{
+    Sample,
+    Synthetic,
+    Files,
+    BigQuery,
+}
+
+/// <summary>The migrate command's flags, parsed and checked together before anything starts.</summary>
+internal sealed record MigrationSettings
+{
+    public required string Source { get; init; }
+
+    public SourceKind SourceKind { get; init; }
+
+    /// <summary><c>projects/P/datasets/D/tables/T</c> for a BigQuery source.</summary>
+    public string? BigQueryTable { get; init; }
+
+    public FileInfo? FeatureSetFile { get; init; }
+
+    public string? Project { get; init; }
+
+    public string? Instance { get; init; }
+
+    public string? AppProfile { get; init; }
+
+    public string? Table { get; init; }
+
+    public bool Local { get; init; }
+
+    public long SampleRows { get; init; }
+
+    public bool NoCreate { get; init; }
+
+    public required string VerifyText { get; init; }
+
+    public VerificationOptions Verification { get; init; } = new();
+
+    public FileInfo? SummaryJson { get; init; }
+
+    public required FileInfo DeadLetterFile { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public string? BillingProject { get; init; }
+
+    public string? RowRestriction { get; init; }
+
+    public DateTimeOffset? SnapshotTime { get; init; }
+
+    public int MaxStreams { get; init; }
+
+    public int ReadStreams { get; init; } = 4;
+
+    public int ShardIndex { get; init; }
+
+    public int ShardCount { get; init; } = 1;
+
+    /// <summary><c>none</c>, <c>bigtable:TABLE</c>, a file path, or null for the default file.</summary>
+    public string? Checkpoint { get; init; }
+
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public bool Restart { get; init; }
+
+    public string? CredentialsFile { get; init; }
+
+    /// <summary>Every problem with the flags, each naming the flag, its value and what is allowed.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (ShardCount < 1 || ShardCount > 10_000)
+        {
+            problems.Add(Invariant($"--shard-count is {ShardCount}; allowed 1 to 10000."));
+        }
+        else if (ShardIndex < 0 || ShardIndex >= ShardCount)
+        {
+            problems.Add(Invariant($"--shard-index is {ShardIndex}; allowed 0 to {ShardCount - 1} with --shard-count {ShardCount}."));
+        }
+
+        if (ShardCount > 1 && SourceKind is not (SourceKind.Sample or SourceKind.BigQuery))
+        {
+            problems.Add($"--shard-count {ShardCount} needs a BigQuery source (sample or bigquery:TABLE): shards split a table by a row restriction on the entity key. Give each replica its own files instead.");
+        }
+
+        if (RowRestriction is not null && SourceKind is not (SourceKind.Sample or SourceKind.BigQuery))
+        {
+            problems.Add("--row-restriction applies to BigQuery sources only.");
+        }
+
+        if (SampleRows is < 1 or > 10_000_000_000)
+        {
+            problems.Add(Invariant($"--sample-rows is {SampleRows}; allowed 1 to 10000000000."));
+        }
+
+        if (MaxStreams is < 0 or > 10_000)
+        {
+            problems.Add(Invariant($"--max-streams is {MaxStreams}; allowed 0 (the service decides) to 10000."));
+        }
+
+        if (ReadStreams is < 1 or > 1_000)
+        {
+            problems.Add(Invariant($"--read-streams is {ReadStreams}; allowed 1 to 1000."));
+        }
+
+        if (CheckpointInterval < TimeSpan.FromMilliseconds(100) || CheckpointInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add(Invariant($"--checkpoint-interval is {CheckpointInterval.TotalSeconds} s; allowed 0.1 to 3600."));
+        }
+
+        if (Checkpoint is { } checkpoint && checkpoint.StartsWith("bigtable:", StringComparison.Ordinal) && checkpoint.Length == "bigtable:".Length)
+        {
+            problems.Add("--checkpoint is 'bigtable:'; name the table, e.g. bigtable:migration-checkpoints.");
+        }
+
+        return problems;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
