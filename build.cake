@@ -33,7 +33,8 @@ Task("Package")
         {
             Configuration = "Release",
             OutputDirectory = PackageDirectory,
-            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("InformationalVersion", packageVersion),
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("InformationalVersion", packageVersion)
+                .WithProperty("IncludeSourceRevisionInInformationalVersion", "false"),
         });
         Information($"Published the CLI to {MakeAbsolute(Directory(PackageDirectory))}.");
 
