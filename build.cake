@@ -1,7 +1,13 @@
-// Build script: `dotnet tool restore && dotnet cake --target=Test`. Later issues add Perf, Demo and Package.
+// Build script: `dotnet tool restore && dotnet cake --target=Test`; `--target=Package` publishes the CLI and builds its image.
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Debug");
 const string Solution = "./StreamingFeatures.sln";
+const string CliProject = "./src/StreamingFeatures.Cli/StreamingFeatures.Cli.csproj";
+const string PackageDirectory = "./artifacts/streamingfeatures";
+const string Dockerfile = "./infra/docker/Dockerfile";
+
+// The image tag and the CLI's informational version: --package-version=1.2.3, else dev-<commit>.
+var packageVersion = Argument("package-version", DevVersion());
 
 Task("Build")
     .Does(() => DotNetBuild(Solution, new DotNetBuildSettings { Configuration = configuration }));
@@ -17,8 +23,64 @@ Task("Test")
         }
     });
 
+// The CLI as a framework-dependent app in artifacts/streamingfeatures/ (run: dotnet artifacts/streamingfeatures/StreamingFeatures.Cli.dll),
+// then, where docker is installed, the image streamingfeatures:<version>, built from the sources by infra/docker/Dockerfile.
+Task("Package")
+    .Does(() =>
+    {
+        CleanDirectory(PackageDirectory);
+        DotNetPublish(CliProject, new DotNetPublishSettings
+        {
+            Configuration = "Release",
+            OutputDirectory = PackageDirectory,
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("InformationalVersion", packageVersion)
+                .WithProperty("IncludeSourceRevisionInInformationalVersion", "false"),
+        });
+        Information($"Published the CLI to {MakeAbsolute(Directory(PackageDirectory))}.");
+
+        FilePath docker = Context.Tools.Resolve("docker") ?? Context.Tools.Resolve("docker.exe");
+        if (docker is null)
+        {
+            Warning($"Skipped the image streamingfeatures:{packageVersion}: no docker executable on PATH. Install Docker (or run this where it is) to build it from {Dockerfile}.");
+            return;
+        }
+
+        // A docker client without a reachable daemon (no socket, no permission) cannot build either: say so and skip.
+        if (StartProcess(docker, new ProcessSettings { Arguments = "info", RedirectStandardOutput = true, RedirectStandardError = true, Silent = true }) != 0)
+        {
+            Warning($"Skipped the image streamingfeatures:{packageVersion}: {docker} is on PATH but `docker info` fails, so no Docker daemon is reachable. Start Docker (or point DOCKER_HOST at one) to build it from {Dockerfile}.");
+            return;
+        }
+
+        int exit = StartProcess(docker, new ProcessSettings
+        {
+            Arguments = new ProcessArgumentBuilder().Append("build").Append("--file").AppendQuoted(Dockerfile).Append("--tag").Append($"streamingfeatures:{packageVersion}").Append("."),
+        });
+        if (exit != 0)
+        {
+            throw new CakeException($"docker build failed with exit code {exit}.");
+        }
+
+        Information($"Built the image streamingfeatures:{packageVersion}.");
+    });
+
 Task("Default")
     .IsDependentOn("Build")
     .IsDependentOn("Test");
 
 RunTarget(target);
+
+string DevVersion()
+{
+    try
+    {
+        IEnumerable<string> output;
+        int exit = StartProcess("git", new ProcessSettings { Arguments = "rev-parse --short HEAD", RedirectStandardOutput = true, Silent = true }, out output);
+        string commit = exit == 0 ? output.FirstOrDefault()?.Trim() : null;
+        return string.IsNullOrEmpty(commit) ? "dev" : "dev-" + commit;
+    }
+    catch (Exception)
+    {
+        return "dev";
+    }
+}

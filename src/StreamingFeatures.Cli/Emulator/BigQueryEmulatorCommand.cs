@@ -1,0 +1,99 @@
+using System.CommandLine;
+using StreamingFeatures.Emulators.BigQuery;
+using StreamingFeatures.Sources;
+
+namespace StreamingFeatures.Cli.EmulatorCommands;
+
+/// <summary>
+/// <c>streamingfeatures emulator bigquery</c>: the built-in BigQuery Storage Read emulator on its own, for other tools
+/// and clients. Prints one line per table, then the endpoint, and serves until Ctrl+C or SIGTERM.
+/// </summary>
+internal static partial class BigQueryEmulatorCommand
+{
+    /// <summary>The variable the last start-up line sets, so scripts can <c>export</c> it as printed.</summary>
+    public const string EndpointVariable = "BIGQUERY_STORAGE_EMULATOR_HOST";
+
+    private static readonly Option<int> Port = new("--port") { Description = "Port to listen on (0 to 65535); 0 picks a free one, printed at start.", DefaultValueFactory = _ => 0 };
+    private static readonly Option<string> Host = new("--host") { Description = "Address to listen on. Only loopback (127.0.0.1 or localhost) is supported: the emulator has no TLS and no authentication.", DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.ZeroOrMore };
+    private static readonly Option<bool> StopOnStdinClose = new("--stop-on-stdin-close") { Description = "Also stop when standard input closes, so a parent process that dies takes the emulator with it." };
+
+    public static Command Create()
+    {
+        var command = new Command("bigquery", "Run the BigQuery Storage Read API emulator (gRPC, plaintext HTTP/2 on loopback) until Ctrl+C or SIGTERM.")
+        {
+            Port, Host, Tables, StopOnStdinClose,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken stop)
+    {
+        if (!TryReadOptions(parse, out int port, out List<TableSpec> specs, out List<string> errors))
+        {
+            return BadInput(errors);
+        }
+
+        List<(TableSpec Spec, IRowSource Source)> sources = await OpenSourcesAsync(specs, errors, stop).ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            return BadInput(errors);
+        }
+
+        BigQueryStorageEmulator emulator;
+        try
+        {
+            emulator = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions { Port = port }, stop).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            return BadInput([$"--port is {port}; cannot listen there: {e.Message}"]);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+
+        await using (emulator.ConfigureAwait(false))
+        {
+            // Materialised before the endpoint is printed, so a client that waits for that line finds every table ready.
+            foreach ((TableSpec spec, IRowSource source) in sources)
+            {
+                try
+                {
+                    await emulator.AddTableAsync(spec.Project, spec.Dataset, spec.Table, source, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    Console.Out.WriteLine("Stopped before every table was loaded.");
+                    return ExitCodes.Success;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Console.Error.WriteLine($"error: table {spec.Name} ({spec.Source}) could not be loaded: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+
+                Console.Out.WriteLine(TableLine(spec, source));
+            }
+
+            Console.Out.WriteLine($"BigQuery Storage Read emulator listening on {emulator.Endpoint} (gRPC, plaintext HTTP/2); Ctrl+C or SIGTERM stops it.");
+            Console.Out.WriteLine($"{EndpointVariable}={emulator.Endpoint}");
+            await WaitForStopAsync(parse.GetValue(StopOnStdinClose), stop).ConfigureAwait(false);
+            Console.Out.WriteLine("Stopping the BigQuery Storage Read emulator.");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static int BadInput(List<string> errors)
+    {
+        foreach (string error in errors)
+        {
+            Console.Error.WriteLine("error: " + error);
+        }
+
+        return ExitCodes.BadInput;
+    }
+}
