@@ -14,7 +14,9 @@ internal static class Program
             EmulatorCommand.Create(),
         };
         ParseResult parse = root.Parse(args);
-        int exit = await parse.InvokeAsync().ConfigureAwait(false);
+        // SIGTERM (a pod's stop) cancels the command; give the drain its 30 s and the checkpoint its last save before
+        // the library gives up on the command (its default is 2 s).
+        int exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) }).ConfigureAwait(false);
 
         // System.CommandLine prints parse errors (unknown option, a value of the wrong type) with exit 1; they are bad input.
         return parse.Errors.Count > 0 ? ExitCodes.BadInput : exit;
