@@ -8,11 +8,16 @@ namespace StreamingFeatures.Emulators.BigQuery;
 
 /// <summary>
 /// Engine columns to Arrow arrays, with the types the real service uses for each BigQuery type: INT64 int64,
-/// FLOAT64 double, BOOL bool, STRING utf8, BYTES binary, TIMESTAMP timestamp[us, tz=UTC].
+/// FLOAT64 double, BOOL bool, STRING utf8, BYTES binary, TIMESTAMP timestamp[us, tz=UTC], DATE date32 (days since the
+/// epoch; an engine Date column holds its midnight in microseconds), NUMERIC decimal128(38, 9) (an engine Numeric
+/// column of another scale is rescaled exactly, or refused).
 /// </summary>
 internal static class ArrowColumns
 {
     public static readonly TimestampType Timestamp = new(TimeUnit.Microsecond, "UTC");
+
+    /// <summary>BigQuery NUMERIC: 38 digits, 9 after the point.</summary>
+    public static readonly Decimal128Type Numeric = new(NumericText.MaxPrecision, NumericColumn.BigQueryScale);
 
     public static IArrowType TypeOf(ColumnType type) => type switch
     {
@@ -22,6 +27,8 @@ internal static class ArrowColumns
         ColumnType.String => StringType.Default,
         ColumnType.Bytes => BinaryType.Default,
         ColumnType.Timestamp => Timestamp,
+        ColumnType.Date => Date32Type.Default,
+        ColumnType.Numeric => Numeric,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No Arrow type for this column type."),
     };
 
@@ -64,7 +71,9 @@ internal static class ArrowColumns
         ArrowBuffer validity = Validity(column.Nulls, count, out int nullCount);
         ArrowBuffer[] buffers = column switch
         {
+            Int64Column { Type: ColumnType.Date } dates => [validity, Bytes<int>(Days(dates, count))],
             Int64Column ints => [validity, Bytes<long>(ints.Values.AsSpan(0, count))],
+            NumericColumn numbers => [validity, Bytes<Int128>(Decimals(numbers, count))],
             Float64Column doubles => [validity, Bytes<double>(doubles.Values.AsSpan(0, count))],
             BoolColumn bools => [validity, Bits(bools.Values, count)],
             BinaryColumn binary => BinaryBuffers(validity, binary, count),
@@ -84,6 +93,43 @@ internal static class ArrowColumns
 
         byte[] data = column.Data.AsSpan(first, column.Offsets[count] - first).ToArray();
         return [validity, Bytes<int>(offsets), new ArrowBuffer(data)];
+    }
+
+    private static int[] Days(Int64Column dates, int count)
+    {
+        var days = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (dates.IsNull(i))
+            {
+                continue;
+            }
+
+            if (!DateValues.IsDate(dates.Values[i]))
+            {
+                throw new ArgumentException($"Date value {dates.Values[i]} µs is not a midnight UTC from 0001-01-01 to 9999-12-31.", nameof(dates));
+            }
+
+            days[i] = (int)DateValues.ToDays(dates.Values[i]);
+        }
+
+        return days;
+    }
+
+    /// <summary>The unscaled values at NUMERIC's scale, little-endian two's complement as decimal128 stores them.</summary>
+    private static Int128[] Decimals(NumericColumn numbers, int count)
+    {
+        var values = new Int128[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (!numbers.IsNull(i) && !NumericText.TryRescale(numbers.Values[i], numbers.Scale, NumericColumn.BigQueryScale, out values[i]))
+            {
+                throw new ArgumentException(
+                    $"Numeric value {numbers.Describe(i)} does not fit NUMERIC (38 digits, {NumericColumn.BigQueryScale} after the point) exactly.", nameof(numbers));
+            }
+        }
+
+        return values;
     }
 
     private static ArrowBuffer Bits(bool[] values, int count)

@@ -15,11 +15,12 @@ internal sealed class FeaturePlan
     public const byte TimeRangeTag = 0x1A;
     public const byte RangeEndTag = 0x10;
 
-    public FeaturePlan(FeatureOptions feature, int ordinal, ColumnType type)
+    public FeaturePlan(FeatureOptions feature, int ordinal, ColumnType type, CellConversion conversion = CellConversion.None)
     {
         Name = feature.Name;
         Ordinal = ordinal;
         Type = type;
+        Conversion = conversion;
         Nullable = feature.Nullable;
         Family = feature.Family;
         Qualifier = Encoding.UTF8.GetBytes(feature.ColumnQualifier);
@@ -36,7 +37,11 @@ internal sealed class FeaturePlan
 
     public int Ordinal { get; }
 
+    /// <summary>The source column's type.</summary>
     public ColumnType Type { get; }
+
+    /// <summary>How the column's value becomes the feature's cell.</summary>
+    public CellConversion Conversion { get; }
 
     public bool Nullable { get; }
 

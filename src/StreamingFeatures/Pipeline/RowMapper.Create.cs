@@ -35,15 +35,18 @@ internal sealed partial class RowMapper
         int[] keyOrdinals = featureSet.EntityKey
             .Select(k => Find(k, "Entity key", t => t is ColumnType.String or ColumnType.Bytes or ColumnType.Int64, "String, Bytes, Int64"))
             .ToArray();
-        int eventTime = Find(featureSet.EventTime, "Event time", t => t == ColumnType.Timestamp, "Timestamp");
+        int eventTime = Find(featureSet.EventTime, "Event time", t => t is ColumnType.Timestamp or ColumnType.Date, "Timestamp, Date");
         var features = new List<FeaturePlan>();
         foreach (FeatureOptions feature in featureSet.Features)
         {
-            ColumnType expected = ToColumnType(feature.Type);
-            int ordinal = Find(feature.SourceColumn, Invariant($"Feature '{feature.Name}' ({feature.Type})"), t => t == expected, expected.ToString());
-            if (ordinal >= 0 && schema.Fields[ordinal].Type == expected)
+            int ordinal = Find(
+                feature.SourceColumn,
+                Invariant($"Feature '{feature.Name}' ({feature.Type})"),
+                t => ConversionOf(feature.Type, t) is not null,
+                AllowedSources(feature.Type));
+            if (ordinal >= 0 && ConversionOf(feature.Type, schema.Fields[ordinal].Type) is { } conversion)
             {
-                features.Add(new FeaturePlan(feature, ordinal, expected));
+                features.Add(new FeaturePlan(feature, ordinal, schema.Fields[ordinal].Type, conversion));
             }
         }
 
@@ -55,6 +58,7 @@ internal sealed partial class RowMapper
         return new RowMapper([.. features], keyOrdinals, [.. featureSet.EntityKey], eventTime, featureSet.EventTime, featureSet, maxEntryBytes);
     }
 
+    /// <summary>The source column type that feeds a feature of <paramref name="type"/> as it is (no conversion).</summary>
     public static ColumnType ToColumnType(FeatureType type) => type switch
     {
         FeatureType.Int64 => ColumnType.Int64,

@@ -152,7 +152,18 @@ internal sealed partial class RowMapper
                 continue;
             }
 
-            int valueLength = ValueLength(column, row);
+            int valueLength = feature.Conversion == CellConversion.None ? ValueLength(column, row) : ConvertedLength(feature, column, row);
+            if (valueLength < 0)
+            {
+                return new DeadLetter(
+                    DeadLetterReason.BadValue,
+                    $"Feature '{feature.Name}' is {column.Describe(row)}, which has no {feature.Conversion} value.",
+                    chunk.Partition,
+                    offset,
+                    RowKeyFormat.Display(rowKey),
+                    feature.Name);
+            }
+
             if (valueLength > MaxValueBytes)
             {
                 return new DeadLetter(
@@ -274,6 +285,12 @@ internal sealed partial class RowMapper
     {
         int at = WriteSetCellHeader(destination, feature, timestamp, valueLength);
         Span<byte> value = destination.Slice(at, valueLength);
+        if (feature.Conversion != CellConversion.None)
+        {
+            WriteConverted(value, feature, column, row);
+            return at + valueLength;
+        }
+
         switch (column)
         {
             case Int64Column numbers:

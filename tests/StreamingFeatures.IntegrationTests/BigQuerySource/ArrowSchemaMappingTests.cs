@@ -27,6 +27,7 @@ public sealed class ArrowSchemaMappingTests
             new Field("y", BinaryType.Default, true),
             new Field("ts", new TimestampType(TimeUnit.Nanosecond, "UTC"), true),
             new Field("day", Date32Type.Default, true),
+            new Field("amount", new Decimal128Type(38, 9), true),
         ], metadata: null);
 
         SourceSchema mapped = ArrowSchemaMapping.Map(schema, Table);
@@ -35,28 +36,31 @@ public sealed class ArrowSchemaMappingTests
             new[]
             {
                 ColumnType.Int64, ColumnType.Int64, ColumnType.Int64, ColumnType.Float64, ColumnType.Float64, ColumnType.Bool,
-                ColumnType.String, ColumnType.Bytes, ColumnType.Timestamp, ColumnType.Timestamp,
+                ColumnType.String, ColumnType.Bytes, ColumnType.Timestamp, ColumnType.Date, ColumnType.Numeric,
             },
             mapped.Fields.Select(f => f.Type).ToArray());
         Assert.IsFalse(mapped.Fields[2].Nullable);
     }
 
     [TestMethod]
-    public void Map_NumericAndListColumns_ThrowsNamingEachColumnAndType()
+    public void Map_BigNumericListAndStructColumns_ThrowsNamingEachColumnTypeAndRemedy()
     {
         var schema = new Schema(
         [
-            new Field("price", new Decimal128Type(38, 9), true),
+            new Field("price", new Decimal256Type(76, 38), true),
             new Field("tags", new ListType(StringType.Default), true),
-            new Field("ok", Int64Type.Default, true),
+            new Field("address", new StructType([new Field("city", StringType.Default, true)]), true),
+            new Field("ok", new Decimal128Type(38, 9), true),
         ], metadata: null);
 
         BigQuerySourceException error = Assert.ThrowsExactly<BigQuerySourceException>(() => ArrowSchemaMapping.Map(schema, Table));
 
         StringAssert.Contains(error.Message, Table);
-        StringAssert.Contains(error.Message, "'price'");
-        StringAssert.Contains(error.Message, "decimal128(38, 9)");
-        StringAssert.Contains(error.Message, "'tags'");
+        StringAssert.Contains(error.Message, "column 'price' has Arrow type decimal256(76, 38) (BigQuery BIGNUMERIC)");
+        StringAssert.Contains(error.Message, "cast it to NUMERIC");
+        StringAssert.Contains(error.Message, "column 'tags' has Arrow type list<utf8> (BigQuery ARRAY)");
+        StringAssert.Contains(error.Message, "column 'address' has Arrow type struct (BigQuery STRUCT)");
+        StringAssert.Contains(error.Message, "top-level columns in a view");
         Assert.DoesNotContain("'ok'", error.Message);
     }
 }

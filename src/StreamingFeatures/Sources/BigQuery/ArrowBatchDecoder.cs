@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
@@ -12,8 +13,6 @@ namespace StreamingFeatures.Sources.BigQuery;
 /// </summary>
 internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchema schema)
 {
-    private const long MicrosPerDay = 86_400_000_000L;
-
     private readonly byte[] _schemaBytes = serializedSchema.ToByteArray();
 
     public SourceChunk Decode(int partition, long firstOffset, ByteString serializedBatch)
@@ -72,14 +71,11 @@ internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchem
             case TimestampArray times:
                 return new Int64Column(ToMicros(times.Values[..count], ((TimestampType)times.Data.DataType).Unit), count, nulls, ColumnType.Timestamp);
             case Date32Array dates:
-                long[] micros = new long[count];
-                ReadOnlySpan<int> days = dates.Values;
-                for (int i = 0; i < count; i++)
-                {
-                    micros[i] = days[i] * MicrosPerDay;
-                }
-
-                return new Int64Column(micros, count, nulls, ColumnType.Timestamp);
+                return new Int64Column(ToMidnights(dates.Values, count, nulls), count, nulls, ColumnType.Date);
+            case Decimal128Array decimals:
+                // Little-endian two's complement, 16 bytes a value: the layout of Int128 on every platform .NET runs on.
+                Int128[] unscaled = MemoryMarshal.Cast<byte, Int128>(decimals.ValueBuffer.Span.Slice(decimals.Offset * 16, count * 16)).ToArray();
+                return new NumericColumn(unscaled, ((Decimal128Type)decimals.Data.DataType).Scale, count, nulls);
             case BinaryArray binary:
                 // StringArray derives from BinaryArray: the same offsets and data layout.
                 ReadOnlySpan<int> offsets = binary.ValueOffsets[..(count + 1)];
@@ -133,6 +129,21 @@ internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchem
         }
 
         return result;
+    }
+
+    private static long[] ToMidnights(ReadOnlySpan<int> days, int count, bool[]? nulls)
+    {
+        long[] micros = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (!DateValues.TryFromDays(days[i], out micros[i]) && (nulls is null || !nulls[i]))
+            {
+                // BigQuery's DATE stops at 9999-12-31; a larger date32 would also overflow the microseconds.
+                throw new InvalidDataException($"Date32 value {days[i]} days is outside 0001-01-01 to 9999-12-31.");
+            }
+        }
+
+        return micros;
     }
 
     private static long[] ToMicros(ReadOnlySpan<long> values, TimeUnit unit)

@@ -17,10 +17,12 @@ internal abstract class CsvColumnBuilder(int capacity)
 
     public static CsvColumnBuilder Create(ColumnType type, int capacity) => type switch
     {
-        ColumnType.Int64 or ColumnType.Timestamp => new Int64Builder(type, capacity),
+        ColumnType.Int64 or ColumnType.Timestamp or ColumnType.Date => new Int64Builder(type, capacity),
         ColumnType.Float64 => new Float64Builder(capacity),
         ColumnType.Bool => new BoolBuilder(capacity),
-        _ => new BinaryBuilder(type, capacity),
+        ColumnType.Numeric => new NumericBuilder(capacity),
+        ColumnType.String or ColumnType.Bytes => new BinaryBuilder(type, capacity),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No CSV reading for this column type."),
     };
 
     /// <summary>Appends a field; an empty field is null. False, appending nothing, when the text is not of the column's type.</summary>
@@ -71,9 +73,12 @@ internal abstract class CsvColumnBuilder(int capacity)
     {
         private long[] _values = new long[capacity];
 
-        protected override bool TryAppendValue(ReadOnlySpan<byte> utf8) => type == ColumnType.Timestamp
-            ? CsvValues.TryParseTimestamp(utf8, out _values[Count])
-            : CsvValues.TryParseInt64(utf8, out _values[Count]);
+        protected override bool TryAppendValue(ReadOnlySpan<byte> utf8) => type switch
+        {
+            ColumnType.Timestamp => CsvValues.TryParseTimestamp(utf8, out _values[Count]),
+            ColumnType.Date => CsvValues.TryParseDate(utf8, out _values[Count]),
+            _ => CsvValues.TryParseInt64(utf8, out _values[Count]),
+        };
 
         protected override ColumnVector BuildColumn(int count, bool[]? nulls)
         {
@@ -107,6 +112,20 @@ internal abstract class CsvColumnBuilder(int capacity)
         {
             var column = new BoolColumn(_values, count, nulls);
             _values = new bool[Capacity];
+            return column;
+        }
+    }
+
+    private sealed class NumericBuilder(int capacity) : CsvColumnBuilder(capacity)
+    {
+        private Int128[] _values = new Int128[capacity];
+
+        protected override bool TryAppendValue(ReadOnlySpan<byte> utf8) => CsvValues.TryParseNumeric(utf8, out _values[Count]);
+
+        protected override ColumnVector BuildColumn(int count, bool[]? nulls)
+        {
+            var column = new NumericColumn(_values, NumericColumn.BigQueryScale, count, nulls);
+            _values = new Int128[Capacity];
             return column;
         }
     }

@@ -11,6 +11,8 @@ namespace StreamingFeatures.Sources.Files;
 /// <c>Infinity</c> (invariant culture). Bool: <c>true</c> or <c>false</c>, any case. Timestamp: RFC 3339 / ISO 8601
 /// <c>2024-01-02T03:04:05.123456Z</c>, with <c>T</c> or a space, an offset (<c>Z</c>, <c>+02:00</c>) or none (UTC),
 /// up to 7 fraction digits, BigQuery's <c>2024-01-02 03:04:05.123456 UTC</c>, or a date alone (midnight UTC).
+/// Date (given in a schema, never inferred): <c>YYYY-MM-DD</c>, read as its midnight UTC. Numeric (given in a schema,
+/// never inferred): decimal text such as <c>-12.5</c>, at most 9 digits after the point (BigQuery NUMERIC), exact.
 /// Bytes: base64, as BigQuery exports BYTES. String: the text as it is.
 /// Inference over the sampled non-empty values: all Int64 → Int64; else all numbers → Float64; else all Bool →
 /// Bool; else all Timestamp → Timestamp; else (or no value at all) String. Leading zeros (<c>007</c>) are lost as
@@ -62,6 +64,31 @@ public static class CsvValues
         return true;
     }
 
+    /// <summary>A <c>YYYY-MM-DD</c> date as the microseconds of its midnight UTC.</summary>
+    public static bool TryParseDate(ReadOnlySpan<byte> utf8, out long micros)
+    {
+        micros = 0;
+        Span<char> chars = stackalloc char[DateValues.IsoLength];
+        ReadOnlySpan<byte> text = utf8.Trim(" \t"u8);
+        if (text.Length != DateValues.IsoLength || !Ascii.IsValid(text))
+        {
+            return false;
+        }
+
+        Encoding.ASCII.GetChars(text, chars);
+        if (!DateOnly.TryParseExact(chars, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly date))
+        {
+            return false;
+        }
+
+        micros = DateValues.FromDate(date);
+        return true;
+    }
+
+    /// <summary>Decimal text as a NUMERIC (scale 9), exactly; false beyond 9 fraction digits or 38 digits in all.</summary>
+    public static bool TryParseNumeric(ReadOnlySpan<byte> utf8, out Int128 unscaled) =>
+        NumericText.TryParse(utf8, NumericColumn.BigQueryScale, out unscaled);
+
     /// <summary>The decoded length of base64 text, or -1 when it is not base64.</summary>
     public static int Base64Length(ReadOnlySpan<byte> utf8) => Base64.IsValid(utf8, out int length) ? length : -1;
 
@@ -72,6 +99,8 @@ public static class CsvValues
         ColumnType.Float64 => TryParseFloat64(utf8, out _),
         ColumnType.Bool => TryParseBool(utf8, out _),
         ColumnType.Timestamp => TryParseTimestamp(utf8, out _),
+        ColumnType.Date => TryParseDate(utf8, out _),
+        ColumnType.Numeric => TryParseNumeric(utf8, out _),
         ColumnType.Bytes => Base64Length(utf8) >= 0,
         _ => true,
     };
@@ -83,6 +112,8 @@ public static class CsvValues
         ColumnType.Float64 => "Float64 (a number such as 1.5 or 2e-3)",
         ColumnType.Bool => "Bool (true or false)",
         ColumnType.Timestamp => "Timestamp (RFC 3339 such as 2024-01-02T03:04:05.123Z, or 2024-01-02)",
+        ColumnType.Date => "Date (YYYY-MM-DD such as 2024-01-02)",
+        ColumnType.Numeric => "Numeric (decimal text such as -12.5, at most 9 digits after the point)",
         ColumnType.Bytes => "Bytes (base64)",
         _ => type.ToString(),
     };

@@ -95,6 +95,7 @@ internal sealed class ParquetColumn<T> : ParquetColumn
         {
             case ColumnType.Int64:
             case ColumnType.Timestamp:
+            case ColumnType.Date:
                 long[] longs = new long[count];
                 for (int r = 0; r < count; r++)
                 {
@@ -127,6 +128,18 @@ internal sealed class ParquetColumn<T> : ParquetColumn
                 }
 
                 return new BoolColumn(bools, count, nulls);
+            case ColumnType.Numeric:
+                int scale = ParquetTypes.DecimalScale(_field);
+                Int128[] unscaled = new Int128[count];
+                for (int r = 0; r < count; r++)
+                {
+                    if (nulls is null || !nulls[r])
+                    {
+                        unscaled[r] = ToUnscaled(Unsafe.As<T, decimal>(ref _values[_next++]), scale);
+                    }
+                }
+
+                return new NumericColumn(unscaled, scale, count, nulls);
             default:
                 throw new UnreachableException($"{typeof(T)} read as {_type}.");
         }
@@ -241,6 +254,18 @@ internal sealed class ParquetColumn<T> : ParquetColumn
         }
 
         throw new UnreachableException($"{typeof(T)} read as Float64.");
+    }
+
+    /// <summary>The unscaled integer of <paramref name="value"/> at the column's <paramref name="scale"/>, exactly.</summary>
+    private static Int128 ToUnscaled(decimal value, int scale)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        UInt128 mantissa = ((UInt128)(uint)bits[2] << 64) | ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+        Int128 signed = bits[3] < 0 ? -(Int128)mantissa : (Int128)mantissa;
+        return NumericText.TryRescale(signed, (bits[3] >> 16) & 0xFF, scale, out Int128 unscaled)
+            ? unscaled
+            : throw new InvalidDataException($"DECIMAL value {value} does not fit scale {scale} within 38 digits.");
     }
 
     /// <summary>

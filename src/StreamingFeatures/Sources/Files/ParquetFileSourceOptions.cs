@@ -16,9 +16,10 @@ public sealed record ParquetFileSourceOptions
     public IReadOnlyList<string>? Columns { get; init; }
 
     /// <summary>
-    /// Read DECIMAL columns as Float64. A double holds about 15–17 significant digits, so a DECIMAL(38, 9) such as
-    /// BigQuery's NUMERIC may lose precision: this is a deliberate choice of the caller. Default false: a DECIMAL
-    /// column is an unsupported type, reported when the source is opened.
+    /// Read DECIMAL columns as Float64 (the nearest double). A double holds about 15–17 significant digits, so a
+    /// DECIMAL(38, 9) such as BigQuery's NUMERIC may lose precision: this is a deliberate choice of the caller.
+    /// Default false: a DECIMAL of up to 38 digits reads exactly as Numeric, which feeds a Float64 feature (the same
+    /// nearest double) or a String feature (its exact text); a wider DECIMAL is refused when the source is opened.
     /// </summary>
     public bool DecimalAsFloat64 { get; init; }
 

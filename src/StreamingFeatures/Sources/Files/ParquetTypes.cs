@@ -11,7 +11,10 @@ namespace StreamingFeatures.Sources.Files;
 /// INT8/16/32/64 and UINT8/16/32 → Int64; FLOAT, DOUBLE (and FLOAT16) → Float64; BOOLEAN → Bool;
 /// BYTE_ARRAY with STRING/UTF8 → String; other BYTE_ARRAY → Bytes; TIMESTAMP (millis, micros, nanos; UTC or not),
 /// legacy TIMESTAMP_MILLIS/MICROS and INT96 → Timestamp (microseconds, nanoseconds truncated, a timestamp not
-/// adjusted to UTC read as UTC wall time); DATE → Timestamp at midnight UTC; DECIMAL → Float64 only when asked.
+/// adjusted to UTC read as UTC wall time); DATE → Date (its midnight UTC); DECIMAL of precision up to 38 → Numeric,
+/// exact (BigQuery exports NUMERIC as DECIMAL(38, 9)), or any DECIMAL → Float64 when
+/// <see cref="ParquetFileSourceOptions.DecimalAsFloat64"/> asks. Parquet.Net decodes DECIMAL through
+/// <see cref="decimal"/>, so a value beyond its 28–29 digits fails the read of its row group.
 /// Not supported: UINT64 (values above 2^63 - 1 would not fit), TIME, INTERVAL, UUID, FIXED_LEN_BYTE_ARRAY other
 /// than DECIMAL, and nested or repeated columns (structs, lists, maps).
 /// </summary>
@@ -62,7 +65,7 @@ internal static class ParquetTypes
 
         if (clr == typeof(DateTime))
         {
-            return ColumnType.Timestamp;
+            return IsDate(data) ? ColumnType.Date : ColumnType.Timestamp;
         }
 
         if (clr == typeof(decimal) && decimalAsFloat64)
@@ -70,13 +73,28 @@ internal static class ParquetTypes
             return ColumnType.Float64;
         }
 
+        if (clr == typeof(decimal) && DecimalScale(data) is >= 0 and <= NumericText.MaxPrecision && DecimalPrecision(data) <= NumericText.MaxPrecision)
+        {
+            return ColumnType.Numeric;
+        }
+
         problem = clr == typeof(decimal)
-            ? "DECIMAL is not supported unless read as Float64 (set DecimalAsFloat64, accepting about 15 significant digits)"
+            ? "a DECIMAL of more than 38 digits (such as BigQuery's BIGNUMERIC) does not fit Numeric; cast it to NUMERIC or STRING in the export, or set DecimalAsFloat64 to read it as Float64 (about 15 significant digits)"
             : clr == typeof(ulong)
                 ? "UINT64 is not supported: values above 9223372036854775807 do not fit Int64"
                 : $"the type is not supported (it decodes to {clr.Name}); supported: integers, floating point, BOOLEAN, STRING, BYTE_ARRAY, TIMESTAMP, DATE";
         return null;
     }
+
+    /// <summary>Digits after the point of a DECIMAL column, from its logical type (or the legacy converted type).</summary>
+    public static int DecimalScale(DataField field) =>
+        field.SchemaElement?.LogicalType?.DECIMAL?.Scale ?? field.SchemaElement?.Scale ?? (field as DecimalDataField)?.Scale ?? 0;
+
+    private static int DecimalPrecision(DataField field) =>
+        field.SchemaElement?.LogicalType?.DECIMAL?.Precision ?? field.SchemaElement?.Precision ?? (field as DecimalDataField)?.Precision ?? NumericText.MaxPrecision;
+
+    private static bool IsDate(DataField field) =>
+        field.SchemaElement is { } element && (element.LogicalType?.DATE is not null || element.ConvertedType == ConvertedType.DATE);
 
     /// <summary>The column's Parquet type as a person reads it: <c>INT64 TIMESTAMP(MICROS, UTC)</c>, <c>BYTE_ARRAY STRING</c>.</summary>
     public static string Describe(Field field)

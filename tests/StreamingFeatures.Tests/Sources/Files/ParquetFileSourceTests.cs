@@ -62,7 +62,7 @@ public sealed class ParquetFileSourceTests
         [
             ColumnType.Int64, ColumnType.Int64, ColumnType.Int64, ColumnType.Int64, ColumnType.Int64, ColumnType.Int64, ColumnType.Int64,
             ColumnType.Float64, ColumnType.Float64, ColumnType.Bool, ColumnType.String, ColumnType.Bytes,
-            ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp,
+            ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Timestamp, ColumnType.Date,
         ];
         CollectionAssert.AreEqual(expected, source.Schema.Fields.Select(f => f.Type).ToArray());
         CollectionAssert.AreEqual(fields.Select(f => f.Name).ToArray(), source.Schema.Fields.Select(f => f.Name).ToArray());
@@ -107,18 +107,37 @@ public sealed class ParquetFileSourceTests
     }
 
     [TestMethod]
-    public async Task OpenAsync_DecimalColumn_UnsupportedErrorNamesColumnAndType()
+    public async Task RunAsync_DecimalColumn_ReadsExactNumericAtTheColumnScale()
     {
         using var dir = new TempDirectory();
         await WriteDecimalsAsync(dir.File("d.parquet"));
 
-        FileSourceException error = await Assert.ThrowsExactlyAsync<FileSourceException>(() => ParquetFileSource.OpenAsync(dir.Path, "*.parquet"));
+        ParquetFileSource source = await ParquetFileSource.OpenAsync(dir.Path, "*.parquet");
+        SourceChunk chunk = (await TempDirectory.RunAsync(source)).Single();
 
-        Assert.HasCount(1, error.Errors);
-        StringAssert.Contains(error.Errors[0], "d.parquet");
-        StringAssert.Contains(error.Errors[0], "'price'");
-        StringAssert.Contains(error.Errors[0], "DECIMAL(10, 2)");
-        StringAssert.Contains(error.Errors[0], "DecimalAsFloat64");
+        Assert.AreEqual(ColumnType.Numeric, source.Schema.Fields[1].Type);
+        var prices = (NumericColumn)chunk.Columns[1];
+        Assert.AreEqual(2, prices.Scale);
+        CollectionAssert.AreEqual(new Int128[] { 1234, -1 }, prices.Values[..2]);
+        Assert.AreEqual("12.34", prices.Describe(0));
+    }
+
+    [TestMethod]
+    public async Task RunAsync_BigQueryNumericExport_ReadsDecimal38Scale9Exactly()
+    {
+        using var dir = new TempDirectory();
+        await ParquetTestFiles.WriteAsync(dir.File("n.parquet"), [new DecimalDataField("amount", 38, 9, isNullable: true)], 1,
+            (rg, f, _) => rg.WriteAsync<decimal>(f, new decimal?[] { 79228162514.264337593m, null, -0.000000001m, 0m }));
+
+        ParquetFileSource source = await ParquetFileSource.OpenAsync(dir.Path, "*.parquet");
+        SourceChunk chunk = (await TempDirectory.RunAsync(source)).Single();
+
+        var amounts = (NumericColumn)chunk.Columns[0];
+        Assert.AreEqual(9, amounts.Scale);
+        Assert.AreEqual("79228162514.264337593", amounts.Describe(0));
+        Assert.IsTrue(amounts.IsNull(1));
+        Assert.AreEqual("-0.000000001", amounts.Describe(2));
+        Assert.AreEqual("0", amounts.Describe(3));
     }
 
     [TestMethod]
