@@ -86,6 +86,8 @@ public sealed class ResumingSource(IRowSource inner, IReadOnlyDictionary<int, lo
                 return new Float64Column(doubles.Values[skip..column.Count], count, nulls);
             case BoolColumn bools:
                 return new BoolColumn(bools.Values[skip..column.Count], count, nulls);
+            case NumericColumn numbers:
+                return new NumericColumn(numbers.Values[skip..column.Count], numbers.Scale, count, nulls);
             case BinaryColumn binary:
                 int start = binary.Offsets[skip];
                 int[] offsets = new int[count + 1];
