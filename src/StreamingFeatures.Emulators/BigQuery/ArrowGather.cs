@@ -4,55 +4,87 @@ using Apache.Arrow.Types;
 
 namespace StreamingFeatures.Emulators.BigQuery;
 
-/// <summary>Copies chosen rows and columns of a table into a new record batch: one ReadRows response's rows.</summary>
+/// <summary>
+/// Copies chosen rows and columns of a table into a new record batch: one ReadRows response's rows. Rows are grouped
+/// into runs that share a source batch, so an on-demand table is asked for each batch once per response and each
+/// column is copied run by run (a whole slice at once when the run's rows are contiguous, as without a filter).
+/// </summary>
 internal static class ArrowGather
 {
-    /// <summary>Locates each of <paramref name="rows"/> (ascending table rows) as a batch and an index within it.</summary>
-    public static (int[] Batches, int[] Indexes) Locate(EmulatorTable table, ReadOnlySpan<long> rows)
+    /// <summary>The source batch and index of each of <paramref name="rows"/> (ascending table rows), and the runs of rows sharing a batch.</summary>
+    public static Located Locate(EmulatorTable table, ReadOnlySpan<long> rows)
     {
-        var batches = new int[rows.Length];
         var indexes = new int[rows.Length];
-        int batch = rows.Length > 0 ? table.BatchOf(rows[0]) : 0;
+        var runs = new List<Run>();
+        if (rows.IsEmpty)
+        {
+            return new Located(indexes, runs);
+        }
+
+        int batch = table.BatchOf(rows[0]);
+        long start = table.BatchStart(batch);
+        long end = table.BatchStart(batch + 1);
+        int runStart = 0;
         for (int i = 0; i < rows.Length; i++)
         {
-            while (table.BatchStart(batch + 1) <= rows[i])
+            if (rows[i] >= end)
             {
-                batch++;
+                runs.Add(new Run(table.Batch(batch), runStart, i));
+                runStart = i;
+
+                // Jump straight to the row's batch: with a filter the rows may skip batches, which need not be built.
+                batch = table.BatchOf(rows[i]);
+                start = table.BatchStart(batch);
+                end = table.BatchStart(batch + 1);
             }
 
-            batches[i] = batch;
-            indexes[i] = (int)(rows[i] - table.BatchStart(batch));
+            indexes[i] = (int)(rows[i] - start);
         }
 
-        return (batches, indexes);
+        runs.Add(new Run(table.Batch(batch), runStart, rows.Length));
+        return new Located(indexes, runs);
     }
 
-    /// <summary>Bytes of row data at the located positions, per row, for response sizing (8 per fixed-width value).</summary>
-    public static long RowBytes(EmulatorTable table, IReadOnlyList<int> columns, int batch, int index)
+    /// <summary>How many of the located rows fit <paramref name="maxBytes"/> (at least one), at 8 bytes per fixed-width value and length + 4 per STRING or BYTES value.</summary>
+    public static int Fit(Located located, IReadOnlyList<int> columns, long maxBytes)
     {
         long bytes = 0;
-        foreach (int c in columns)
+        int fits = 0;
+        foreach (Run run in located.Runs)
         {
-            bytes += table.Batch(batch).Column(c) is BinaryArray binary ? binary.GetValueLength(index) + 4 : 8;
+            for (int i = run.From; i < run.To; i++)
+            {
+                foreach (int c in columns)
+                {
+                    bytes += run.Batch.Column(c) is BinaryArray binary ? binary.GetValueLength(located.Indexes[i]) + 4 : 8;
+                }
+
+                if (fits > 0 && bytes > maxBytes)
+                {
+                    return fits;
+                }
+
+                fits++;
+            }
         }
 
-        return bytes;
+        return fits;
     }
 
-    public static RecordBatch Build(EmulatorTable table, Schema schema, IReadOnlyList<int> columns, int[] batches, int[] indexes)
+    /// <summary>The first <paramref name="count"/> located rows, in <paramref name="columns"/>, as a batch of <paramref name="schema"/>.</summary>
+    public static RecordBatch Build(Schema schema, IReadOnlyList<int> columns, Located located, int count)
     {
-        int count = batches.Length;
         var arrays = new IArrowArray[columns.Count];
         for (int c = 0; c < columns.Count; c++)
         {
             int ordinal = columns[c];
-            IArrowType type = table.Schema.GetFieldByIndex(ordinal).DataType;
-            ArrowBuffer validity = Validity(table, ordinal, batches, indexes, out int nullCount);
+            IArrowType type = schema.GetFieldByIndex(c).DataType;
+            ArrowBuffer validity = Validity(located, ordinal, count, out int nullCount);
             ArrowBuffer[] buffers = type.TypeId switch
             {
-                ArrowTypeId.Boolean => [validity, Booleans(table, ordinal, batches, indexes)],
-                ArrowTypeId.String or ArrowTypeId.Binary => Binaries(validity, table, ordinal, batches, indexes),
-                _ => [validity, FixedWidth(table, ordinal, batches, indexes)],
+                ArrowTypeId.Boolean => [validity, Booleans(located, ordinal, count)],
+                ArrowTypeId.String or ArrowTypeId.Binary => Binaries(validity, located, ordinal, count),
+                _ => [validity, FixedWidth(located, ordinal, count)],
             };
             arrays[c] = ArrowArrayFactory.BuildArray(new ArrayData(type, count, nullCount, 0, buffers));
         }
@@ -60,58 +92,110 @@ internal static class ArrowGather
         return new RecordBatch(schema, arrays, count);
     }
 
-    private static ArrowBuffer Validity(EmulatorTable table, int ordinal, int[] batches, int[] indexes, out int nullCount)
+    private static ArrowBuffer Validity(Located located, int ordinal, int count, out int nullCount)
     {
         nullCount = 0;
-        var bits = new ArrowBuffer.BitmapBuilder(batches.Length);
-        for (int i = 0; i < batches.Length; i++)
+        bool anyNulls = false;
+        foreach (Run run in located.Runs)
         {
-            bool isNull = table.Batch(batches[i]).Column(ordinal).IsNull(indexes[i]);
-            bits.Append(!isNull);
-            nullCount += isNull ? 1 : 0;
+            anyNulls |= run.From < count && run.Batch.Column(ordinal).NullCount > 0;
+        }
+
+        if (!anyNulls)
+        {
+            return ArrowBuffer.Empty;
+        }
+
+        var bits = new ArrowBuffer.BitmapBuilder(count);
+        foreach ((RecordBatch batch, int from, int to) in located.Runs)
+        {
+            IArrowArray array = batch.Column(ordinal);
+            for (int i = from; i < Math.Min(to, count); i++)
+            {
+                bool isNull = array.IsNull(located.Indexes[i]);
+                bits.Append(!isNull);
+                nullCount += isNull ? 1 : 0;
+            }
         }
 
         return nullCount == 0 ? ArrowBuffer.Empty : bits.Build();
     }
 
-    private static ArrowBuffer FixedWidth(EmulatorTable table, int ordinal, int[] batches, int[] indexes)
+    private static ArrowBuffer FixedWidth(Located located, int ordinal, int count)
     {
         // INT64, FLOAT64 and TIMESTAMP are all 8-byte values: copy them as longs, bit for bit.
-        var values = new long[batches.Length];
-        for (int i = 0; i < batches.Length; i++)
+        byte[] bytes = new byte[count * sizeof(long)];
+        Span<long> values = MemoryMarshal.Cast<byte, long>(bytes.AsSpan());
+        foreach ((RecordBatch batch, int from, int runTo) in located.Runs)
         {
-            IArrowArray array = table.Batch(batches[i]).Column(ordinal);
-            values[i] = MemoryMarshal.Cast<byte, long>(array.Data.Buffers[1].Span)[array.Offset + indexes[i]];
+            int to = Math.Min(runTo, count);
+            if (from >= to)
+            {
+                break;
+            }
+
+            IArrowArray array = batch.Column(ordinal);
+            ReadOnlySpan<long> source = MemoryMarshal.Cast<byte, long>(array.Data.Buffers[1].Span)[array.Offset..];
+            ReadOnlySpan<int> indexes = located.Indexes.AsSpan(from, to - from);
+            if (indexes[^1] - indexes[0] == indexes.Length - 1)
+            {
+                source.Slice(indexes[0], indexes.Length).CopyTo(values[from..]);
+                continue;
+            }
+
+            for (int i = 0; i < indexes.Length; i++)
+            {
+                values[from + i] = source[indexes[i]];
+            }
         }
 
-        return new ArrowBuffer(MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        return new ArrowBuffer(bytes);
     }
 
-    private static ArrowBuffer Booleans(EmulatorTable table, int ordinal, int[] batches, int[] indexes)
+    private static ArrowBuffer Booleans(Located located, int ordinal, int count)
     {
-        var bits = new ArrowBuffer.BitmapBuilder(batches.Length);
-        for (int i = 0; i < batches.Length; i++)
+        var bits = new ArrowBuffer.BitmapBuilder(count);
+        foreach ((RecordBatch batch, int from, int to) in located.Runs)
         {
-            bits.Append(((BooleanArray)table.Batch(batches[i]).Column(ordinal)).GetValue(indexes[i]) ?? false);
+            var array = (BooleanArray)batch.Column(ordinal);
+            for (int i = from; i < Math.Min(to, count); i++)
+            {
+                bits.Append(array.GetValue(located.Indexes[i]) ?? false);
+            }
         }
 
         return bits.Build();
     }
 
-    private static ArrowBuffer[] Binaries(ArrowBuffer validity, EmulatorTable table, int ordinal, int[] batches, int[] indexes)
+    private static ArrowBuffer[] Binaries(ArrowBuffer validity, Located located, int ordinal, int count)
     {
-        var offsets = new int[batches.Length + 1];
-        for (int i = 0; i < batches.Length; i++)
+        byte[] offsetBytes = new byte[(count + 1) * sizeof(int)];
+        Span<int> offsets = MemoryMarshal.Cast<byte, int>(offsetBytes.AsSpan());
+        foreach ((RecordBatch batch, int from, int to) in located.Runs)
         {
-            offsets[i + 1] = offsets[i] + ((BinaryArray)table.Batch(batches[i]).Column(ordinal)).GetValueLength(indexes[i]);
+            var array = (BinaryArray)batch.Column(ordinal);
+            for (int i = from; i < Math.Min(to, count); i++)
+            {
+                offsets[i + 1] = offsets[i] + array.GetValueLength(located.Indexes[i]);
+            }
         }
 
-        var data = new byte[offsets[^1]];
-        for (int i = 0; i < batches.Length; i++)
+        byte[] data = new byte[offsets[count]];
+        foreach ((RecordBatch batch, int from, int to) in located.Runs)
         {
-            ((BinaryArray)table.Batch(batches[i]).Column(ordinal)).GetBytes(indexes[i]).CopyTo(data.AsSpan(offsets[i]));
+            var array = (BinaryArray)batch.Column(ordinal);
+            for (int i = from; i < Math.Min(to, count); i++)
+            {
+                array.GetBytes(located.Indexes[i]).CopyTo(data.AsSpan(offsets[i]));
+            }
         }
 
-        return [validity, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data)];
+        return [validity, new ArrowBuffer(offsetBytes), new ArrowBuffer(data)];
     }
+
+    /// <summary>Response rows <c>[From, To)</c> all come from <see cref="Batch"/>.</summary>
+    public readonly record struct Run(RecordBatch Batch, int From, int To);
+
+    /// <summary>Each response row's index in its source batch, and the runs of rows sharing a batch.</summary>
+    public sealed record Located(int[] Indexes, List<Run> Runs);
 }

@@ -61,29 +61,11 @@ internal sealed partial class BigQueryReadService
     private ReadRowsResponse BuildResponse(StreamRange stream, long position, int count, long total)
     {
         ReadSessionState session = stream.Session;
-        (int[] batches, int[] indexes) = ArrowGather.Locate(session.Table, stream.TableRows(position, count));
+        ArrowGather.Located located = ArrowGather.Locate(session.Table, stream.TableRows(position, count));
 
         // Trim to the byte budget, keeping at least one row.
-        long bytes = 0;
-        int fits = 0;
-        while (fits < count)
-        {
-            bytes += ArrowGather.RowBytes(session.Table, session.Columns, batches[fits], indexes[fits]);
-            if (fits > 0 && bytes > emulator.Options.MaxResponseBytes)
-            {
-                break;
-            }
-
-            fits++;
-        }
-
-        if (fits < count)
-        {
-            batches = batches[..fits];
-            indexes = indexes[..fits];
-        }
-
-        RecordBatch batch = ArrowGather.Build(session.Table, session.Schema, session.Columns, batches, indexes);
+        int fits = ArrowGather.Fit(located, session.Columns, emulator.Options.MaxResponseBytes);
+        RecordBatch batch = ArrowGather.Build(session.Schema, session.Columns, located, fits);
         var arrow = new ArrowRecordBatch { SerializedRecordBatch = UnsafeByteOperations.UnsafeWrap(ArrowIpc.RecordBatch(batch)) };
 #pragma warning disable CS0612 // Deprecated in favour of ReadRowsResponse.row_count; the real service still fills it for older clients.
         arrow.RowCount = fits;

@@ -62,7 +62,7 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
             TableModifiers = new ReadSession.Types.TableModifiers { SnapshotTime = requested.TableModifiers?.SnapshotTime ?? Timestamp.FromDateTimeOffset(now) },
             ReadOptions = readOptions,
             EstimatedRowCount = table.RowCount,
-            EstimatedTotalBytesScanned = EstimateBytes(table, columns),
+            EstimatedTotalBytesScanned = table.EstimateBytes(columns),
             TraceId = requested.TraceId,
         };
         var session = new ReadSessionState(name, table, schema, columns, filter, now + emulator.Options.SessionLifetime, response);
@@ -144,20 +144,5 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
         BigQueryEmulatorOptions options = emulator.Options;
         int count = request.MaxStreamCount > 0 ? request.MaxStreamCount : Math.Max(options.DefaultStreamCount, request.PreferredMinStreamCount);
         return Math.Min(count, options.MaxStreamCount);
-    }
-
-    private static long EstimateBytes(EmulatorTable table, int[] columns)
-    {
-        long bytes = 0;
-        for (int b = 0; b < table.BatchCount; b++)
-        {
-            foreach (int c in columns)
-            {
-                IArrowArray array = table.Batch(b).Column(c);
-                bytes += array is BinaryArray binary ? binary.ValueOffsets[^1] - binary.ValueOffsets[0] : 8L * array.Length;
-            }
-        }
-
-        return bytes;
     }
 }

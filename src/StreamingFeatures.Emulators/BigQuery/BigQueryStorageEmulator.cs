@@ -18,9 +18,11 @@ namespace StreamingFeatures.Emulators.BigQuery;
 /// HTTP/2 without TLS, serving tables registered from any <see cref="IRowSource"/> (synthetic, files) in Arrow
 /// format: CreateReadSession splits a table into contiguous streams, ReadRows sends Arrow IPC record batches from an
 /// offset, SplitReadStream splits a stream; selected fields and a subset of row restrictions work, errors carry the
-/// real status codes, and faults can be injected per table or stream. Each table is materialised once, on its
-/// first session, and held in memory as Arrow (see <see cref="EmulatorTable"/> for the cost); the same table and
-/// stream count always give the same split and row order.
+/// real status codes, and faults can be injected per table or stream. A source with random access
+/// (<see cref="IRandomAccessRowSource"/>, e.g. the synthetic source) is served on demand, batch by batch, in flat
+/// memory whatever its size (<see cref="OnDemandTable"/>); any other source is materialised once, on its first
+/// session, and held in memory as Arrow (see <see cref="MaterialisedTable"/> for the cost). The same table and stream
+/// count always give the same split and row order.
 /// </summary>
 public sealed class BigQueryStorageEmulator : IAsyncDisposable
 {
@@ -68,7 +70,8 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
 
     /// <summary>
     /// Registers <c>projects/<paramref name="project"/>/datasets/<paramref name="dataset"/>/tables/<paramref name="table"/></c>.
-    /// The source runs once, when the first session on the table is created.
+    /// A source implementing <see cref="IRandomAccessRowSource"/> is read on demand and never held; any other source
+    /// runs once, when the first session on the table is created, and is held in memory.
     /// </summary>
     public void AddTable(string project, string dataset, string table, IRowSource source)
     {
@@ -82,14 +85,16 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
             throw new ArgumentException($"'{name}' is not a table name; project, dataset and table may not contain '/'.", nameof(table));
         }
 
-        var load = new Lazy<Task<EmulatorTable>>(() => Task.Run(() => EmulatorTable.MaterialiseAsync(name, source, _stopping.Token)));
+        var load = source is IRandomAccessRowSource random
+            ? new Lazy<Task<EmulatorTable>>(() => Task.FromResult<EmulatorTable>(new OnDemandTable(name, random)))
+            : new Lazy<Task<EmulatorTable>>(() => Task.Run<EmulatorTable>(async () => await MaterialisedTable.MaterialiseAsync(name, source, _stopping.Token).ConfigureAwait(false)));
         if (!_tables.TryAdd(name, load))
         {
             throw new ArgumentException($"Table {name} is already registered.", nameof(table));
         }
     }
 
-    /// <summary>Registers a table and materialises it now, so the first session does not wait for it.</summary>
+    /// <summary>Registers a table and materialises it now (unless it is served on demand), so the first session does not wait for it.</summary>
     public async Task AddTableAsync(string project, string dataset, string table, IRowSource source, CancellationToken cancellationToken)
     {
         AddTable(project, dataset, table, source);
@@ -122,7 +127,7 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>The materialised table, or null when no such table is registered.</summary>
+    /// <summary>The table (materialised or on demand), or null when no such table is registered.</summary>
     internal Task<EmulatorTable>? FindTableAsync(string name) => _tables.TryGetValue(name, out Lazy<Task<EmulatorTable>>? load) ? load.Value : null;
 
     internal void AddSession(ReadSessionState session) => _sessions[session.Name] = session;

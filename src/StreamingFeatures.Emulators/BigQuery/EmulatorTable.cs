@@ -1,86 +1,35 @@
-using System.Threading.Tasks.Dataflow;
 using Apache.Arrow;
 using StreamingFeatures.Sources;
 
 namespace StreamingFeatures.Emulators.BigQuery;
 
 /// <summary>
-/// A table materialised once into Arrow record batches held in memory, in a deterministic row order: the source's
-/// chunks sorted by partition, then by offset, so the same source always gives the same rows at the same positions
-/// (a resumed client relies on it). Memory is the Arrow size of the data: 8 bytes per INT64, FLOAT64 or TIMESTAMP
-/// value, one bit per BOOL value, the bytes of each STRING or BYTES value plus a 4-byte offset, and one bit per value
-/// of a column with nulls; about 60 MB per million rows of the synthetic table with 4 int64 features.
+/// A table as the emulator serves it: Arrow record batches in a fixed row order, so the same table always gives the
+/// same rows at the same positions (a resumed client relies on it). <see cref="MaterialisedTable"/> holds every batch;
+/// <see cref="OnDemandTable"/> builds each batch from an <see cref="IRandomAccessRowSource"/> when a read needs it.
 /// </summary>
-internal sealed class EmulatorTable
+internal abstract class EmulatorTable(string name, SourceSchema sourceSchema, Schema schema)
 {
-    private readonly RecordBatch[] _batches;
-    private readonly long[] _starts;
-
-    private EmulatorTable(string name, SourceSchema sourceSchema, Schema schema, RecordBatch[] batches)
-    {
-        Name = name;
-        SourceSchema = sourceSchema;
-        Schema = schema;
-        _batches = batches;
-        _starts = new long[batches.Length + 1];
-        for (int i = 0; i < batches.Length; i++)
-        {
-            _starts[i + 1] = _starts[i] + batches[i].Length;
-        }
-    }
-
     /// <summary><c>projects/P/datasets/D/tables/T</c>.</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
 
-    public SourceSchema SourceSchema { get; }
+    public SourceSchema SourceSchema { get; } = sourceSchema;
 
-    public Schema Schema { get; }
+    public Schema Schema { get; } = schema;
 
-    public long RowCount => _starts[^1];
+    public abstract long RowCount { get; }
 
-    public int BatchCount => _batches.Length;
+    public abstract int BatchCount { get; }
 
-    public RecordBatch Batch(int index) => _batches[index];
+    /// <summary>Batch <paramref name="index"/>; on an on-demand table, fetch it once per run of rows, not per row.</summary>
+    public abstract RecordBatch Batch(int index);
 
-    /// <summary>The table row of the first row of batch <paramref name="index"/>.</summary>
-    public long BatchStart(int index) => _starts[index];
+    /// <summary>The table row of the first row of batch <paramref name="index"/> (<see cref="RowCount"/> for index <see cref="BatchCount"/>).</summary>
+    public abstract long BatchStart(int index);
 
     /// <summary>The batch holding table row <paramref name="row"/>.</summary>
-    public int BatchOf(long row)
-    {
-        int found = System.Array.BinarySearch(_starts, 0, _batches.Length, row);
-        int index = found >= 0 ? found : ~found - 1;
+    public abstract int BatchOf(long row);
 
-        // Empty batches share a start with the next one: move to the batch that holds the row.
-        while (index < _batches.Length - 1 && _starts[index + 1] <= row)
-        {
-            index++;
-        }
-
-        return index;
-    }
-
-    public static async Task<EmulatorTable> MaterialiseAsync(string name, IRowSource source, CancellationToken cancellationToken)
-    {
-        Schema schema = ArrowColumns.SchemaOf(source.Schema);
-        var converted = new List<(int Partition, long Offset, RecordBatch Batch)>();
-
-        // One chunk at a time (the block's default degree of parallelism is 1), so the list needs no lock; the bound
-        // makes a fast source wait instead of queueing its whole output next to the converted batches.
-        var collector = new ActionBlock<SourceChunk>(
-            chunk => converted.Add((chunk.Partition, chunk.FirstOffset, ArrowColumns.ToRecordBatch(schema, chunk))),
-            new ExecutionDataflowBlockOptions { BoundedCapacity = 4, CancellationToken = cancellationToken });
-        try
-        {
-            await source.RunAsync(collector, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            collector.Complete();
-        }
-
-        await collector.Completion.ConfigureAwait(false);
-        RecordBatch[] batches = [.. converted.OrderBy(c => c.Partition).ThenBy(c => c.Offset).Select(c => c.Batch)];
-        return new EmulatorTable(name, source.Schema, schema, batches);
-    }
+    /// <summary>Bytes of row data in <paramref name="columns"/>, for <c>estimated_total_bytes_scanned</c>.</summary>
+    public abstract long EstimateBytes(IReadOnlyList<int> columns);
 }

@@ -12,14 +12,12 @@ internal enum Comparison
     GreaterOrEqual,
 }
 
-/// <summary>One comparison of a row restriction. A null value matches nothing, as in SQL.</summary>
-internal abstract class RowCondition(int ordinal, Comparison comparison)
+/// <summary>One condition of a row restriction, evaluated on a row of a record batch. A null value matches no comparison, as in SQL.</summary>
+internal abstract class RowCondition
 {
-    protected int Ordinal { get; } = ordinal;
-
     public abstract bool Matches(RecordBatch batch, int index);
 
-    protected bool Holds(int order) => comparison switch
+    protected static bool Holds(Comparison comparison, int order) => comparison switch
     {
         Comparison.Equal => order == 0,
         Comparison.NotEqual => order != 0,
@@ -30,52 +28,65 @@ internal abstract class RowCondition(int ordinal, Comparison comparison)
     };
 }
 
-/// <summary>An INT64 or TIMESTAMP column (microseconds), or <c>MOD(column, divisor)</c>, against an integer.</summary>
-internal sealed class Int64Condition(int ordinal, Comparison comparison, long literal, long? divisor) : RowCondition(ordinal, comparison)
+/// <summary>An INT64 or TIMESTAMP column (microseconds) against an integer.</summary>
+internal sealed class Int64Condition(int ordinal, Comparison comparison, long literal) : RowCondition
 {
     public override bool Matches(RecordBatch batch, int index)
     {
-        if (((PrimitiveArray<long>)batch.Column(Ordinal)).GetValue(index) is not { } value)
-        {
-            return false;
-        }
-
-        // BigQuery's MOD takes the sign of the dividend, as C#'s remainder does.
-        long left = divisor is { } d ? value % d : value;
-        return Holds(left.CompareTo(literal));
+        var values = (PrimitiveArray<long>)batch.Column(ordinal);
+        return !values.IsNull(index) && Holds(comparison, values.Values[index].CompareTo(literal));
     }
 }
 
+/// <summary>An INT64 expression (<c>MOD</c>, <c>ABS</c>, <c>COALESCE</c>, <c>FARM_FINGERPRINT</c>…) against an integer.</summary>
+internal sealed class Int64ExpressionCondition(Int64Expression expression, Comparison comparison, long literal) : RowCondition
+{
+    public override bool Matches(RecordBatch batch, int index) =>
+        expression.TryEvaluate(batch, index, out long value) && Holds(comparison, value.CompareTo(literal));
+}
+
 /// <summary>A FLOAT64 column, or an INT64 one widened to FLOAT64, against a number.</summary>
-internal sealed class DoubleCondition(int ordinal, Comparison comparison, double literal) : RowCondition(ordinal, comparison)
+internal sealed class DoubleCondition(int ordinal, Comparison comparison, double literal) : RowCondition
 {
     public override bool Matches(RecordBatch batch, int index)
     {
-        double? value = batch.Column(Ordinal) switch
+        double? value = batch.Column(ordinal) switch
         {
             DoubleArray doubles => doubles.GetValue(index),
             Int64Array longs => longs.GetValue(index),
             _ => null,
         };
-        return value is { } v && !double.IsNaN(v) && !double.IsNaN(literal) && Holds(v.CompareTo(literal));
+        return value is { } v && !double.IsNaN(v) && !double.IsNaN(literal) && Holds(comparison, v.CompareTo(literal));
     }
 }
 
 /// <summary>A STRING column against a string, in UTF-8 byte order (code point order, as BigQuery compares).</summary>
-internal sealed class StringCondition(int ordinal, Comparison comparison, byte[] literal) : RowCondition(ordinal, comparison)
+internal sealed class StringCondition(int ordinal, Comparison comparison, byte[] literal) : RowCondition
 {
     public override bool Matches(RecordBatch batch, int index)
     {
-        var strings = (BinaryArray)batch.Column(Ordinal);
-        return !strings.IsNull(index) && Holds(strings.GetBytes(index).SequenceCompareTo(literal));
+        var strings = (BinaryArray)batch.Column(ordinal);
+        return !strings.IsNull(index) && Holds(comparison, strings.GetBytes(index).SequenceCompareTo(literal));
     }
 }
 
 /// <summary>A BOOL column against TRUE or FALSE.</summary>
-internal sealed class BoolCondition(int ordinal, Comparison comparison, bool literal) : RowCondition(ordinal, comparison)
+internal sealed class BoolCondition(int ordinal, Comparison comparison, bool literal) : RowCondition
 {
     public override bool Matches(RecordBatch batch, int index) =>
-        ((BooleanArray)batch.Column(Ordinal)).GetValue(index) is { } value && Holds(value.CompareTo(literal));
+        ((BooleanArray)batch.Column(ordinal)).GetValue(index) is { } value && Holds(comparison, value.CompareTo(literal));
+}
+
+/// <summary><c>column IS [NOT] NULL</c>.</summary>
+internal sealed class NullCondition(int ordinal, bool isNull) : RowCondition
+{
+    public override bool Matches(RecordBatch batch, int index) => batch.Column(ordinal).IsNull(index) == isNull;
+}
+
+/// <summary><c>expression IS [NOT] NULL</c> for an INT64 expression.</summary>
+internal sealed class Int64ExpressionNullCondition(Int64Expression expression, bool isNull) : RowCondition
+{
+    public override bool Matches(RecordBatch batch, int index) => !expression.TryEvaluate(batch, index, out _) == isNull;
 }
 
 /// <summary>A row restriction: the AND of its conditions.</summary>

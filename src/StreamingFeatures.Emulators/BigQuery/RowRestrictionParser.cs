@@ -8,13 +8,15 @@ namespace StreamingFeatures.Emulators.BigQuery;
 /// <summary>
 /// The subset of BigQuery row restrictions the emulator evaluates: <c>column OP literal</c> with OP one of
 /// <c>= != &lt;&gt; &lt; &lt;= &gt; &gt;=</c> on INT64, FLOAT64, STRING, TIMESTAMP (and = or != on BOOL) columns,
-/// <c>MOD(column, n) OP i</c> on INT64 columns, parentheses, and AND. Anything else throws a
+/// <c>column IS [NOT] NULL</c>, INT64 expressions of MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST and CONCAT compared
+/// with an integer (the migration's hash shard form), parentheses, and AND. Anything else throws a
 /// <see cref="FormatException"/> naming what is not supported, which the service returns as INVALID_ARGUMENT.
 /// </summary>
-internal sealed class RowRestrictionParser
+internal sealed partial class RowRestrictionParser
 {
     private const string Supported =
-        "the emulator supports comparisons (=, !=, <>, <, <=, >, >=) of a column with a literal, MOD(column, n) compared with an integer, parentheses and AND";
+        "the emulator supports comparisons (=, !=, <>, <, <=, >, >=) of a column with a literal, IS [NOT] NULL, "
+        + "MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST(... AS STRING|BYTES) and CONCAT compared with an integer, parentheses and AND";
 
     private readonly string _text;
     private readonly SourceSchema _schema;
@@ -85,37 +87,22 @@ internal sealed class RowRestrictionParser
             return;
         }
 
-        if (Peek.IsWord("MOD") && _tokens[_next + 1].Kind == TokenKind.Open)
+        if (Peek.Kind == TokenKind.Word && _tokens[_next + 1].Kind == TokenKind.Open && IsFunction(Peek))
         {
-            Modulo();
+            FunctionCondition();
             return;
         }
 
         (int ordinal, SourceField field) = Column();
+        if (Peek.IsWord("IS"))
+        {
+            _conditions.Add(new NullCondition(ordinal, IsNull()));
+            return;
+        }
+
         Token op = Peek;
         Comparison comparison = Operator();
         _conditions.Add(Compare(ordinal, field, comparison, op, ReadLiteral()));
-    }
-
-    private void Modulo()
-    {
-        _next += 2;
-        (int ordinal, SourceField field) = Column();
-        if (field.Type != ColumnType.Int64)
-        {
-            throw Error($"No matching signature for function MOD for argument types: {BigQueryType(field.Type)}, INT64 (column '{field.Name}')");
-        }
-
-        Expect(TokenKind.Comma);
-        long divisor = Integer(Take());
-        if (divisor == 0)
-        {
-            throw Error("Division by zero: MOD with a divisor of 0");
-        }
-
-        Expect(TokenKind.Close);
-        Comparison comparison = Operator();
-        _conditions.Add(new Int64Condition(ordinal, comparison, Integer(Take()), divisor));
     }
 
     private (int Ordinal, SourceField Field) Column()
@@ -148,12 +135,12 @@ internal sealed class RowRestrictionParser
 
     private RowCondition Compare(int ordinal, SourceField field, Comparison comparison, Token op, Literal literal) => (field.Type, literal.Kind) switch
     {
-        (ColumnType.Int64, LiteralKind.Integer) => new Int64Condition(ordinal, comparison, Integer(literal.Token), null),
+        (ColumnType.Int64, LiteralKind.Integer) => new Int64Condition(ordinal, comparison, Integer(literal.Token)),
         (ColumnType.Int64 or ColumnType.Float64, LiteralKind.Integer or LiteralKind.Float) => new DoubleCondition(ordinal, comparison, Float(literal.Token)),
         (ColumnType.String, LiteralKind.String) => new StringCondition(ordinal, comparison, Encoding.UTF8.GetBytes(literal.Text)),
 
         // BigQuery coerces a string literal compared with a TIMESTAMP column to a timestamp.
-        (ColumnType.Timestamp, LiteralKind.Timestamp or LiteralKind.String) => new Int64Condition(ordinal, comparison, Micros(literal), null),
+        (ColumnType.Timestamp, LiteralKind.Timestamp or LiteralKind.String) => new Int64Condition(ordinal, comparison, Micros(literal)),
         (ColumnType.Bool, LiteralKind.Bool) when comparison is Comparison.Equal or Comparison.NotEqual =>
             new BoolCondition(ordinal, comparison, literal.Token.IsWord("TRUE")),
         _ => throw Error($"No matching signature for operator {op.Text} for argument types: {BigQueryType(field.Type)}, {TypeName(literal.Kind)} (column '{field.Name}')"),

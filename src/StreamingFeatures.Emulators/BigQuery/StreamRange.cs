@@ -1,3 +1,4 @@
+using Apache.Arrow;
 using Google.Cloud.BigQuery.Storage.V1;
 
 namespace StreamingFeatures.Emulators.BigQuery;
@@ -8,7 +9,7 @@ namespace StreamingFeatures.Emulators.BigQuery;
 /// </summary>
 internal sealed class StreamRange
 {
-    private readonly Lazy<long[]?> _matches;
+    private readonly Lazy<RowMatches?> _matches;
 
     public StreamRange(ReadSessionState session, int number, long start, long end)
     {
@@ -17,7 +18,7 @@ internal sealed class StreamRange
         Start = start;
         End = end;
         Name = ResourceNames.Stream(session.Name, number);
-        _matches = new Lazy<long[]?>(FindMatches);
+        _matches = new Lazy<RowMatches?>(FindMatches);
     }
 
     public ReadSessionState Session { get; }
@@ -33,7 +34,7 @@ internal sealed class StreamRange
     public long End { get; }
 
     /// <summary>Rows the stream returns (after the filter).</summary>
-    public long RowCount => _matches.Value?.LongLength ?? End - Start;
+    public long RowCount => _matches.Value?.Count ?? End - Start;
 
     public ReadStream ToProto() => new() { Name = Name };
 
@@ -42,7 +43,7 @@ internal sealed class StreamRange
     {
         if (_matches.Value is { } matches)
         {
-            return matches.AsSpan((int)offset, count).ToArray();
+            return matches.TableRows(offset, count);
         }
 
         var rows = new long[count];
@@ -54,8 +55,8 @@ internal sealed class StreamRange
         return rows;
     }
 
-    /// <summary>The table rows of the range that pass the filter (8 bytes each, kept while the session lives); null without one.</summary>
-    private long[]? FindMatches()
+    /// <summary>The rows of the range that pass the filter (kept while the session lives); null without one.</summary>
+    private RowMatches? FindMatches()
     {
         if (Session.Filter is not { } filter || Start == End)
         {
@@ -63,21 +64,28 @@ internal sealed class StreamRange
         }
 
         EmulatorTable table = Session.Table;
-        var matches = new List<long>();
+        var matches = new RowMatches(Start, End);
         for (int b = table.BatchOf(Start); b < table.BatchCount && table.BatchStart(b) < End; b++)
         {
             long batchStart = table.BatchStart(b);
+            if (table.BatchStart(b + 1) == batchStart)
+            {
+                continue;
+            }
+
+            RecordBatch batch = table.Batch(b);
             int from = (int)Math.Max(0, Start - batchStart);
-            int to = (int)Math.Min(table.Batch(b).Length, End - batchStart);
+            int to = (int)Math.Min(batch.Length, End - batchStart);
             for (int i = from; i < to; i++)
             {
-                if (filter.Matches(table.Batch(b), i))
+                if (filter.Matches(batch, i))
                 {
                     matches.Add(batchStart + i);
                 }
             }
         }
 
-        return [.. matches];
+        matches.Seal();
+        return matches;
     }
 }

@@ -69,8 +69,8 @@ public sealed partial class BigQueryStorageEmulatorTests
 
     [TestMethod]
     [DataRow("f0 = 1 OR f1 = 2", "OR")]
-    [DataRow("f0 IS NULL", "IS")]
-    [DataRow("FARM_FINGERPRINT(entity_id) = 3", "FARM_FINGERPRINT")]
+    [DataRow("f0 IS TRUE", "TRUE")]
+    [DataRow("SHA256(entity_id) = 3", "SHA256")]
     [DataRow("f0 BETWEEN 1 AND 5", "BETWEEN")]
     [DataRow("nope = 3", "nope")]
     [DataRow("f0 = 'text'", "INT64, STRING")]

@@ -35,6 +35,11 @@ public sealed class RowRestrictionParserTests
     [DataRow("at = '2026-01-01 00:00:01 UTC'", new long[] { 1 })]
     [DataRow("flag = TRUE AND (id > 0)", new long[] { 2, 4 })]
     [DataRow("id >= -100", new long[] { -3, -2, -1, 0, 1, 2, 3, 4, 5 })]
+    [DataRow("id IS NULL", new long[] { 6 })]
+    [DataRow("`id` IS NOT NULL AND id > 4", new long[] { 5 })]
+    [DataRow("ABS(id) = 1", new long[] { -1, 1 })]
+    [DataRow("ABS(MOD(COALESCE(id, 0), 4)) = 2", new long[] { -2, 2 })]
+    [DataRow("MOD(COALESCE(id, 7), 4) = 3", new long[] { 3, 6 })]
     public void Parse_SupportedRestriction_MatchesExactlyTheExpectedRows(string restriction, long[] ids)
     {
         RowFilter filter = RowRestrictionParser.Parse(restriction, Schema)!;
@@ -52,9 +57,9 @@ public sealed class RowRestrictionParserTests
     [TestMethod]
     [DataRow("id = 1 OR id = 2", "'OR'")]
     [DataRow("NOT id = 1", "'NOT'")]
-    [DataRow("id IS NULL", "'IS'")]
+    [DataRow("id IS TRUE", "'TRUE'")]
     [DataRow("id IN (1, 2)", "'IN'")]
-    [DataRow("ABS(id) = 1", "ABS(...)")]
+    [DataRow("SIGN(id) = 1", "SIGN(...)")]
     [DataRow("id = id", "'id'")]
     [DataRow("id + 1 = 2", "'+'")]
     [DataRow("missing = 1", "Unrecognized name: missing")]

@@ -10,9 +10,10 @@ namespace StreamingFeatures.Sources.Synthetic;
 /// <summary>
 /// A deterministic feature table: row i always has the same entity, event time and values for the same options,
 /// whatever the partitioning, so tests, benchmarks and load profiles can recompute what they wrote.
-/// Columns: <c>entity_id</c> (string <c>user-0000000042</c>), <c>event_time</c>, <c>f0</c>…<c>fN</c>.
+/// Columns: <c>entity_id</c> (string <c>user-0000000042</c>), <c>event_time</c>, <c>f0</c>…<c>fN</c>. Any range of rows
+/// can also be read directly (<see cref="Read"/>), which the BigQuery Storage emulator uses to serve the table on demand.
 /// </summary>
-public sealed class SyntheticSource : IRowSource
+public sealed class SyntheticSource : IRandomAccessRowSource
 {
     public const string EntityColumn = "entity_id";
     public const string EventTimeColumn = "event_time";
@@ -47,6 +48,8 @@ public sealed class SyntheticSource : IRowSource
 
     public long? ExpectedRows => _options.Rows;
 
+    public long RowCount => _options.Rows;
+
     public static string FeatureName(int index) => string.Create(CultureInfo.InvariantCulture, $"f{index}");
 
     /// <summary>The entity id of entity number <paramref name="entity"/>, as the source writes it.</summary>
@@ -72,6 +75,21 @@ public sealed class SyntheticSource : IRowSource
             Task.Run(() => RunPartitionAsync(p, rows * p / partitions, rows * (p + 1) / partitions, target, cancellationToken), cancellationToken)));
     }
 
+    /// <summary>
+    /// Rows <c>[firstRow, firstRow + count)</c> with exactly the values <see cref="RunAsync"/> sends for them; the
+    /// chunk's partition is the one <see cref="RunAsync"/> gives <paramref name="firstRow"/>.
+    /// </summary>
+    public SourceChunk Read(long firstRow, int count)
+    {
+        long rows = _options.Rows;
+        if (firstRow < 0 || count < 0 || firstRow > rows - count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, $"Rows [{firstRow}, {firstRow} + {count}) are outside the source's {rows} rows.");
+        }
+
+        return Generate(PartitionOf(firstRow), firstRow, count);
+    }
+
     /// <summary>Row <paramref name="row"/>'s entity number.</summary>
     public long EntityOf(long row)
     {
@@ -89,6 +107,31 @@ public sealed class SyntheticSource : IRowSource
 
     /// <summary>Row <paramref name="row"/>'s event time in microseconds.</summary>
     public long EventTimeMicros(long row) => _startMicros + (row * 1000);
+
+    /// <summary>The partition whose range <c>[rows * p / partitions, rows * (p + 1) / partitions)</c> holds <paramref name="row"/>.</summary>
+    private int PartitionOf(long row)
+    {
+        long rows = _options.Rows;
+        int partitions = _options.Partitions;
+        if (rows == 0)
+        {
+            return 0;
+        }
+
+        // The estimate is at most one off either way because of the integer division; step to the exact range.
+        int p = (int)Math.Min(partitions - 1, (long)((double)row * partitions / rows));
+        while (p > 0 && rows * p / partitions > row)
+        {
+            p--;
+        }
+
+        while (p < partitions - 1 && rows * (p + 1) / partitions <= row)
+        {
+            p++;
+        }
+
+        return p;
+    }
 
     private async Task RunPartitionAsync(int partition, long start, long end, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
