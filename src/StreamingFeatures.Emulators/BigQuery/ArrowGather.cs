@@ -45,7 +45,7 @@ internal static class ArrowGather
         return new Located(indexes, runs);
     }
 
-    /// <summary>How many of the located rows fit <paramref name="maxBytes"/> (at least one), at 8 bytes per fixed-width value and length + 4 per STRING or BYTES value.</summary>
+    /// <summary>How many of the located rows fit <paramref name="maxBytes"/> (at least one), at the width of each fixed-width value and length + 4 per STRING or BYTES value.</summary>
     public static int Fit(Located located, IReadOnlyList<int> columns, long maxBytes)
     {
         long bytes = 0;
@@ -56,7 +56,8 @@ internal static class ArrowGather
             {
                 foreach (int c in columns)
                 {
-                    bytes += run.Batch.Column(c) is BinaryArray binary ? binary.GetValueLength(located.Indexes[i]) + 4 : 8;
+                    IArrowArray array = run.Batch.Column(c);
+                    bytes += array is BinaryArray binary ? binary.GetValueLength(located.Indexes[i]) + 4 : ArrowFixedWidth.ByteWidth(array.Data.DataType);
                 }
 
                 if (fits > 0 && bytes > maxBytes)
@@ -84,7 +85,7 @@ internal static class ArrowGather
             {
                 ArrowTypeId.Boolean => [validity, Booleans(located, ordinal, count)],
                 ArrowTypeId.String or ArrowTypeId.Binary => Binaries(validity, located, ordinal, count),
-                _ => [validity, FixedWidth(located, ordinal, count)],
+                _ => [validity, FixedWidth(located, ordinal, count, ArrowFixedWidth.ByteWidth(type))],
             };
             arrays[c] = ArrowArrayFactory.BuildArray(new ArrayData(type, count, nullCount, 0, buffers));
         }
@@ -121,11 +122,10 @@ internal static class ArrowGather
         return nullCount == 0 ? ArrowBuffer.Empty : bits.Build();
     }
 
-    private static ArrowBuffer FixedWidth(Located located, int ordinal, int count)
+    private static ArrowBuffer FixedWidth(Located located, int ordinal, int count, int width)
     {
-        // INT64, FLOAT64 and TIMESTAMP are all 8-byte values: copy them as longs, bit for bit.
-        byte[] bytes = new byte[count * sizeof(long)];
-        Span<long> values = MemoryMarshal.Cast<byte, long>(bytes.AsSpan());
+        // Any fixed width (date32 4 bytes; int64, double, timestamp 8; decimal128 16), copied byte for byte.
+        byte[] bytes = new byte[count * width];
         foreach ((RecordBatch batch, int from, int runTo) in located.Runs)
         {
             int to = Math.Min(runTo, count);
@@ -135,17 +135,17 @@ internal static class ArrowGather
             }
 
             IArrowArray array = batch.Column(ordinal);
-            ReadOnlySpan<long> source = MemoryMarshal.Cast<byte, long>(array.Data.Buffers[1].Span)[array.Offset..];
+            ReadOnlySpan<byte> source = array.Data.Buffers[1].Span[(array.Offset * width)..];
             ReadOnlySpan<int> indexes = located.Indexes.AsSpan(from, to - from);
             if (indexes[^1] - indexes[0] == indexes.Length - 1)
             {
-                source.Slice(indexes[0], indexes.Length).CopyTo(values[from..]);
+                source.Slice(indexes[0] * width, indexes.Length * width).CopyTo(bytes.AsSpan(from * width));
                 continue;
             }
 
             for (int i = 0; i < indexes.Length; i++)
             {
-                values[from + i] = source[indexes[i]];
+                source.Slice(indexes[i] * width, width).CopyTo(bytes.AsSpan((from + i) * width));
             }
         }
 

@@ -86,7 +86,8 @@ public sealed class CheckpointWriter : IAsyncDisposable
                 await Task.Delay(interval, time, _stop.Token).ConfigureAwait(false);
                 if (_progress.Version != Volatile.Read(ref _savedVersion))
                 {
-                    await SaveAsync(_stop.Token).ConfigureAwait(false);
+                    // Not the stop token: a save under way finishes, so no half-written temporary file is left.
+                    await SaveAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

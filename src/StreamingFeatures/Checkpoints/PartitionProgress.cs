@@ -3,68 +3,101 @@ namespace StreamingFeatures.Checkpoints;
 /// <summary>
 /// Done ranges of one partition. Rows finish out of order (parallel mappers, writers and read-backs), so ranges are
 /// merged as their neighbours arrive; the range that starts at the partition's resume offset is the committed
-/// prefix a checkpoint may record. Not thread-safe: <see cref="ProgressTracker"/> locks around it.
+/// prefix a checkpoint may record. A range that overlaps rows already done is refused before anything changes, so
+/// a row is never counted twice. Not thread-safe: <see cref="ProgressTracker"/> locks around it.
 /// </summary>
 internal sealed class PartitionProgress
 {
-    private readonly Dictionary<long, Span> _byStart = [];
-    private readonly Dictionary<long, Span> _byEnd = [];
-    private readonly long _base;
+    // Ranges beyond the committed prefix, by start; few at a time (bounded by the rows in flight).
+    private readonly SortedList<long, Span> _pending = [];
 
     public PartitionProgress(long committedOffset, RowStats committed)
     {
-        _base = committedOffset;
+        Base = committedOffset;
         Committed = new Span(committedOffset, committedOffset, committed);
     }
+
+    /// <summary>Offset this partition started from in the current run.</summary>
+    public long Base { get; }
 
     /// <summary>The contiguous prefix: every row before <c>End</c> is done.</summary>
     public Span Committed { get; private set; }
 
     /// <summary>Ranges done beyond a gap, waiting for the rows before them.</summary>
-    public int PendingRanges => _byStart.Count;
+    public int PendingRanges => _pending.Count;
 
-    /// <exception cref="InvalidOperationException">The range overlaps rows already done (a source sent a row twice).</exception>
+    /// <exception cref="InvalidOperationException">The range is empty or overlaps rows already done (a source sent a row twice).</exception>
     public void Add(long start, long end, RowStats stats)
     {
+        if (end <= start)
+        {
+            throw new InvalidOperationException($"Rows {start}..{end} are no range.");
+        }
+
         if (start < Committed.End)
         {
             throw new InvalidOperationException($"Rows {start}..{end} overlap the committed prefix ending at {Committed.End}.");
         }
 
-        var span = new Span(start, end, stats);
-        if (start == Committed.End)
-        {
-            span = Committed with { End = end, Stats = Committed.Stats + stats };
-            while (_byStart.Remove(span.End, out Span next))
-            {
-                _byEnd.Remove(next.End);
-                span = span with { End = next.End, Stats = span.Stats + next.Stats };
-            }
-
-            Committed = span;
-            return;
-        }
-
-        if (_byEnd.Remove(start, out Span before))
-        {
-            _byStart.Remove(before.Start);
-            span = before with { End = end, Stats = before.Stats + stats };
-        }
-
-        if (_byStart.Remove(span.End, out Span after))
-        {
-            _byEnd.Remove(after.End);
-            span = span with { End = after.End, Stats = span.Stats + after.Stats };
-        }
-
-        if (!_byStart.TryAdd(span.Start, span) || !_byEnd.TryAdd(span.End, span))
+        int next = LowerBound(start);
+        Span? before = next > 0 ? _pending.GetValueAtIndex(next - 1) : null;
+        Span? after = next < _pending.Count ? _pending.GetValueAtIndex(next) : null;
+        if (before is { } b && b.End > start || after is { } a && a.Start < end)
         {
             throw new InvalidOperationException($"Rows {start}..{end} overlap rows already done.");
         }
+
+        if (start == Committed.End)
+        {
+            Span committed = Committed with { End = end, Stats = Committed.Stats + stats };
+            while (_pending.Count > 0 && _pending.GetValueAtIndex(0).Start == committed.End)
+            {
+                Span first = _pending.GetValueAtIndex(0);
+                _pending.RemoveAt(0);
+                committed = committed with { End = first.End, Stats = committed.Stats + first.Stats };
+            }
+
+            Committed = committed;
+            return;
+        }
+
+        var span = new Span(start, end, stats);
+        if (before is { } left && left.End == start)
+        {
+            _pending.Remove(left.Start);
+            span = left with { End = end, Stats = left.Stats + stats };
+        }
+
+        if (after is { } right && right.Start == end)
+        {
+            _pending.Remove(right.Start);
+            span = span with { End = right.End, Stats = span.Stats + right.Stats };
+        }
+
+        _pending.Add(span.Start, span);
     }
 
-    /// <summary>Offset this partition started from in the current run.</summary>
-    public long Base => _base;
+    /// <summary>The index of the first pending range starting at or after <paramref name="start"/>.</summary>
+    private int LowerBound(long start)
+    {
+        IList<long> starts = _pending.Keys;
+        int low = 0;
+        int high = starts.Count;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (starts[middle] < start)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
 
     internal readonly record struct Span(long Start, long End, RowStats Stats);
 }

@@ -43,23 +43,29 @@ public sealed class ProgressTracker
     {
         ArgumentNullException.ThrowIfNull(ranges);
         long rows = 0;
-        lock (_lock)
+        try
         {
-            foreach (SourceRange range in ranges)
+            lock (_lock)
             {
-                if (!_partitions.TryGetValue(range.Partition, out PartitionProgress? progress))
+                foreach (SourceRange range in ranges)
                 {
-                    progress = new PartitionProgress(0, default);
-                    _partitions[range.Partition] = progress;
-                }
+                    if (!_partitions.TryGetValue(range.Partition, out PartitionProgress? progress))
+                    {
+                        progress = new PartitionProgress(0, default);
+                        _partitions[range.Partition] = progress;
+                    }
 
-                progress.Add(range.Start, range.End, range.Stats);
-                rows += range.Count;
+                    progress.Add(range.Start, range.End, range.Stats);
+                    rows += range.Count;
+                }
             }
         }
-
-        Interlocked.Add(ref _rowsDone, rows);
-        Interlocked.Increment(ref _version);
+        finally
+        {
+            // Ranges before a refused one stay done: count them.
+            Interlocked.Add(ref _rowsDone, rows);
+            Interlocked.Increment(ref _version);
+        }
     }
 
     /// <summary>The committed prefix of every partition, and how many ranges still wait behind a gap.</summary>
