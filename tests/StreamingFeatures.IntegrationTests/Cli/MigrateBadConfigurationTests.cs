@@ -25,7 +25,7 @@ public sealed class MigrateBadConfigurationTests
         CliResult result = await workspace.RunAsync(["migrate", "--local", "--sample-rows", "1000", "--table", workspace.Table.Id, .. flags.Split(' ')], MigrationWorkspace.SharedEmulator, Cancellation);
 
         Assert.AreEqual(2, result.Code, result.Output);
-        StringAssert.Contains(result.Output, message);
+        MigrateAssert.OutputContains(result, message);
         await AssertNothingWrittenAsync(workspace);
     }
 
@@ -41,7 +41,7 @@ public sealed class MigrateBadConfigurationTests
             Cancellation);
 
         Assert.AreEqual(2, result.Code, result.Output);
-        StringAssert.Contains(result.Output, "no_such_column");
+        MigrateAssert.OutputContains(result, "no_such_column");
         await AssertNothingWrittenAsync(workspace);
     }
 
@@ -60,8 +60,8 @@ public sealed class MigrateBadConfigurationTests
             Cancellation);
 
         Assert.AreEqual(2, result.Code, result.Output);
-        StringAssert.Contains(result.Output, "not-a-table");
-        Assert.DoesNotContain("Unhandled exception", result.Output);
+        MigrateAssert.OutputContains(result, "not-a-table");
+        MigrateAssert.OutputLacks(result, "Unhandled exception");
         await AssertNothingWrittenAsync(workspace);
     }
 
@@ -76,8 +76,8 @@ public sealed class MigrateBadConfigurationTests
             Cancellation);
 
         Assert.AreEqual(2, result.Code, result.Output);
-        StringAssert.Contains(result.Output, workspace.Table.Name);
-        StringAssert.Contains(result.Output, "--no-create");
+        MigrateAssert.OutputContains(result, workspace.Table.Name);
+        MigrateAssert.OutputContains(result, "--no-create");
         await AssertNothingWrittenAsync(workspace);
     }
 

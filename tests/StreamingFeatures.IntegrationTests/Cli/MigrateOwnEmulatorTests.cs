@@ -34,8 +34,9 @@ public sealed class MigrateOwnEmulatorTests
             CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
 
             Assert.AreEqual(0, rerun.Code, rerun.Output);
-            StringAssert.Contains(rerun.Output, "Resuming from");
-            Assert.DoesNotContain("is gone", rerun.Output);
+            MigrateAssert.OutputContains(rerun, "Resuming from");
+            MigrateAssert.OutputContains(rerun, "emulator http://" + orphan.Endpoint);
+            MigrateAssert.OutputLacks(rerun, "is gone");
             MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
             Assert.IsTrue(await ExitsAsync(orphan.ProcessId, TimeSpan.FromSeconds(15)), $"the adopted emulator (pid {orphan.ProcessId}) must be stopped by the run that finished on it");
         }

@@ -33,7 +33,7 @@ public sealed class MigrateRerunTests
         CliResult rerun = await workspace.RunAsync(first, MigrationWorkspace.SharedEmulator, Cancellation);
 
         Assert.AreEqual(0, rerun.Code, rerun.Output);
-        StringAssert.Contains(rerun.Output, "finished in an earlier run");
+        MigrateAssert.OutputContains(rerun, "finished in an earlier run");
         MigrationSummary after = workspace.ReadSummary("s.json");
         Assert.AreEqual(before, after, "the rerun reports the finished job's figures, runs included");
         MigrateAssert.AllRowsOnce(after, Rows, runs: 1);
@@ -54,8 +54,8 @@ public sealed class MigrateRerunTests
         CliResult restarted = await workspace.RunAsync([.. arguments, "--restart"], MigrationWorkspace.SharedEmulator, Cancellation);
 
         Assert.AreEqual(0, restarted.Code, restarted.Output);
-        Assert.DoesNotContain("finished in an earlier run", restarted.Output);
-        Assert.DoesNotContain("Resuming from", restarted.Output);
+        MigrateAssert.OutputLacks(restarted, "finished in an earlier run");
+        MigrateAssert.OutputLacks(restarted, "Resuming from");
         MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 1);
         MigrationCheckpoint after = workspace.ReadCheckpoint()!;
         Assert.IsGreaterThan(before.SavedAt, after.SavedAt, "the restarted run saves its own checkpoint");
@@ -78,8 +78,8 @@ public sealed class MigrateRerunTests
         CliResult refused = await workspace.RunAsync(changed, MigrationWorkspace.SharedEmulator, Cancellation);
 
         Assert.AreEqual(2, refused.Code, refused.Output);
-        StringAssert.Contains(refused.Output, setting + ":");
-        StringAssert.Contains(refused.Output, "--restart");
+        MigrateAssert.OutputContains(refused, setting + ":");
+        MigrateAssert.OutputContains(refused, "--restart");
         Assert.AreEqual(checkpointBefore, File.ReadAllText(workspace.PathOf("job.json")), "a refused run leaves the checkpoint alone");
         Assert.AreEqual(5_000, await workspace.Table.CountRowsAsync(Cancellation));
     }
