@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace StreamingFeatures.IntegrationTests.Cli;
@@ -66,32 +65,20 @@ public sealed class MigrateCommandTests
         }
     }
 
-    /// <summary>Runs the CLI the build copied beside the tests, the way a user or a container runs it.</summary>
-    private async Task<(int Code, string Output)> RunCliAsync(string[] arguments)
+    /// <summary>
+    /// Runs the CLI the build copied beside the tests, on its own local emulator, in a temporary working directory
+    /// so its checkpoint and dead-letter files land there rather than in the test output folder.
+    /// </summary>
+    private async Task<CliResult> RunCliAsync(string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StreamingFeatures.Cli.dll"));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("BIGTABLE_EMULATOR_HOST");
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync(TestContext.CancellationToken);
-        Task<string> error = process.StandardError.ReadToEndAsync(TestContext.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        string folder = Directory.CreateTempSubdirectory("sf-migrate-cwd-").FullName;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            return await CliProcess.RunAsync(folder, arguments, environment: null, TestContext.CancellationToken);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            Directory.Delete(folder, recursive: true);
         }
-
-        return (process.ExitCode, await output + await error);
     }
 }

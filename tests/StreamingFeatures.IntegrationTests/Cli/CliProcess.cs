@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace StreamingFeatures.IntegrationTests.Cli;
+
+/// <summary>
+/// The CLI the build copied beside the tests, run as a process the way a user or a container runs it: in its own
+/// working directory, with exactly the emulator variables the test gives (none inherited from the test host), its
+/// output captured line by line so a test can watch it while it runs, and killable with SIGKILL.
+/// </summary>
+internal sealed class CliProcess : IDisposable
+{
+    public const string BigtableHostVariable = "BIGTABLE_EMULATOR_HOST";
+    public const string BigQueryHostVariable = "BIGQUERY_STORAGE_EMULATOR_HOST";
+
+    private static readonly TimeSpan s_defaultTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _lock = new();
+
+    private CliProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code; 137 (128 + SIGKILL) after <see cref="Kill"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Standard output and error so far, interleaved in arrival order.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <param name="workingDirectory">The child's current directory (default checkpoints and dead letters go there).</param>
+    /// <param name="arguments">Everything after <c>streamingfeatures</c>.</param>
+    /// <param name="environment">Variables to set; the emulator host variables are removed unless given here.</param>
+    public static CliProcess Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StreamingFeatures.Cli.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove(BigtableHostVariable);
+        start.Environment.Remove(BigQueryHostVariable);
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var cli = new CliProcess(process);
+        process.OutputDataReceived += (_, e) => cli.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => cli.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return cli;
+    }
+
+    /// <summary>Starts the CLI and waits for its exit code and whole output.</summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        using CliProcess cli = Start(workingDirectory, arguments, environment);
+        return await cli.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits for the exit (killing the process after <paramref name="timeout"/>) and returns code and output.</summary>
+    public async Task<CliResult> WaitAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? s_defaultTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(entireProcessTree: true);
+            throw new TimeoutException($"The CLI did not exit in time; its output:{Environment.NewLine}{Output}");
+        }
+
+        // Without a timeout, this waits for the redirected streams to reach their end.
+        _process.WaitForExit();
+        return new CliResult(_process.ExitCode, Output);
+    }
+
+    /// <summary>
+    /// Polls until <paramref name="condition"/> holds; fails when the process exits first or time runs out.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (_process.HasExited)
+            {
+                throw new AssertFailedException($"The CLI exited ({_process.ExitCode}) before {what}; its output:{Environment.NewLine}{Output}");
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                Kill(entireProcessTree: true);
+                throw new AssertFailedException($"No {what} within {timeout.TotalSeconds:0} s; the CLI's output:{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// SIGKILL, as the OOM killer or a node loss would: no handler runs, nothing is flushed. With
+    /// <paramref name="entireProcessTree"/> false the emulators the CLI started live on, orphaned.
+    /// </summary>
+    public void Kill(bool entireProcessTree)
+    {
+        try
+        {
+            _process.Kill(entireProcessTree);
+            _process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+            // It had exited already.
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
+
+/// <summary>How a CLI run ended.</summary>
+internal readonly record struct CliResult(int Code, string Output);
