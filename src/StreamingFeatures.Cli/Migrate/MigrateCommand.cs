@@ -15,6 +15,7 @@ internal static class MigrateCommand
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id; overrides the feature set's." };
     private static readonly Option<bool> Local = new("--local") { Description = "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
     private static readonly Option<long> SampleRows = new("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => 1_000_000 };
+    private static readonly Option<int> SampleFeatures = new("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => 8 };
     private static readonly Option<bool> NoCreate = new("--no-create") { Description = "Refuse to create the table or its column families." };
     private static readonly Option<string> Verify = new("--verify") { Description = "none | sample:RATE | full", DefaultValueFactory = _ => "full" };
     private static readonly Option<FileInfo?> SummaryJson = new("--summary-json") { Description = "Write the migration's figures (all runs) as JSON to this file." };
@@ -36,7 +37,7 @@ internal static class MigrateCommand
     {
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.")
         {
-            Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
+            Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
             BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
@@ -71,6 +72,7 @@ internal static class MigrateCommand
             Table = parse.GetValue(Table),
             Local = parse.GetValue(Local),
             SampleRows = parse.GetValue(SampleRows),
+            SampleFeatures = parse.GetValue(SampleFeatures),
             NoCreate = parse.GetValue(NoCreate),
             VerifyText = verifyText.Trim().ToLowerInvariant(),
             Verification = verification,

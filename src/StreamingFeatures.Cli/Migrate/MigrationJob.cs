@@ -25,6 +25,10 @@ internal sealed record MigrationJob(IReadOnlyDictionary<string, string> Identity
         if (settings.SourceKind is SourceKind.Sample or SourceKind.Synthetic)
         {
             identity["sampleRows"] = settings.SampleRows.ToString(CultureInfo.InvariantCulture);
+            if (settings.SampleFeatures != 8)
+            {
+                identity["sampleFeatures"] = settings.SampleFeatures.ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         if (settings.ShardCount > 1)

@@ -22,7 +22,7 @@ internal sealed partial class MigrationRunner
         switch (_settings.SourceKind)
         {
             case SourceKind.Synthetic:
-                opened.Source = Resuming(SourceSpec.Sample(_settings.SampleRows), offsets);
+                opened.Source = Resuming(SourceSpec.Sample(_settings.SampleRows, _settings.SampleFeatures), offsets);
                 break;
             case SourceKind.Files:
                 opened.Source = Resuming(await SourceSpec.OpenFilesAsync(_settings.Source, featureSet, rejections, stop).ConfigureAwait(false), offsets);
@@ -32,7 +32,7 @@ internal sealed partial class MigrationRunner
                 // The built-in emulator dies with this process, but its data and stream split are deterministic,
                 // so a resumed run creates the session again on the same snapshot and goes on at the same offsets.
                 opened.Emulator = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions(), stop).ConfigureAwait(false);
-                opened.Emulator.AddTable("local", "features", "sample", SourceSpec.Sample(_settings.SampleRows));
+                opened.Emulator.AddTable("local", "features", "sample", SourceSpec.Sample(_settings.SampleRows, _settings.SampleFeatures));
                 opened.Channel = opened.Emulator.CreateChannel();
                 await OpenBigQueryAsync(opened, opened.Channel.CreateCallInvoker(), featureSet, offsets, recreateSession: true, stop).ConfigureAwait(false);
                 break;

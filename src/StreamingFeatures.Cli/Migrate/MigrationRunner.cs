@@ -37,7 +37,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         try
         {
             featureSet = _settings.FeatureSetFile is { } file ? FeatureSetLoader.Load(file.FullName)
-                : _settings.SourceKind is SourceKind.Sample or SourceKind.Synthetic ? SourceSpec.Sample(_settings.SampleRows).FeatureSet("features")
+                : _settings.SourceKind is SourceKind.Sample or SourceKind.Synthetic ? SourceSpec.Sample(_settings.SampleRows, _settings.SampleFeatures).FeatureSet("features")
                 : null;
         }
         catch (FeatureSetException e)
@@ -115,6 +115,10 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         {
             return BadInput(e.Message);
         }
+        catch (CredentialsException e)
+        {
+            return BadInput(e.Message);
+        }
         catch (Exception e) when (e is EmulatorNotInstalledException or EmulatorStartException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
@@ -131,7 +135,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         {
             await OpenSourceAsync(opened, featureSet, progress, new SourceRejections(deadLetters, progress), stop).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is FeatureSetException or FileSourceException or BigQuerySourceException)
+        catch (Exception e) when (e is FeatureSetException or FileSourceException or BigQuerySourceException or CredentialsException or ArgumentException)
         {
             return BadInput(e.Message);
         }
@@ -197,10 +201,12 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             };
         }
 
+        // Read by every save: set only for the last save of a run that finished every row.
+        bool finished = false;
         CheckpointWriter? writer = _store is null ? null : new CheckpointWriter(
             _store,
             progress,
-            sequence => Build(sequence, completed: false),
+            sequence => Build(sequence, finished),
             _checkpoint?.Sequence ?? 0,
             _settings.CheckpointInterval,
             TimeProvider.System,
@@ -227,8 +233,8 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             }
 
             (IReadOnlyDictionary<int, PartitionCheckpoint> committed, int pending) = progress.Snapshot();
-            bool completed = !result.Stopped && pending == 0;
-            MigrationCheckpoint final = await SaveFinalAsync(writer, _store, s => Build(s, completed)).ConfigureAwait(false);
+            finished = !result.Stopped && pending == 0;
+            MigrationCheckpoint final = await SaveFinalAsync(writer, _store, s => Build(s, finished)).ConfigureAwait(false);
             RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
             return await FinishAsync(Combined(totals, result.Report), final, result.Stopped).ConfigureAwait(false);
         }

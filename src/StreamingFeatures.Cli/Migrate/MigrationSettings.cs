@@ -35,6 +35,8 @@ internal sealed record MigrationSettings
 
     public long SampleRows { get; init; }
 
+    public int SampleFeatures { get; init; } = 8;
+
     public bool NoCreate { get; init; }
 
     public required string VerifyText { get; init; }
@@ -96,6 +98,11 @@ internal sealed record MigrationSettings
         if (SampleRows is < 1 or > 10_000_000_000)
         {
             problems.Add(Invariant($"--sample-rows is {SampleRows}; allowed 1 to 10000000000."));
+        }
+
+        if (SampleFeatures is < 1 or > 1_000)
+        {
+            problems.Add(Invariant($"--sample-features is {SampleFeatures}; allowed 1 to 1000."));
         }
 
         if (MaxStreams is < 0 or > 10_000)

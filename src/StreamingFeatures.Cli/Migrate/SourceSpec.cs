@@ -45,7 +45,7 @@ internal static class SourceSpec
     }
 
     /// <summary>The generator behind <c>sample</c> and <c>synthetic</c>.</summary>
-    public static SyntheticSource Sample(long rows) => new(new SyntheticSourceOptions { Rows = rows, Features = 8 });
+    public static SyntheticSource Sample(long rows, int features = 8) => new(new SyntheticSourceOptions { Rows = rows, Features = features });
 
     /// <summary>Opens a <c>files:</c> source.</summary>
     /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>

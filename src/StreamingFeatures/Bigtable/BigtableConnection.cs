@@ -105,8 +105,22 @@ public sealed class BigtableConnection : IDisposable
             MaxReceiveMessageSize = null,
         });
 
-    internal static async Task<ICredential> LoadCredentialAsync(string? file, CancellationToken cancellationToken) =>
-        file is null
-            ? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false)
-            : (await CredentialFactory.FromFileAsync<ServiceAccountCredential>(file, cancellationToken).ConfigureAwait(false)).ToGoogleCredential();
+    /// <exception cref="CredentialsException">No Application Default Credentials, or an unreadable key file.</exception>
+    internal static async Task<ICredential> LoadCredentialAsync(string? file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return file is null
+                ? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false)
+                : (await CredentialFactory.FromFileAsync<ServiceAccountCredential>(file, cancellationToken).ConfigureAwait(false)).ToGoogleCredential();
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException or Newtonsoft.Json.JsonException)
+        {
+            throw new CredentialsException(
+                file is null
+                    ? $"Google Cloud credentials: Application Default Credentials were not found ({e.Message}). Run 'gcloud auth application-default login', set GOOGLE_APPLICATION_CREDENTIALS, use Workload Identity, or pass a service-account key file."
+                    : $"Google Cloud credentials: the key file {file} cannot be used: {e.Message}",
+                e);
+        }
+    }
 }

@@ -46,7 +46,6 @@ public sealed class MigrateBadConfigurationTests
     }
 
     [TestMethod]
-    [Ignore("bug: --source bigquery:not-a-table escapes as an unhandled ArgumentException from BigQuerySourceOptions.Validate (exit 1, stack trace) instead of exit 2")]
     public async Task Migrate_BigQuerySourceNotATableName_ExitsTwoNamingItAndWritesNothing()
     {
         await using var workspace = MigrationWorkspace.Create("badbq");

@@ -39,7 +39,6 @@ public sealed class MigrateBigQuerySourceTests
     }
 
     [TestMethod]
-    [Ignore("needs FARM_FINGERPRINT in the emulator")]
     public async Task Migrate_ThreeShardsInParallel_EachReadsItsPartAndTogetherEveryRowOnce()
     {
         const long Rows = 9_000;
