@@ -9,6 +9,7 @@ public sealed class ProgressTracker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, PartitionProgress> _partitions = [];
+    private Func<int, long> _firstOffset = _ => 0;
     private long _version;
     private long _rowsDone;
 
@@ -22,6 +23,16 @@ public sealed class ProgressTracker
         }
     }
 
+    /// <summary>
+    /// Where a partition no earlier run committed starts (see <see cref="Sources.IRowSource.FirstOffset"/>). Set once
+    /// the source is open, before rows flow.
+    /// </summary>
+    public Func<int, long> FirstOffset
+    {
+        get => _firstOffset;
+        set => _firstOffset = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
     /// <summary>Changes on every update; a checkpoint writer saves only when it moved.</summary>
     public long Version => Interlocked.Read(ref _version);
 
@@ -33,7 +44,7 @@ public sealed class ProgressTracker
     {
         lock (_lock)
         {
-            return _partitions.TryGetValue(partition, out PartitionProgress? progress) ? progress.Committed.End : 0;
+            return _partitions.TryGetValue(partition, out PartitionProgress? progress) ? progress.Committed.End : _firstOffset(partition);
         }
     }
 
@@ -51,7 +62,7 @@ public sealed class ProgressTracker
                 {
                     if (!_partitions.TryGetValue(range.Partition, out PartitionProgress? progress))
                     {
-                        progress = new PartitionProgress(0, default);
+                        progress = new PartitionProgress(_firstOffset(range.Partition), default);
                         _partitions[range.Partition] = progress;
                     }
 

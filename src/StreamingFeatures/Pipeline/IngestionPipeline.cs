@@ -72,6 +72,7 @@ public sealed class IngestionPipeline
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
         _progress = progress ?? new ProgressTracker();
+        _progress.FirstOffset = sources[0].FirstOffset;
 
         // Every source must fit before anything is written; all sources share one schema.
         _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes);

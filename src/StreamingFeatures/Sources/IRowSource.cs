@@ -17,4 +17,10 @@ public interface IRowSource
     long? ExpectedRows { get; }
 
     Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The offset of a partition's first row: 0 for streams and files; the generator numbers rows across partitions.
+    /// Progress counts a partition's rows from here.
+    /// </summary>
+    long FirstOffset(int partition) => 0;
 }

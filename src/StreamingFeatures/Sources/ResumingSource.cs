@@ -16,6 +16,8 @@ public sealed class ResumingSource(IRowSource inner, IReadOnlyDictionary<int, lo
 
     public long? ExpectedRows => inner.ExpectedRows;
 
+    public long FirstOffset(int partition) => inner.FirstOffset(partition);
+
     public async Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -58,7 +60,7 @@ public sealed class ResumingSource(IRowSource inner, IReadOnlyDictionary<int, lo
     /// <summary>The part of <paramref name="chunk"/> at or after its partition's committed offset, or null.</summary>
     internal SourceChunk? Remaining(SourceChunk chunk)
     {
-        long from = committed.GetValueOrDefault(chunk.Partition);
+        long from = committed.TryGetValue(chunk.Partition, out long offset) ? offset : inner.FirstOffset(chunk.Partition);
         long end = chunk.FirstOffset + chunk.RowCount;
         if (end <= from)
         {

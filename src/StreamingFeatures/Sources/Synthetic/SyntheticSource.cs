@@ -66,6 +66,9 @@ public sealed class SyntheticSource : IRandomAccessRowSource
         RowKey = rowKey ?? new RowKeyOptions(),
     };
 
+    /// <summary>Offsets are row numbers across the whole table: partition p starts at row rows × p / partitions.</summary>
+    public long FirstOffset(int partition) => _options.Rows * partition / _options.Partitions;
+
     public Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
