@@ -30,7 +30,7 @@ public sealed class IngestionPipeline
     private readonly PipelineMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly RowMapper _mapper;
-    private readonly ProgressTracker _progress;
+    private readonly ProgressTracker? _progress;
     private VerificationSink? _sink;
     private BigtableWriter? _writer;
     private int _started;
@@ -71,8 +71,11 @@ public sealed class IngestionPipeline
         _deadLetters = deadLetters;
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
-        _progress = progress ?? new ProgressTracker();
-        _progress.FirstOffset = sources[0].FirstOffset;
+        _progress = progress;
+        if (progress is not null)
+        {
+            progress.FirstOffset = sources[0].FirstOffset;
+        }
 
         // Every source must fit before anything is written; all sources share one schema.
         _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes);
@@ -86,16 +89,19 @@ public sealed class IngestionPipeline
     public RowKeyFormat Keys => _mapper.Keys;
 
     /// <summary>
-    /// Rows done so far (written and, when verification reads them back, verified; or dead-lettered), including those
-    /// an earlier run committed, for progress bars.
+    /// Rows done so far, for progress bars: with a progress tracker, written and verified (when verification reads them
+    /// back) or dead-lettered, including those an earlier run committed; without one, written or dead-lettered.
     /// </summary>
-    public long RowsDone => _progress.RowsDone;
+    public long RowsDone => _progress?.RowsDone ?? _sink?.RowsDone ?? 0;
 
     /// <summary>This run's integrity report so far (complete once <see cref="RunAsync"/> has returned).</summary>
     public IntegrityReport Report() => _sink?.Report() ?? new IntegrityReport { Mode = _options.Verification.Mode };
 
-    /// <summary>Which source rows are done, per partition; what a checkpoint records.</summary>
-    public ProgressTracker Progress => _progress;
+    /// <summary>
+    /// Which source rows are done, per partition, when the job keeps checkpoints (then every source row must reach
+    /// the graph once: a row sent twice is a fault); null otherwise.
+    /// </summary>
+    public ProgressTracker? Progress => _progress;
 
     /// <summary>The writer's current request rate limit from RateLimitInfo; null while unlimited.</summary>
     public double? RequestsPerSecondLimit => _writer?.RateLimiter.RequestsPerSecond;

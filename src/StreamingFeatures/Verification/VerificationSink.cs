@@ -24,7 +24,7 @@ internal sealed partial class VerificationSink
     private readonly BigtableClient? _reader;
     private readonly string _tableName;
     private readonly string? _appProfileId;
-    private readonly ProgressTracker _progress;
+    private readonly ProgressTracker? _progress;
     private readonly ActionBlock<ReadBackJob> _readBack;
     private readonly Dictionary<int, Checksum> _byPartition = [];
     private readonly Dictionary<int, Checksum> _byBucket = [];
@@ -48,7 +48,7 @@ internal sealed partial class VerificationSink
         BigtableClient? reader,
         string tableName,
         string? appProfileId,
-        ProgressTracker progress,
+        ProgressTracker? progress,
         CancellationToken abort)
     {
         if (options.Mode != VerificationMode.None && reader is null)
@@ -180,7 +180,7 @@ internal sealed partial class VerificationSink
         _job = new ReadBackJob();
         if (job.Keys.Count == 0)
         {
-            _progress.Complete(job.Ranges());
+            _progress?.Complete(job.Ranges());
             return;
         }
 
