@@ -7,16 +7,23 @@ namespace StreamingFeatures.Verification;
 /// Rows of one or more whole batches: the source ranges they account for and the keys to read back. When its keys are
 /// verified the ranges are done, so a checkpoint never passes a row that was written but not yet proven.
 /// </summary>
-internal sealed class ReadBackJob
+/// <param name="tracksRanges">False when no checkpoint needs the ranges: then only keys are kept, and the hot path
+/// does no range bookkeeping.</param>
+internal sealed class ReadBackJob(bool tracksRanges = true)
 {
     private readonly List<Range> _ranges = [];
 
     public List<PendingRow> Keys { get; } = [];
 
-    public bool IsEmpty => _ranges.Count == 0;
+    public bool IsEmpty => _ranges.Count == 0 && Keys.Count == 0;
 
     public void AddWritten(int partition, long offset, ulong digest)
     {
+        if (!tracksRanges)
+        {
+            return;
+        }
+
         int last = _ranges.Count - 1;
         if (last >= 0 && _ranges[last].Partition == partition && _ranges[last].End == offset)
         {
@@ -32,12 +39,23 @@ internal sealed class ReadBackJob
         _ranges.Add(new Range { Partition = partition, Start = offset, End = offset + 1, Written = 1, DigestSum = digest, DigestXor = digest });
     }
 
-    public void AddDeadLetter(int partition, long offset) =>
-        _ranges.Add(new Range { Partition = partition, Start = offset, End = offset + 1, DeadLettered = 1 });
+    public void AddDeadLetter(int partition, long offset)
+    {
+        if (tracksRanges)
+        {
+            _ranges.Add(new Range { Partition = partition, Start = offset, End = offset + 1, DeadLettered = 1 });
+        }
+    }
 
     /// <summary>Queues the row just added with <see cref="AddWritten"/> for read-back.</summary>
     public void AddKey(ByteString key, ulong digest, long timestampMicros)
     {
+        if (!tracksRanges)
+        {
+            Keys.Add(new PendingRow(key, digest, timestampMicros, -1));
+            return;
+        }
+
         int last = _ranges.Count - 1;
         Range range = _ranges[last];
         range.Verified++;
@@ -58,6 +76,11 @@ internal sealed class ReadBackJob
     /// <summary>Read-back found the row of <paramref name="key"/> missing or changed.</summary>
     public void NoteProblem(in PendingRow key, bool missing)
     {
+        if (key.RangeIndex < 0)
+        {
+            return;
+        }
+
         Range range = _ranges[key.RangeIndex];
         if (missing)
         {

@@ -31,7 +31,7 @@ internal sealed partial class VerificationSink
     private readonly Lock _keysLock = new();
     private readonly List<string> _missingKeys = [];
     private readonly List<string> _changedKeys = [];
-    private ReadBackJob _job = new();
+    private ReadBackJob _job;
     private long _rowsRead;
     private long _rowsWritten;
     private long _deadLettered;
@@ -64,6 +64,7 @@ internal sealed partial class VerificationSink
         _tableName = tableName;
         _appProfileId = appProfileId;
         _progress = progress;
+        _job = new ReadBackJob(tracksRanges: progress is not null);
         _readBack = new ActionBlock<ReadBackJob>(
             job => VerifyAsync(job, abort),
             new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = options.ReadParallelism, BoundedCapacity = options.ReadParallelism, CancellationToken = abort });
@@ -177,7 +178,7 @@ internal sealed partial class VerificationSink
             return;
         }
 
-        _job = new ReadBackJob();
+        _job = new ReadBackJob(tracksRanges: _progress is not null);
         if (job.Keys.Count == 0)
         {
             _progress?.Complete(job.Ranges());

@@ -170,5 +170,20 @@ public sealed class ReadBackJobTests
         Assert.AreEqual(new RowStats(3, 2, 1, 0, 0, 0, 0, 3, 3), tracker.Snapshot().Committed[0].Stats);
     }
 
+    [TestMethod]
+    public void AddKey_WithoutRangeTracking_KeepsKeysOnly()
+    {
+        var job = new ReadBackJob(tracksRanges: false);
+        job.AddWritten(0, 0, 1);
+        job.AddDeadLetter(0, 1);
+        job.AddKey(Key("a"), 1, 10);
+
+        job.NoteProblem(job.Keys[0], missing: true);
+
+        Assert.HasCount(1, job.Keys);
+        Assert.IsFalse(job.IsEmpty);
+        Assert.IsEmpty(job.Ranges());
+    }
+
     private static ByteString Key(string text) => ByteString.CopyFromUtf8(text);
 }
