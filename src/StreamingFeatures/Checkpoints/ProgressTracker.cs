@@ -1,3 +1,5 @@
+using StreamingFeatures.Pipeline;
+
 namespace StreamingFeatures.Checkpoints;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace StreamingFeatures.Checkpoints;
 /// reads it back, verified — or dead-lettered. The committed offset of a partition is the end of its contiguous done
 /// prefix: every row before it is done, so a resumed job starts there and counts nothing twice. Thread-safe.
 /// </summary>
-public sealed class ProgressTracker
+public sealed class ProgressTracker : IRowCompletion
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, PartitionProgress> _partitions = [];

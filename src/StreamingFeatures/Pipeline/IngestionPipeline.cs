@@ -31,6 +31,7 @@ public sealed class IngestionPipeline
     private readonly TimeProvider _time;
     private readonly RowMapper _mapper;
     private readonly ProgressTracker? _progress;
+    private readonly IRowCompletion? _completion;
     private VerificationSink? _sink;
     private BigtableWriter? _writer;
     private int _started;
@@ -48,7 +49,8 @@ public sealed class IngestionPipeline
         PipelineMetrics? metrics = null,
         TimeProvider? time = null,
         string? appProfileId = null,
-        ProgressTracker? progress = null)
+        ProgressTracker? progress = null,
+        IRowCompletion? completion = null) // Told as rows become done, e.g. by a Pub/Sub source that acks them.
     {
         ArgumentNullException.ThrowIfNull(featureSet);
         ArgumentNullException.ThrowIfNull(sources);
@@ -72,6 +74,12 @@ public sealed class IngestionPipeline
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
         _progress = progress;
+        _completion = (progress, completion) switch
+        {
+            (null, var only) => only,
+            (var only, null) => only,
+            ({ } both, { } other) => new BothCompletions(both, other),
+        };
         if (progress is not null)
         {
             progress.FirstOffset = sources[0].FirstOffset;
@@ -180,6 +188,15 @@ public sealed class IngestionPipeline
         }
     }
 
+    private sealed class BothCompletions(IRowCompletion first, IRowCompletion second) : IRowCompletion
+    {
+        public void Complete(IReadOnlyList<SourceRange> ranges)
+        {
+            first.Complete(ranges);
+            second.Complete(ranges);
+        }
+    }
+
     /// <summary>The blocks and their links, built once per run.</summary>
     private sealed class Graph
     {
@@ -195,7 +212,7 @@ public sealed class IngestionPipeline
             PipelineMetrics metrics = pipeline._metrics;
             BigtableClient reader = new(pipeline._bigtable);
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, reader, pipeline._tableName, pipeline._appProfileId, pipeline._progress, abort);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, reader, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;

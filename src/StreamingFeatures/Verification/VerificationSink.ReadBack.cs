@@ -48,7 +48,7 @@ internal sealed partial class VerificationSink
 
         Interlocked.Add(ref _matched, matched);
         _metrics.Verified.Add(matched, MatchedTag);
-        _progress?.Complete(job.Ranges());
+        _completion?.Complete(job.Ranges());
     }
 
     private async Task<Dictionary<ByteString, Row>> ReadAsync(ReadRowsRequest request, CancellationToken cancellationToken)

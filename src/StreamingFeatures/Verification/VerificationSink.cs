@@ -1,6 +1,5 @@
 using System.Threading.Tasks.Dataflow;
 using Google.Protobuf;
-using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Telemetry;
@@ -12,8 +11,8 @@ namespace StreamingFeatures.Verification;
 /// The end of the graph. Accounts for every source row (written or dead-lettered), keeps order-independent
 /// checksums per source partition and key bucket, and, by mode, reads rows back from Bigtable and compares their
 /// digests. Accounting runs on one consumer (the pipeline gives it a degree of parallelism of one); read-backs run
-/// in parallel, bounded, in jobs of whole batches. Rows become done in the <see cref="ProgressTracker"/> only once
-/// their job is verified, so a checkpoint never records a row that was not proven.
+/// in parallel, bounded, in jobs of whole batches. Rows are reported done (<see cref="IRowCompletion"/>) only once their
+/// job is verified, so neither a checkpoint nor an ack ever covers a row that was not proven.
 /// </summary>
 internal sealed partial class VerificationSink
 {
@@ -24,7 +23,7 @@ internal sealed partial class VerificationSink
     private readonly BigtableClient? _reader;
     private readonly string _tableName;
     private readonly string? _appProfileId;
-    private readonly ProgressTracker? _progress;
+    private readonly IRowCompletion? _completion;
     private readonly ActionBlock<ReadBackJob> _readBack;
     private readonly Dictionary<int, Checksum> _byPartition = [];
     private readonly Dictionary<int, Checksum> _byBucket = [];
@@ -48,7 +47,7 @@ internal sealed partial class VerificationSink
         BigtableClient? reader,
         string tableName,
         string? appProfileId,
-        ProgressTracker? progress,
+        IRowCompletion? completion,
         CancellationToken abort)
     {
         if (options.Mode != VerificationMode.None && reader is null)
@@ -63,8 +62,8 @@ internal sealed partial class VerificationSink
         _reader = reader;
         _tableName = tableName;
         _appProfileId = appProfileId;
-        _progress = progress;
-        _job = new ReadBackJob(tracksRanges: progress is not null);
+        _completion = completion;
+        _job = new ReadBackJob(tracksRanges: completion is not null);
         _readBack = new ActionBlock<ReadBackJob>(
             job => VerifyAsync(job, abort),
             new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = options.ReadParallelism, BoundedCapacity = options.ReadParallelism, CancellationToken = abort });
@@ -178,10 +177,10 @@ internal sealed partial class VerificationSink
             return;
         }
 
-        _job = new ReadBackJob(tracksRanges: _progress is not null);
+        _job = new ReadBackJob(tracksRanges: _completion is not null);
         if (job.Keys.Count == 0)
         {
-            _progress?.Complete(job.Ranges());
+            _completion?.Complete(job.Ranges());
             return;
         }
 
