@@ -40,6 +40,12 @@ public sealed class PubSubSource : IRowSource, IRowCompletion, IAsyncDisposable
     public PubSubSourceStatus Status => throw new NotImplementedException();
 
     /// <summary>
+    /// Publish time → row written (acked) of the messages acked since the last call; resets. The same latencies go
+    /// to the <c>streamingfeatures.pubsub.freshness</c> histogram.
+    /// </summary>
+    public LatencySummary TakeFreshnessSummary() => throw new NotImplementedException();
+
+    /// <summary>
     /// Validates the options and derives the schema from the feature set (entity key, event time and feature
     /// columns, typed as the features are). Opens nothing yet.
     /// </summary>
