@@ -15,37 +15,43 @@ internal sealed class RowDigester(RowMapper mapper)
 {
     public ulong Digest(Row row, long timestampMicros)
     {
-        int size = ProtoWire.FieldSize(row.Key.Length);
-        foreach (FeaturePlan feature in mapper.Features)
-        {
-            Cell? cell = Find(row, feature, timestampMicros, out bool olderOrEqualExists);
-            if (cell is not null)
-            {
-                size += RowMapper.MutationFieldSize(feature.SetCellSize(timestampMicros, cell.Value.Length));
-            }
-            else if (mapper.Nulls == NullHandling.DeleteColumn && !olderOrEqualExists)
-            {
-                size += RowMapper.MutationFieldSize(feature.DeleteSize(timestampMicros));
-            }
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        // One lookup per feature, kept for both passes; index loops, since RepeatedField's enumerator allocates.
+        IReadOnlyList<FeaturePlan> features = mapper.Features;
+        Cell?[] cells = ArrayPool<Cell?>.Shared.Rent(features.Count);
+        bool[] olderOrEqual = ArrayPool<bool>.Shared.Rent(features.Count);
+        byte[]? buffer = null;
         try
         {
+            int size = ProtoWire.FieldSize(row.Key.Length);
+            for (int f = 0; f < features.Count; f++)
+            {
+                FeaturePlan feature = features[f];
+                Cell? cell = cells[f] = Find(row, feature, timestampMicros, out olderOrEqual[f]);
+                if (cell is not null)
+                {
+                    size += RowMapper.MutationFieldSize(feature.SetCellSize(timestampMicros, cell.Value.Length));
+                }
+                else if (mapper.Nulls == NullHandling.DeleteColumn && !olderOrEqual[f])
+                {
+                    size += RowMapper.MutationFieldSize(feature.DeleteSize(timestampMicros));
+                }
+            }
+
+            buffer = ArrayPool<byte>.Shared.Rent(size);
             Span<byte> body = buffer.AsSpan(0, size);
             int at = ProtoWire.WriteHeader(body, 1, row.Key.Length);
             row.Key.Span.CopyTo(body[at..]);
             at += row.Key.Length;
-            foreach (FeaturePlan feature in mapper.Features)
+            for (int f = 0; f < features.Count; f++)
             {
-                Cell? cell = Find(row, feature, timestampMicros, out bool olderOrEqualExists);
-                if (cell is not null)
+                FeaturePlan feature = features[f];
+                if (cells[f] is { } cell)
                 {
                     at += RowMapper.WriteSetCellHeader(body[at..], feature, timestampMicros, cell.Value.Length);
                     cell.Value.Span.CopyTo(body[at..]);
                     at += cell.Value.Length;
                 }
-                else if (mapper.Nulls == NullHandling.DeleteColumn && !olderOrEqualExists)
+                else if (mapper.Nulls == NullHandling.DeleteColumn && !olderOrEqual[f])
                 {
                     at += RowMapper.WriteDelete(body[at..], feature, timestampMicros);
                 }
@@ -55,7 +61,12 @@ internal sealed class RowDigester(RowMapper mapper)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<Cell?>.Shared.Return(cells, clearArray: true);
+            ArrayPool<bool>.Shared.Return(olderOrEqual);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -64,23 +75,26 @@ internal sealed class RowDigester(RowMapper mapper)
     {
         olderOrEqualExists = false;
         long deleteEnd = FeaturePlan.DeleteEnd(timestampMicros);
-        foreach (Family family in row.Families)
+        for (int f = 0; f < row.Families.Count; f++)
         {
+            Family family = row.Families[f];
             if (family.Name != feature.Family)
             {
                 continue;
             }
 
-            foreach (Column column in family.Columns)
+            for (int c = 0; c < family.Columns.Count; c++)
             {
+                Column column = family.Columns[c];
                 if (!column.Qualifier.Span.SequenceEqual(feature.Qualifier))
                 {
                     continue;
                 }
 
                 Cell? match = null;
-                foreach (Cell cell in column.Cells)
+                for (int i = 0; i < column.Cells.Count; i++)
                 {
+                    Cell cell = column.Cells[i];
                     if (cell.TimestampMicros == timestampMicros)
                     {
                         match = cell;
