@@ -28,9 +28,9 @@ public sealed class ReadRowsMerger
     {
         ArgumentNullException.ThrowIfNull(response);
         List<Row>? completed = null;
-        foreach (ReadRowsResponse.Types.CellChunk chunk in response.Chunks)
+        for (int i = 0; i < response.Chunks.Count; i++)
         {
-            Row? row = Add(chunk);
+            Row? row = Add(response.Chunks[i]);
             if (row is not null)
             {
                 (completed ??= []).Add(row);
@@ -140,7 +140,7 @@ public sealed class ReadRowsMerger
                 throw Violation("a new family must come with a qualifier");
             }
 
-            _family = _row.Families.FirstOrDefault(f => f.Name == chunk.FamilyName);
+            _family = FindFamily(_row, chunk.FamilyName);
             if (_family is null)
             {
                 _family = new Family { Name = chunk.FamilyName };
@@ -155,7 +155,7 @@ public sealed class ReadRowsMerger
                 throw Violation("a qualifier came before any family");
             }
 
-            _column = _family.Columns.FirstOrDefault(c => c.Qualifier == chunk.Qualifier);
+            _column = FindColumn(_family, chunk.Qualifier);
             if (_column is null)
             {
                 _column = new Column { Qualifier = chunk.Qualifier };
@@ -164,9 +164,40 @@ public sealed class ReadRowsMerger
         }
 
         _cell = new Cell { TimestampMicros = chunk.TimestampMicros };
-        _cell.Labels.Add(chunk.Labels);
+        if (chunk.Labels.Count > 0)
+        {
+            _cell.Labels.Add(chunk.Labels);
+        }
+
         _value = ByteString.Empty;
         _valueParts = null;
+    }
+
+    // Loops rather than LINQ: this runs per cell of every row read back.
+    private static Family? FindFamily(Row row, string name)
+    {
+        for (int i = 0; i < row.Families.Count; i++)
+        {
+            if (row.Families[i].Name == name)
+            {
+                return row.Families[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static Column? FindColumn(Family family, ByteString qualifier)
+    {
+        for (int i = 0; i < family.Columns.Count; i++)
+        {
+            if (family.Columns[i].Qualifier == qualifier)
+            {
+                return family.Columns[i];
+            }
+        }
+
+        return null;
     }
 
     private void AppendValue(ReadRowsResponse.Types.CellChunk chunk)
