@@ -22,10 +22,15 @@ internal static class AvroSchemaMapping
         RecordSchema record;
         try
         {
+            // Checked as JSON first: Avro's parser lets its JSON library's own exceptions through.
+            using (JsonDocument.Parse(json))
+            {
+            }
+
             record = Schema.Parse(json) as RecordSchema
                 ?? throw new BigQuerySourceException($"Table {table} cannot be read: the session's Avro schema is not a record.");
         }
-        catch (AvroException e)
+        catch (Exception e) when (e is AvroException or JsonException)
         {
             throw new BigQuerySourceException($"Table {table} cannot be read: the session's Avro schema does not parse ({e.Message}).", e);
         }
