@@ -85,7 +85,11 @@ public sealed class BigQueryStorageSourceAvroTests
         List<SourceChunk> chunks = await ReadAllAsync(avro);
 
         Assert.AreEqual(1, avro.Retries, "one break, one resume");
-        Assert.IsTrue(chunks.Any(c => c.Partition == 1 && c.FirstOffset == 1_500), "stream 1 resumed at offset 1,500");
+        if (kind == BigQueryFaultKind.Unavailable)
+        {
+            // A reset may also drop responses already sent, so only a clean status pins the resume offset.
+            Assert.IsTrue(chunks.Any(c => c.Partition == 1 && c.FirstOffset == 1_500), "stream 1 resumed at offset 1,500");
+        }
         ChunkComparison.AssertSameRows(expected, chunks, Rows);
     }
 
