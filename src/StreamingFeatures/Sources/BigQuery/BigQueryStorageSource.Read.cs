@@ -22,7 +22,7 @@ public sealed partial class BigQueryStorageSource
 
     /// <summary>
     /// Reads every stream, starting partition <c>p</c> at <paramref name="startOffsets"/>[p] (rows already handed on by
-    /// an earlier run of the same session); one chunk per record batch.
+    /// an earlier run of the same session); one chunk per response (an Arrow record batch or a block of Avro rows).
     /// </summary>
     public Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
     {
