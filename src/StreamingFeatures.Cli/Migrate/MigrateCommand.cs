@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -26,6 +27,7 @@ internal static class MigrateCommand
     private static readonly Option<DateTimeOffset?> SnapshotTime = new("--snapshot-time") { Description = "Read the BigQuery table as of this time (ISO 8601). Default: when the job starts; a resumed job keeps its first run's." };
     private static readonly Option<int> MaxStreams = new("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> ReadStreams = new("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => 4 };
+    private static readonly Option<string> DataFormat = new("--data-format") { Description = "The format BigQuery Storage Read sessions send rows in: arrow (column batches, the default) or avro (binary rows). A resumed job keeps its first run's.", DefaultValueFactory = _ => "arrow" };
     private static readonly Option<int> ShardIndex = new("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> ShardCount = new("--shard-count") { Description = "Replicas sharing the migration; each reads the rows whose entity key hashes to its shard.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
@@ -38,7 +40,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.")
         {
             Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
-            BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
+            BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command;
@@ -58,6 +60,13 @@ internal static class MigrateCommand
         if (kind is null)
         {
             problems.Add($"--source is '{source}'; allowed: {SourceSpec.Allowed}.");
+        }
+
+        string dataFormatText = parse.GetValue(DataFormat)!;
+        BigQueryDataFormat? dataFormat = MigrationSettings.ParseDataFormat(dataFormatText);
+        if (dataFormat is null)
+        {
+            problems.Add($"--data-format is '{dataFormatText}'; allowed: arrow, avro.");
         }
 
         var settings = new MigrationSettings
@@ -84,6 +93,7 @@ internal static class MigrateCommand
             SnapshotTime = parse.GetValue(SnapshotTime),
             MaxStreams = parse.GetValue(MaxStreams),
             ReadStreams = parse.GetValue(ReadStreams),
+            DataFormat = dataFormat ?? BigQueryDataFormat.Arrow,
             ShardIndex = parse.GetValue(ShardIndex),
             ShardCount = parse.GetValue(ShardCount),
             Checkpoint = parse.GetValue(Checkpoint),

@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Sources.BigQuery;
 
 namespace StreamingFeatures.Cli.Migrate;
 
@@ -39,6 +40,13 @@ internal sealed record MigrationJob(IReadOnlyDictionary<string, string> Identity
         if (!string.IsNullOrWhiteSpace(settings.RowRestriction))
         {
             identity["rowRestriction"] = settings.RowRestriction;
+        }
+
+        // A session is read in the format it was created with, so a resumed job must ask for the same one; Arrow, the
+        // default, stays out of the identity so jobs from before the flag keep their checkpoints.
+        if (settings.DataFormat != BigQueryDataFormat.Arrow)
+        {
+            identity["dataFormat"] = settings.DataFormat.ToString().ToLowerInvariant();
         }
 
         if (settings.SnapshotTime is { } snapshot)

@@ -60,6 +60,7 @@ internal sealed partial class MigrationRunner
             SnapshotTime = _checkpoint?.SnapshotTime ?? _settings.SnapshotTime,
             MaxStreamCount = _settings.MaxStreams,
             MaxConcurrentStreams = _settings.ReadStreams,
+            DataFormat = _settings.DataFormat,
             StartOffsets = offsets,
             CompletedStreams = _checkpoint?.Partitions.Where(p => p.Complete).Select(p => p.Partition).ToHashSet(),
         };
@@ -69,7 +70,9 @@ internal sealed partial class MigrationRunner
         if (saved is not null && !recreateSession)
         {
             var session = new BigQueryReadSessionInfo(saved.Name, _checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount);
-            source = BigQueryStorageSource.Resume(invoker, options, session, ByteString.FromBase64(saved.ArrowSchemaBase64));
+            source = saved.AvroSchema is { } avroSchema
+                ? BigQueryStorageSource.ResumeAvro(invoker, options, session, avroSchema)
+                : BigQueryStorageSource.Resume(invoker, options, session, ByteString.FromBase64(saved.ArrowSchemaBase64));
         }
         else
         {

@@ -186,7 +186,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
                 Sequence = sequence,
                 SnapshotTime = opened.BigQuery?.Session.SnapshotTime ?? _checkpoint?.SnapshotTime,
                 Session = opened.BigQuery is { } bq
-                    ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount)
+                    ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount, bq.AvroSchema)
                     : null,
                 Partitions = MigrationCheckpoint.Entries(committed, Ends(opened)),
                 Runs = (_checkpoint?.Runs ?? 0) + 1,

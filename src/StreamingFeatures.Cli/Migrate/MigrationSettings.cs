@@ -1,4 +1,5 @@
 using System.Globalization;
+using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -59,6 +60,9 @@ internal sealed record MigrationSettings
 
     public int ReadStreams { get; init; } = 4;
 
+    /// <summary>The format of BigQuery read sessions (sample and bigquery sources).</summary>
+    public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
+
     public int ShardIndex { get; init; }
 
     public int ShardCount { get; init; } = 1;
@@ -95,6 +99,11 @@ internal sealed record MigrationSettings
             problems.Add("--row-restriction applies to BigQuery sources only.");
         }
 
+        if (DataFormat != BigQueryDataFormat.Arrow && SourceKind is not (SourceKind.Sample or SourceKind.BigQuery))
+        {
+            problems.Add($"--data-format {DataFormat.ToString().ToLowerInvariant()} applies to BigQuery sources only (sample or bigquery:TABLE).");
+        }
+
         if (SampleRows is < 1 or > 10_000_000_000)
         {
             problems.Add(Invariant($"--sample-rows is {SampleRows}; allowed 1 to 10000000000."));
@@ -127,6 +136,14 @@ internal sealed record MigrationSettings
 
         return problems;
     }
+
+    /// <summary><c>arrow</c> or <c>avro</c> (any case), or null.</summary>
+    public static BigQueryDataFormat? ParseDataFormat(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "arrow" => BigQueryDataFormat.Arrow,
+        "avro" => BigQueryDataFormat.Avro,
+        _ => null,
+    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -34,7 +34,7 @@ internal sealed partial class BigQueryReadService
         long breakAt = emulator.Faults.PeekBreak(table, stream.Number)?.AfterRows ?? long.MaxValue;
         long position = request.Offset;
         long sent = 0;
-        ByteString? schema = session.Response.ArrowSchema.SerializedSchema;
+        bool firstResponse = true;
         while (position < total)
         {
             if (sent == breakAt && emulator.Faults.TakeBreak(table, stream.Number, breakAt) is { } fault)
@@ -45,11 +45,19 @@ internal sealed partial class BigQueryReadService
 
             int count = (int)Math.Min(Math.Min(total - position, emulator.Options.MaxRowsPerResponse), breakAt > sent ? breakAt - sent : long.MaxValue);
             ReadRowsResponse response = BuildResponse(stream, position, count, total);
-            if (schema is not null)
+            if (firstResponse)
             {
                 // As the real service does, only the first response of a call carries the schema.
-                response.ArrowSchema = new ArrowSchema { SerializedSchema = schema };
-                schema = null;
+                if (session.Response.DataFormat == DataFormat.Avro)
+                {
+                    response.AvroSchema = session.Response.AvroSchema;
+                }
+                else
+                {
+                    response.ArrowSchema = session.Response.ArrowSchema;
+                }
+
+                firstResponse = false;
             }
 
             await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
@@ -66,13 +74,8 @@ internal sealed partial class BigQueryReadService
         // Trim to the byte budget, keeping at least one row.
         int fits = ArrowGather.Fit(located, session.Columns, emulator.Options.MaxResponseBytes);
         RecordBatch batch = ArrowGather.Build(session.Schema, session.Columns, located, fits);
-        var arrow = new ArrowRecordBatch { SerializedRecordBatch = UnsafeByteOperations.UnsafeWrap(ArrowIpc.RecordBatch(batch)) };
-#pragma warning disable CS0612 // Deprecated in favour of ReadRowsResponse.row_count; the real service still fills it for older clients.
-        arrow.RowCount = fits;
-#pragma warning restore CS0612
-        return new ReadRowsResponse
+        var response = new ReadRowsResponse
         {
-            ArrowRecordBatch = arrow,
             RowCount = fits,
             Stats = new StreamStats
             {
@@ -83,6 +86,31 @@ internal sealed partial class BigQueryReadService
                 },
             },
         };
+
+#pragma warning disable CS0612 // Deprecated in favour of ReadRowsResponse.row_count; the real service still fills it for older clients.
+        if (session.Response.DataFormat == DataFormat.Avro)
+        {
+            response.AvroRows = new AvroRows { SerializedBinaryRows = UnsafeByteOperations.UnsafeWrap(EncodeAvro(batch, stream)), RowCount = fits };
+        }
+        else
+        {
+            response.ArrowRecordBatch = new ArrowRecordBatch { SerializedRecordBatch = UnsafeByteOperations.UnsafeWrap(ArrowIpc.RecordBatch(batch)), RowCount = fits };
+        }
+#pragma warning restore CS0612
+
+        return response;
+    }
+
+    private static byte[] EncodeAvro(RecordBatch batch, StreamRange stream)
+    {
+        try
+        {
+            return AvroRowsEncoder.Encode(batch);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw EmulatorErrors.Internal($"The emulator cannot encode rows of {stream.Name} in Avro: {e.Message}");
+        }
     }
 
     private static void Break(BigQueryReadFault fault, StreamRange stream, long sent, ServerCallContext context)

@@ -53,8 +53,7 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
         {
             Name = name,
             ExpireTime = Timestamp.FromDateTimeOffset(now + emulator.Options.SessionLifetime),
-            DataFormat = DataFormat.Arrow,
-            ArrowSchema = new ArrowSchema { SerializedSchema = ByteString.CopyFrom(ArrowIpc.Schema(schema)) },
+            DataFormat = requested.DataFormat,
             Table = requested.Table,
 
             // The data never changes, so any snapshot time reads the same rows; an unset one is "now", reported
@@ -65,6 +64,15 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
             EstimatedTotalBytesScanned = table.EstimateBytes(columns),
             TraceId = requested.TraceId,
         };
+        if (requested.DataFormat == DataFormat.Avro)
+        {
+            response.AvroSchema = new AvroSchema { Schema = AvroSchemaOf(table, columns, readOptions) };
+        }
+        else
+        {
+            response.ArrowSchema = new ArrowSchema { SerializedSchema = ByteString.CopyFrom(ArrowIpc.Schema(schema)) };
+        }
+
         var session = new ReadSessionState(name, table, schema, columns, filter, now + emulator.Options.SessionLifetime, response);
         long rows = table.RowCount;
         int streams = (int)Math.Min(StreamCount(request), rows);
@@ -84,14 +92,9 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
             throw EmulatorErrors.InvalidArgument($"read_session.table is '{requested.Table}'; expected projects/PROJECT_ID/datasets/DATASET_ID/tables/TABLE_ID.");
         }
 
-        switch (requested.DataFormat)
+        if (requested.DataFormat is not (DataFormat.Arrow or DataFormat.Avro))
         {
-            case DataFormat.Arrow:
-                break;
-            case DataFormat.Avro:
-                throw EmulatorErrors.Unimplemented("The BigQuery Storage emulator serves ARROW only; data_format AVRO is not implemented.");
-            default:
-                throw EmulatorErrors.InvalidArgument($"data_format {requested.DataFormat} is not supported; use ARROW.");
+            throw EmulatorErrors.InvalidArgument($"data_format {requested.DataFormat} is not supported; use ARROW or AVRO.");
         }
 
         if (request.MaxStreamCount < 0 || request.PreferredMinStreamCount < 0)
@@ -110,9 +113,23 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
             throw EmulatorErrors.Unimplemented($"The BigQuery Storage emulator does not compress Arrow buffers; buffer_compression {codec} is not implemented.");
         }
 
-        if (options is not null && (options.HasResponseCompressionCodec || options.HasSamplePercentage || options.AvroSerializationOptions is not null))
+        // avro_serialization_options: enable_display_name_attribute is served; picos_timestamp_precision applies to
+        // TIMESTAMP(12) columns only, which emulator tables never have.
+        if (options is not null && (options.HasResponseCompressionCodec || options.HasSamplePercentage))
         {
-            throw EmulatorErrors.Unimplemented("The BigQuery Storage emulator does not implement response_compression_codec, sample_percentage or avro_serialization_options.");
+            throw EmulatorErrors.Unimplemented("The BigQuery Storage emulator does not implement response_compression_codec or sample_percentage.");
+        }
+    }
+
+    private static string AvroSchemaOf(EmulatorTable table, int[] columns, ReadSession.Types.TableReadOptions options)
+    {
+        try
+        {
+            return AvroSchemaJson.For(table.SourceSchema, columns, options.AvroSerializationOptions?.EnableDisplayNameAttribute == true);
+        }
+        catch (ArgumentException e)
+        {
+            throw EmulatorErrors.InvalidArgument(e.Message);
         }
     }
 

@@ -15,9 +15,9 @@ namespace StreamingFeatures.Emulators.BigQuery;
 
 /// <summary>
 /// An in-process BigQuery Storage Read API (<c>google.cloud.bigquery.storage.v1.BigQueryRead</c>) on loopback,
-/// HTTP/2 without TLS, serving tables registered from any <see cref="IRowSource"/> (synthetic, files) in Arrow
-/// format: CreateReadSession splits a table into contiguous streams, ReadRows sends Arrow IPC record batches from an
-/// offset, SplitReadStream splits a stream; selected fields and a subset of row restrictions work, errors carry the
+/// HTTP/2 without TLS, serving tables registered from any <see cref="IRowSource"/> (synthetic, files) in Arrow or
+/// Avro format: CreateReadSession splits a table into contiguous streams, ReadRows sends Arrow IPC record batches or
+/// Avro binary rows from an offset (the same rows either way), SplitReadStream splits a stream; selected fields and a subset of row restrictions work, errors carry the
 /// real status codes, and faults can be injected per table or stream. A source with random access
 /// (<see cref="IRandomAccessRowSource"/>, e.g. the synthetic source) is served on demand, batch by batch, in flat
 /// memory whatever its size (<see cref="OnDemandTable"/>); any other source is materialised once, on its first

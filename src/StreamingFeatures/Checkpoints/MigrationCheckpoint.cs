@@ -114,8 +114,12 @@ public sealed record MigrationCheckpoint
 /// <summary>A partition's committed offset and what became of its rows.</summary>
 public sealed record PartitionEntry(int Partition, long Offset, RowStats Stats, bool Complete = false);
 
-/// <summary>A BigQuery read session, enough to go on reading its streams without creating it again.</summary>
-public sealed record ReadSessionCheckpoint(string Name, IReadOnlyList<string> Streams, string ArrowSchemaBase64, DateTimeOffset? ExpireTime, long EstimatedRowCount);
+/// <summary>
+/// A BigQuery read session, enough to go on reading its streams without creating it again: an Arrow session keeps its
+/// IPC schema in <see cref="ArrowSchemaBase64"/>, an Avro session its JSON schema in <see cref="AvroSchema"/> (and an
+/// empty ArrowSchemaBase64); checkpoints written before Avro existed have no AvroSchema and are Arrow.
+/// </summary>
+public sealed record ReadSessionCheckpoint(string Name, IReadOnlyList<string> Streams, string ArrowSchemaBase64, DateTimeOffset? ExpireTime, long EstimatedRowCount, string? AvroSchema = null);
 
 /// <summary>A Bigtable emulator process a local job started.</summary>
 public sealed record OwnedEmulator(string Endpoint, int ProcessId);

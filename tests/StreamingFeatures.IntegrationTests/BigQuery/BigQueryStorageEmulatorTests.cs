@@ -210,18 +210,6 @@ public sealed partial class BigQueryStorageEmulatorTests
     }
 
     [TestMethod]
-    public async Task CreateReadSession_Avro_FailsUnimplemented()
-    {
-        CreateReadSessionRequest request = SessionRequest("synthetic", 1);
-        request.ReadSession.DataFormat = DataFormat.Avro;
-
-        RpcException error = await CreateExpectingErrorAsync(request);
-
-        Assert.AreEqual(StatusCode.Unimplemented, error.StatusCode);
-        StringAssert.Contains(error.Status.Detail, "AVRO");
-    }
-
-    [TestMethod]
     public async Task CreateReadSession_BadParent_FailsInvalidArgument()
     {
         CreateReadSessionRequest request = SessionRequest("synthetic", 1);

@@ -22,7 +22,7 @@ namespace StreamingFeatures.IntegrationTests.BigQuerySource;
 /// <summary>
 /// Every BigQuery type, NOT NULL and NULLABLE, with edge values: served by the BigQuery Storage emulator as the real
 /// service types them (date32, decimal128(38, 9), …), read by the source, written by the pipeline into the Bigtable
-/// emulator and read back cell by cell.
+/// emulator and read back cell by cell; in Arrow and in Avro format.
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
@@ -68,6 +68,54 @@ public sealed class BigQueryAllTypesTests
         AssertClean(result);
         Dictionary<string, Row> rows = await ReadTableAsync(bigtable, featureSet.Table);
         AssertCells(rows, featureSet, latestOnly: false);
+    }
+
+    [TestMethod]
+    public async Task Run_EveryTypeReadAsAvro_EachCellHoldsTheExactBinaryEncodingAndNullsWriteNothing()
+    {
+        using GrpcChannel bigtable = EmulatorFixture.Bigtable.CreateChannel();
+        FeatureSetOptions featureSet = await CreateTableAsync(bigtable, NullHandling.Skip);
+        BigQueryStorageSource source = await OpenAsync(AddTable(nulls: true, EventBase), BigQueryDataFormat.Avro);
+
+        Assert.AreEqual(BigQueryDataFormat.Avro, source.DataFormat);
+        CollectionAssert.AreEqual(
+            AllTypesTable.Schema().Fields.Select(f => (f.Name, f.Type, f.Nullable)).ToList(),
+            source.Schema.Fields.Select(f => (f.Name, f.Type, f.Nullable)).ToList(),
+            "Avro's DATE, NUMERIC and unions map as Arrow's types do");
+        PipelineResult result = await RunAsync(bigtable, source, featureSet);
+
+        AssertClean(result);
+        Dictionary<string, Row> rows = await ReadTableAsync(bigtable, featureSet.Table);
+        AssertCells(rows, featureSet, latestOnly: false);
+    }
+
+    [TestMethod]
+    public async Task OpenAsync_AvroBigNumericAndStructColumns_ThrowsBeforeAnyRowNamingColumnsAndTypes()
+    {
+        var session = new ReadSession
+        {
+            Name = "projects/p/locations/us/sessions/s",
+            DataFormat = Google.Cloud.BigQuery.Storage.V1.DataFormat.Avro,
+            AvroSchema = new Google.Cloud.BigQuery.Storage.V1.AvroSchema
+            {
+                Schema = """
+                    {"type": "record", "name": "__root__", "fields": [
+                      {"name": "id", "type": "string"},
+                      {"name": "price", "type": ["null", {"type": "bytes", "logicalType": "decimal", "precision": 77, "scale": 38}]},
+                      {"name": "address", "type": ["null", {"type": "record", "name": "address_rec", "fields": [{"name": "city", "type": ["null", "string"]}]}]}
+                    ]}
+                    """,
+            },
+        };
+        const string table = "projects/p/datasets/d/tables/wide";
+
+        BigQuerySourceException error = await Assert.ThrowsExactlyAsync<BigQuerySourceException>(() => BigQueryStorageSource.OpenAsync(
+            new SessionInvoker(session), new BigQuerySourceOptions { Table = table, DataFormat = BigQueryDataFormat.Avro }, TestContext.CancellationToken));
+
+        StringAssert.Contains(error.Message, table);
+        StringAssert.Contains(error.Message, "column 'price' has Avro type union [null, decimal(77, 38) (BigQuery BIGNUMERIC)]");
+        StringAssert.Contains(error.Message, "column 'address' has Avro type union [null, record (BigQuery STRUCT)]");
+        Assert.DoesNotContain("'id'", error.Message);
     }
 
     [TestMethod]
@@ -154,9 +202,9 @@ public sealed class BigQueryAllTypesTests
         return $"projects/{Project}/datasets/{Dataset}/tables/{name}";
     }
 
-    private Task<BigQueryStorageSource> OpenAsync(string table) => BigQueryStorageSource.OpenAsync(
+    private Task<BigQueryStorageSource> OpenAsync(string table, BigQueryDataFormat format = BigQueryDataFormat.Arrow) => BigQueryStorageSource.OpenAsync(
         s_bigQueryChannel.CreateCallInvoker(),
-        new BigQuerySourceOptions { Table = table, MaxStreamCount = 2 },
+        new BigQuerySourceOptions { Table = table, MaxStreamCount = 2, DataFormat = format },
         TestContext.CancellationToken);
 
     private async Task<FeatureSetOptions> CreateTableAsync(GrpcChannel channel, NullHandling nulls)

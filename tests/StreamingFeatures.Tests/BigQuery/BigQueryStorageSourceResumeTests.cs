@@ -9,12 +9,13 @@ using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Tests.BigQuery;
 
-/// <summary>Resume goes on reading a recorded session without a call; routing headers name the resource.</summary>
+/// <summary>Resume goes on reading a recorded session (Arrow or Avro) without a call; routing headers name the resource.</summary>
 [TestClass]
 public sealed class BigQueryStorageSourceResumeTests
 {
     private const string Table = "projects/p/datasets/d/tables/t";
     private const string SessionName = "projects/p/locations/us/sessions/CAISDEF";
+    private const string AvroSchema = """{"type": "record", "name": "__root__", "fields": [{"name": "id", "type": "long"}, {"name": "name", "type": ["null", "string"]}]}""";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -58,6 +59,54 @@ public sealed class BigQueryStorageSourceResumeTests
     public void Resume_InvalidOptions_ArgumentException()
     {
         Assert.ThrowsExactly<ArgumentException>(() => BigQueryStorageSource.Resume(new NoCalls(), Options() with { Table = "t" }, Session(null), ArrowSchema()));
+    }
+
+    [TestMethod]
+    public void ResumeAvro_SessionStillValid_MapsTheAvroSchemaAndKeepsTheFormat()
+    {
+        BigQueryReadSessionInfo session = Session(_time.GetUtcNow().AddSeconds(1));
+
+        BigQueryStorageSource source = BigQueryStorageSource.ResumeAvro(new NoCalls(), Options() with { DataFormat = BigQueryDataFormat.Avro }, session, AvroSchema);
+
+        Assert.AreEqual(BigQueryDataFormat.Avro, source.DataFormat);
+        Assert.AreEqual(AvroSchema, source.AvroSchema);
+        Assert.IsTrue(source.ArrowSchema.IsEmpty);
+        CollectionAssert.AreEqual(new[] { ("id", ColumnType.Int64, false), ("name", ColumnType.String, true) }, source.Schema.Fields.Select(f => (f.Name, f.Type, f.Nullable)).ToArray());
+        StringAssert.Contains(source.Description, "Avro");
+    }
+
+    [TestMethod]
+    public void ResumeAvro_SessionExpired_NamesSessionAndRestart()
+    {
+        BigQueryReadSessionInfo session = Session(_time.GetUtcNow());
+
+        var error = Assert.ThrowsExactly<BigQuerySourceException>(() =>
+            BigQueryStorageSource.ResumeAvro(new NoCalls(), Options() with { DataFormat = BigQueryDataFormat.Avro }, session, AvroSchema));
+
+        StringAssert.Contains(error.Message, SessionName);
+        StringAssert.Contains(error.Message, "--restart");
+    }
+
+    [TestMethod]
+    public void Resume_FormatOtherThanTheSessions_ArgumentExceptionNamingBoth()
+    {
+        var arrowAsAvro = Assert.ThrowsExactly<ArgumentException>(() =>
+            BigQueryStorageSource.Resume(new NoCalls(), Options() with { DataFormat = BigQueryDataFormat.Avro }, Session(null), ArrowSchema()));
+        var avroAsArrow = Assert.ThrowsExactly<ArgumentException>(() =>
+            BigQueryStorageSource.ResumeAvro(new NoCalls(), Options(), Session(null), AvroSchema));
+
+        StringAssert.Contains(arrowAsAvro.Message, "DataFormat is Avro but the session");
+        StringAssert.Contains(arrowAsAvro.Message, "created in Arrow format");
+        StringAssert.Contains(avroAsArrow.Message, "DataFormat is Arrow but the session");
+        StringAssert.Contains(avroAsArrow.Message, "created in Avro format");
+    }
+
+    [TestMethod]
+    public void Validate_UndefinedDataFormat_NamesTheSetting()
+    {
+        var error = Assert.ThrowsExactly<ArgumentException>(() => (Options() with { DataFormat = (BigQueryDataFormat)7 }).Validate());
+
+        StringAssert.Contains(error.Message, "DataFormat is 7; allowed Arrow or Avro.");
     }
 
     [TestMethod]

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
+using Google.Cloud.BigQuery.Storage.V1;
 using Google.Protobuf;
 using StreamingFeatures.Sources.Columns;
 
@@ -11,9 +12,13 @@ namespace StreamingFeatures.Sources.BigQuery;
 /// Decodes ReadRows record batches into the engine's column arrays: fixed-width values copied span to span, strings
 /// and bytes as Arrow offsets and data (no string per value, no boxing).
 /// </summary>
-internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchema schema)
+internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchema schema) : IReadRowsDecoder
 {
     private readonly byte[] _schemaBytes = serializedSchema.ToByteArray();
+
+    public SourceChunk Decode(int partition, long firstOffset, ReadRowsResponse response) => response.ArrowRecordBatch is { } batch
+        ? Decode(partition, firstOffset, batch.SerializedRecordBatch)
+        : throw new InvalidDataException($"The response says {response.RowCount} rows but holds no Arrow record batch (is the session in Arrow format?).");
 
     public SourceChunk Decode(int partition, long firstOffset, ByteString serializedBatch)
     {

@@ -24,6 +24,12 @@ public sealed partial record BigQuerySourceOptions
     /// </summary>
     public DateTimeOffset? SnapshotTime { get; init; }
 
+    /// <summary>
+    /// The format the session serialises rows in: Arrow (default) or Avro. Both give the same rows and column types;
+    /// Arrow decodes column by column, Avro value by value.
+    /// </summary>
+    public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
+
     /// <summary>Streams the session may have (0 to 10,000; 0 lets the service decide). Default 0.</summary>
     public int MaxStreamCount { get; init; }
 
@@ -84,6 +90,11 @@ public sealed partial record BigQuerySourceOptions
         if (SelectedFields is not null && SelectedFields.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add("SelectedFields contains an empty name.");
+        }
+
+        if (!Enum.IsDefined(DataFormat))
+        {
+            errors.Add(Invariant($"DataFormat is {(int)DataFormat}; allowed Arrow or Avro."));
         }
 
         if (MaxStreamCount is < 0 or > 10_000)

@@ -22,7 +22,7 @@ public sealed partial class BigQueryStorageSource
 
     /// <summary>
     /// Reads every stream, starting partition <c>p</c> at <paramref name="startOffsets"/>[p] (rows already handed on by
-    /// an earlier run of the same session); one chunk per record batch.
+    /// an earlier run of the same session); one chunk per response (an Arrow record batch or a block of Avro rows).
     /// </summary>
     public Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
     {
@@ -47,16 +47,12 @@ public sealed partial class BigQueryStorageSource
                 while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
                     ReadRowsResponse response = call.ResponseStream.Current;
-                    if (response.RowCount == 0 || response.ArrowRecordBatch is null)
+                    if (response.RowCount == 0)
                     {
                         continue;
                     }
 
-                    SourceChunk chunk = _decoder.Decode(partition, offset, response.ArrowRecordBatch.SerializedRecordBatch);
-                    if (chunk.RowCount != response.RowCount)
-                    {
-                        throw Failure(stream, offset, $"the response says {response.RowCount} rows; its record batch holds {chunk.RowCount}", null);
-                    }
+                    SourceChunk chunk = Decode(stream, partition, offset, response);
 
                     if (!await target.SendAsync(chunk, cancellationToken).ConfigureAwait(false))
                     {
@@ -90,6 +86,23 @@ public sealed partial class BigQueryStorageSource
                 await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    private SourceChunk Decode(string stream, int partition, long offset, ReadRowsResponse response)
+    {
+        SourceChunk chunk;
+        try
+        {
+            chunk = _decoder.Decode(partition, offset, response);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Failure(stream, offset, $"the {DataFormat} rows do not decode: {e.Message}", e);
+        }
+
+        return chunk.RowCount == response.RowCount
+            ? chunk
+            : throw Failure(stream, offset, $"the response says {response.RowCount} rows; its {DataFormat} rows hold {chunk.RowCount}", null);
     }
 
     private BigQuerySourceException Failure(string stream, long offset, string reason, Exception? inner)

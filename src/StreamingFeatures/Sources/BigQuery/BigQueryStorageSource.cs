@@ -1,46 +1,53 @@
 using System.Globalization;
-using Apache.Arrow.Ipc;
 using Google.Cloud.BigQuery.Storage.V1;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace StreamingFeatures.Sources.BigQuery;
 
 /// <summary>
-/// Rows of a BigQuery table through the Storage Read API in Arrow format. <see cref="OpenAsync"/> creates the read
-/// session up front, so a missing table or an unmappable column fails before anything is written; RunAsync reads
-/// every stream in parallel (stream <c>i</c> is partition <c>i</c>, offsets are row numbers within the stream).
+/// Rows of a BigQuery table through the Storage Read API, in Arrow (default) or Avro format. <see cref="OpenAsync"/>
+/// creates the read session up front, so a missing table or an unmappable column fails before anything is written;
+/// RunAsync reads every stream in parallel (stream <c>i</c> is partition <c>i</c>, offsets are row numbers within the
+/// stream).
 /// </summary>
 public sealed partial class BigQueryStorageSource : IRowSource
 {
     private readonly BigQueryRead.BigQueryReadClient _client;
     private readonly BigQuerySourceOptions _options;
-    private readonly ArrowBatchDecoder _decoder;
+    private readonly IReadRowsDecoder _decoder;
 
-    private BigQueryStorageSource(BigQueryRead.BigQueryReadClient client, BigQuerySourceOptions options, BigQueryReadSessionInfo session, ByteString arrowSchema, SourceSchema schema, long? expectedRows)
+    private BigQueryStorageSource(BigQueryRead.BigQueryReadClient client, BigQuerySourceOptions options, BigQueryReadSessionInfo session, SessionSchema schema, long? expectedRows)
     {
         _client = client;
         _options = options;
-        Schema = schema;
-        _decoder = new ArrowBatchDecoder(arrowSchema, schema);
+        Schema = schema.Schema;
+        _decoder = schema.Decoder;
         Session = session;
-        ArrowSchema = arrowSchema;
+        DataFormat = schema.Format;
+        ArrowSchema = schema.Arrow;
+        AvroSchema = schema.Avro;
         ExpectedRows = expectedRows;
     }
 
     public SourceSchema Schema { get; }
 
-    public string Description => string.Create(CultureInfo.InvariantCulture, $"bigquery({_options.Table}, {Session.Streams.Count} streams)");
+    public string Description => string.Create(CultureInfo.InvariantCulture, $"bigquery({_options.Table}, {Session.Streams.Count} streams{(DataFormat == BigQueryDataFormat.Avro ? ", Avro" : "")})");
 
     public long? ExpectedRows { get; }
 
     public BigQueryReadSessionInfo Session { get; }
 
-    /// <summary>The session's Arrow schema in IPC form; a checkpoint keeps it to go on reading the session later.</summary>
+    /// <summary>The format the session was created in; its streams are read in it until the session expires.</summary>
+    public BigQueryDataFormat DataFormat { get; }
+
+    /// <summary>An Arrow session's schema in IPC form (empty for Avro); a checkpoint keeps it to go on reading the session later.</summary>
     public ByteString ArrowSchema { get; }
 
-    /// <summary>Validates <paramref name="options"/>, creates the read session and maps its Arrow schema.</summary>
+    /// <summary>An Avro session's JSON schema (null for Arrow); a checkpoint keeps it to go on reading the session later.</summary>
+    public string? AvroSchema { get; }
+
+    /// <summary>Validates <paramref name="options"/>, creates the read session and maps its schema.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem listed).</exception>
     /// <exception cref="BigQuerySourceException">The table is missing or unreadable, or a column cannot map.</exception>
     public static async Task<BigQueryStorageSource> OpenAsync(CallInvoker bigQuery, BigQuerySourceOptions options, CancellationToken cancellationToken)
@@ -49,60 +56,52 @@ public sealed partial class BigQueryStorageSource : IRowSource
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var client = new BigQueryRead.BigQueryReadClient(bigQuery);
-        var readOptions = new ReadSession.Types.TableReadOptions();
-        if (options.SelectedFields is { } selected)
-        {
-            readOptions.SelectedFields.AddRange(selected);
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.RowRestriction))
-        {
-            readOptions.RowRestriction = options.RowRestriction;
-        }
-
-        var request = new CreateReadSessionRequest
-        {
-            Parent = "projects/" + options.EffectiveBillingProject,
-            MaxStreamCount = options.MaxStreamCount,
-            ReadSession = new ReadSession
-            {
-                Table = options.Table,
-                DataFormat = DataFormat.Arrow,
-                ReadOptions = readOptions,
-                TableModifiers = options.SnapshotTime is { } snapshot
-                    ? new ReadSession.Types.TableModifiers { SnapshotTime = Timestamp.FromDateTimeOffset(snapshot) }
-                    : null,
-            },
-        };
-
+        CreateReadSessionRequest request = SessionRequest(options);
         ReadSession session = await CreateSessionAsync(client, request, options, cancellationToken).ConfigureAwait(false);
-        if (session.ArrowSchema is null || session.ArrowSchema.SerializedSchema.IsEmpty)
-        {
-            throw new BigQuerySourceException($"The read session for {options.Table} carries no Arrow schema.");
-        }
-
+        SessionSchema schema = options.DataFormat == BigQueryDataFormat.Avro
+            ? AvroSession(session.AvroSchema?.Schema, options.Table)
+            : ArrowSession(session.ArrowSchema?.SerializedSchema, options.Table);
         var info = new BigQueryReadSessionInfo(
             session.Name,
             options.SnapshotTime ?? session.TableModifiers?.SnapshotTime?.ToDateTimeOffset(),
             [.. session.Streams.Select(s => s.Name)],
             session.ExpireTime?.ToDateTimeOffset(),
             session.EstimatedRowCount);
-        ByteString arrowSchema = session.ArrowSchema.SerializedSchema;
         long? expected = session.EstimatedRowCount > 0 || session.Streams.Count == 0 ? session.EstimatedRowCount : null;
-        return new BigQueryStorageSource(client, options, info, arrowSchema, MapSchema(arrowSchema, options.Table), expected);
+        return new BigQueryStorageSource(client, options, info, schema, expected);
     }
 
     /// <summary>
-    /// Goes on reading a session an earlier run created (its streams, offsets and snapshot stay valid until it
+    /// Goes on reading an Arrow session an earlier run created (its streams, offsets and snapshot stay valid until it
     /// expires, 6 hours after creation), without creating a new one: a new session may split the table differently.
     /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid, or ask for Avro.</exception>
     /// <exception cref="BigQuerySourceException">The session has expired or its schema cannot map.</exception>
     public static BigQueryStorageSource Resume(CallInvoker bigQuery, BigQuerySourceOptions options, BigQueryReadSessionInfo session, ByteString arrowSchema)
     {
-        ArgumentNullException.ThrowIfNull(bigQuery);
         ArgumentNullException.ThrowIfNull(options);
+        return Resume(bigQuery, options, session, BigQueryDataFormat.Arrow, () => ArrowSession(arrowSchema, options.Table));
+    }
+
+    /// <summary>Goes on reading an Avro session an earlier run created, from its JSON schema; see <see cref="Resume(CallInvoker, BigQuerySourceOptions, BigQueryReadSessionInfo, ByteString)"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid, or ask for Arrow.</exception>
+    /// <exception cref="BigQuerySourceException">The session has expired or its schema cannot map.</exception>
+    public static BigQueryStorageSource ResumeAvro(CallInvoker bigQuery, BigQuerySourceOptions options, BigQueryReadSessionInfo session, string avroSchema)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Resume(bigQuery, options, session, BigQueryDataFormat.Avro, () => AvroSession(avroSchema, options.Table));
+    }
+
+    private static BigQueryStorageSource Resume(CallInvoker bigQuery, BigQuerySourceOptions options, BigQueryReadSessionInfo session, BigQueryDataFormat format, Func<SessionSchema> schema)
+    {
+        ArgumentNullException.ThrowIfNull(bigQuery);
         ArgumentNullException.ThrowIfNull(session);
         options.Validate();
+        if (options.DataFormat != format)
+        {
+            throw new ArgumentException($"DataFormat is {options.DataFormat} but the session {session.Name} was created in {format} format; a session is read in the format it was created with.");
+        }
+
         if (session.ExpireTime is { } expires && expires <= options.TimeProvider.GetUtcNow())
         {
             throw new BigQuerySourceException(string.Create(
@@ -111,13 +110,7 @@ public sealed partial class BigQueryStorageSource : IRowSource
         }
 
         long? expected = session.EstimatedRowCount > 0 ? session.EstimatedRowCount : null;
-        return new BigQueryStorageSource(new BigQueryRead.BigQueryReadClient(bigQuery), options, session, arrowSchema, MapSchema(arrowSchema, options.Table), expected);
-    }
-
-    private static SourceSchema MapSchema(ByteString arrowSchema, string table)
-    {
-        using var reader = new ArrowStreamReader(arrowSchema.Memory);
-        return ArrowSchemaMapping.Map(reader.Schema, table);
+        return new BigQueryStorageSource(new BigQueryRead.BigQueryReadClient(bigQuery), options, session, schema(), expected);
     }
 
     /// <summary>
