@@ -77,7 +77,7 @@ internal sealed partial class EventColumns
         try
         {
             var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!StartsObject(ref reader))
             {
                 reason = DeadLetterReason.Unparseable;
                 return $"The message data is not a JSON object: it starts with {Describe.Start(data)}.";
@@ -127,6 +127,18 @@ internal sealed partial class EventColumns
             // The reader refuses a string that is not valid UTF-8 when it unescapes it.
             reason = DeadLetterReason.Unparseable;
             return $"The message data is not valid JSON: {e.Message}";
+        }
+    }
+
+    private static bool StartsObject(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

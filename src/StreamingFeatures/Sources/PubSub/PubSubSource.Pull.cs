@@ -134,6 +134,11 @@ public sealed partial class PubSubSource
 
             return Broken(e.StatusCode, $"{e.StatusCode} ({e.Status.Detail})", delivered);
         }
+        catch (RpcException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // gRPC reports our own cancellation as a CANCELLED call: it is the stop, not a failure.
+            throw new OperationCanceledException("Pulling stopped.", e, cancellationToken);
+        }
         finally
         {
             await session.CancelAsync().ConfigureAwait(false);
