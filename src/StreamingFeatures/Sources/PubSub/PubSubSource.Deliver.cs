@@ -15,53 +15,56 @@ public sealed partial class PubSubSource
     private async Task DeliverAsync(StreamState state, StreamingPullResponse response, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
         RepeatedField<ReceivedMessage> messages = response.ReceivedMessages;
-        for (int i = 0; i < messages.Count; i++)
+        int taken = 0;
+        try
         {
-            ReceivedMessage received = messages[i];
-            long bytes = received.Message.Data.Length;
-            if (!_budget.TryAcquire(bytes))
+            while (taken < messages.Count)
             {
-                // Hand over what this stream holds first: only the graph finishing rows makes room.
-                await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
-                try
+                ReceivedMessage received = messages[taken];
+                long bytes = received.Message.Data.Length;
+                if (!_budget.TryAcquire(bytes))
                 {
+                    // Hand over what this stream holds first: only the graph finishing rows makes room.
+                    await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
                     await _budget.AcquireAsync(bytes, cancellationToken).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
-                {
-                    for (int rest = i; rest < messages.Count; rest++)
-                    {
-                        _acks.Nack(messages[rest].AckId);
-                    }
 
-                    throw;
+                DateTimeOffset now = _time.GetUtcNow();
+                long offset = _nextOffset[state.Partition]++;
+                var lease = new Lease(received, state.Partition, offset, now, now + _options.AckDeadline);
+                _leases.Add(lease);
+                taken++;
+                Interlocked.Increment(ref _received);
+                _metrics.Add(_metrics.Received, 1);
+                if (received.DeliveryAttempt > 1)
+                {
+                    _metrics.Add(_metrics.Redelivered, 1);
+                }
+
+                if (!state.Columns.TryAdd(received.Message, out DeadLetterReason reason, out string detail))
+                {
+                    await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
+                    state.ChunkFirst = offset + 1;
+                    Poison(lease, reason, detail);
+                }
+                else if (state.Columns.Count == state.Columns.Capacity)
+                {
+                    await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            DateTimeOffset now = _time.GetUtcNow();
-            long offset = _nextOffset[state.Partition]++;
-            var lease = new Lease(received, state.Partition, offset, now, now + _options.AckDeadline);
-            _leases.Add(lease);
-            Interlocked.Increment(ref _received);
-            _metrics.Add(_metrics.Received, 1);
-            if (received.DeliveryAttempt > 1)
-            {
-                _metrics.Add(_metrics.Redelivered, 1);
-            }
-
-            if (!state.Columns.TryAdd(received.Message, out DeadLetterReason reason, out string detail))
-            {
-                await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
-                state.ChunkFirst = offset + 1;
-                Poison(lease, reason, detail);
-            }
-            else if (state.Columns.Count == state.Columns.Capacity)
-            {
-                await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
-            }
+            await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception) when (taken < messages.Count)
+        {
+            // Stopping (or the graph is gone) halfway through a response: the rest were never taken, hand them back.
+            for (int rest = taken; rest < messages.Count; rest++)
+            {
+                _acks.Nack(messages[rest].AckId);
+            }
 
-        await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Sends the stream's chunk to the graph; a chunk the graph did not take is nacked at once.</summary>
