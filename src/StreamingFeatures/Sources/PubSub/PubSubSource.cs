@@ -1,6 +1,8 @@
-using System.Threading.Tasks.Dataflow;
+using System.Globalization;
+using System.Threading.Channels;
+using Google.Cloud.PubSub.V1;
 using Grpc.Core;
-using StreamingFeatures.Checkpoints;
+using Polly;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Pipeline;
@@ -18,13 +20,61 @@ namespace StreamingFeatures.Sources.PubSub;
 /// Usage: create, pass as the pipeline's source and as its <c>completion</c>, use <see cref="DeadLetters"/> as the
 /// pipeline's dead-letter sink, run the pipeline (a stop request stops pulling), then <see cref="CloseAsync"/> to
 /// send the last acks and nack what was not written.
+/// Offsets count every message a stream receives, poison ones too (those never reach the graph, so a chunk ends
+/// before a poison message and the next starts after it). Flow control is shared: at most
+/// <see cref="PubSubSourceOptions.MaxOutstandingMessages"/> and <see cref="PubSubSourceOptions.MaxOutstandingBytes"/>
+/// are held from receipt until acked or nacked; pulling waits for room.
 /// </remarks>
-public sealed class PubSubSource : IRowSource, IRowCompletion, IAsyncDisposable
+public sealed partial class PubSubSource : IRowSource, IRowCompletion, IAsyncDisposable
 {
-    private PubSubSource(SourceSchema schema, string description)
+    private readonly PubSubSourceOptions _options;
+    private readonly Subscriber.SubscriberClient _subscriber;
+    private readonly EventSchema _events;
+    private readonly TimeProvider _time;
+    private readonly FlowBudget _budget;
+    private readonly LeaseTable _leases;
+    private readonly PubSubMetrics _metrics;
+    private readonly FreshnessRecorder _freshness = new();
+    private readonly AckSender _acks;
+    private readonly DeadLetterPublisher? _publisher;
+    private readonly SinkToTopic _deadLetters;
+    private readonly Channel<PoisonMessage> _poison = Channel.CreateUnbounded<PoisonMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ResiliencePipeline _reconnect;
+    private readonly long[] _nextOffset;
+    private readonly string _clientId = Guid.NewGuid().ToString("N");
+    private readonly CancellationTokenSource _pulling = new();
+    private readonly CancellationTokenSource _leasing = new();
+    private readonly CancellationTokenSource _background = new();
+    private readonly Lock _errorLock = new();
+    private Task _ackLoop = Task.CompletedTask;
+    private Task _leaseLoop = Task.CompletedTask;
+    private Task _poisonLoop = Task.CompletedTask;
+    private string? _lastError;
+    private DateTimeOffset? _lastErrorTime;
+    private int _started;
+    private int _closed;
+    private int _disposed;
+    private int _connected;
+    private long _received;
+
+    private PubSubSource(CallInvoker pubSub, PubSubSourceOptions options, EventSchema events, PipelineMetrics metrics)
     {
-        Schema = schema;
-        Description = description;
+        _options = options;
+        _events = events;
+        _time = options.TimeProvider;
+        _subscriber = new Subscriber.SubscriberClient(pubSub);
+        _budget = new FlowBudget(options.MaxOutstandingMessages, options.MaxOutstandingBytes);
+        _leases = new LeaseTable(options.StreamCount);
+        _nextOffset = new long[options.StreamCount];
+        _metrics = new PubSubMetrics(metrics.Meter, options.Subscription, _budget);
+        _acks = new AckSender(_subscriber, options.Subscription, _time, _metrics, _freshness, Report);
+        _publisher = options.DeadLetterTopic is { } topic
+            ? new DeadLetterPublisher(new Publisher.PublisherClient(pubSub), topic, options.Subscription, _time)
+            : null;
+        _deadLetters = new SinkToTopic(this);
+        _reconnect = BuildReconnect();
+        Schema = events.Schema;
+        Description = string.Create(CultureInfo.InvariantCulture, $"pubsub({options.Subscription}, {options.StreamCount} streams)");
     }
 
     public SourceSchema Schema { get; }
@@ -34,42 +84,73 @@ public sealed class PubSubSource : IRowSource, IRowCompletion, IAsyncDisposable
     public long? ExpectedRows => null;
 
     /// <summary>Dead letters of this source's rows: published to the dead-letter topic, then the message is acked.</summary>
-    public IDeadLetterSink DeadLetters => throw new NotImplementedException();
+    public IDeadLetterSink DeadLetters => _deadLetters;
+
+    /// <summary>Where the source reports what goes wrong (stream breaks, refused acks, poison without a topic); default none.</summary>
+    public Action<string>? Log { get; set; }
 
     /// <summary>What the source is doing now, for readiness probes and logs.</summary>
-    public PubSubSourceStatus Status => throw new NotImplementedException();
+    public PubSubSourceStatus Status
+    {
+        get
+        {
+            lock (_errorLock)
+            {
+                return new PubSubSourceStatus(
+                    Volatile.Read(ref _connected),
+                    _budget.Messages,
+                    _budget.Bytes,
+                    Interlocked.Read(ref _received),
+                    _acks.Acked,
+                    _acks.Nacked,
+                    _lastError,
+                    _lastErrorTime);
+            }
+        }
+    }
 
     /// <summary>
     /// Publish time → row written (acked) of the messages acked since the last call; resets. The same latencies go
     /// to the <c>streamingfeatures.pubsub.freshness</c> histogram.
     /// </summary>
-    public LatencySummary TakeFreshnessSummary() => throw new NotImplementedException();
+    public LatencySummary TakeFreshnessSummary() => _freshness.Take();
 
     /// <summary>
     /// Validates the options and derives the schema from the feature set (entity key, event time and feature
     /// columns, typed as the features are). Opens nothing yet.
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid, every problem named.</exception>
+    /// <exception cref="FeatureSetException">The feature set is invalid.</exception>
     public static PubSubSource Create(CallInvoker pubSub, PubSubSourceOptions options, FeatureSetOptions featureSet, PipelineMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(pubSub);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(featureSet);
         options.Validate();
-        throw new NotImplementedException();
+        FeatureSetValidator.ThrowIfInvalid(featureSet);
+        return new PubSubSource(pubSub, options, EventSchema.From(featureSet), metrics ?? new PipelineMetrics());
     }
 
-    /// <summary>Pulls until <paramref name="cancellationToken"/> asks to stop; broken streams reconnect with backoff.</summary>
-    public Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>Records the last error for <see cref="Status"/> and passes it to <see cref="Log"/>.</summary>
+    private void Report(string message)
+    {
+        lock (_errorLock)
+        {
+            _lastError = message;
+            _lastErrorTime = _time.GetUtcNow();
+        }
 
-    /// <summary>Acks the messages whose rows are done (or nacks those whose dead-letter publish failed).</summary>
-    public void Complete(IReadOnlyList<SourceRange> ranges) => throw new NotImplementedException();
+        Log?.Invoke(message);
+    }
 
-    /// <summary>
-    /// After the pipeline has finished: sends the acks still queued, nacks every message not done (so Pub/Sub
-    /// redelivers it at once), and waits for both within <paramref name="timeout"/>.
-    /// </summary>
-    public Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    /// <summary>Starts the ack, lease and dead-letter loops once, on the first run.</summary>
+    private void StartBackground()
+    {
+        _ackLoop = Task.Run(() => _acks.RunAsync(_background.Token));
+        _leaseLoop = Task.Run(() => LeaseLoopAsync(_leasing.Token));
+        if (_publisher is not null)
+        {
+            _poisonLoop = Task.Run(() => DeadLetterLoopAsync(_background.Token));
+        }
+    }
 }

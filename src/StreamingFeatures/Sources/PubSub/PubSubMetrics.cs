@@ -1,0 +1,68 @@
+using System.Diagnostics.Metrics;
+using StreamingFeatures.DeadLetters;
+
+namespace StreamingFeatures.Sources.PubSub;
+
+/// <summary>
+/// The Pub/Sub source's instruments, on the pipeline's Meter, each tagged with the subscription. Counters are added
+/// per batch or per event, never per value on the hot path.
+/// </summary>
+internal sealed class PubSubMetrics
+{
+    private readonly KeyValuePair<string, object?> _subscription;
+
+    public PubSubMetrics(Meter meter, string subscription, FlowBudget budget)
+    {
+        _subscription = new KeyValuePair<string, object?>("subscription", subscription);
+        Received = meter.CreateCounter<long>("streamingfeatures.pubsub.received", "{message}", "Messages received by StreamingPull (redeliveries included).");
+        Redelivered = meter.CreateCounter<long>("streamingfeatures.pubsub.redelivered", "{message}", "Messages received with a delivery attempt above 1 (subscriptions with a dead-letter policy).");
+        Acked = meter.CreateCounter<long>("streamingfeatures.pubsub.acked", "{message}", "Messages acknowledged.");
+        Nacked = meter.CreateCounter<long>("streamingfeatures.pubsub.nacked", "{message}", "Messages handed back for redelivery (ack deadline 0).");
+        AckFailures = meter.CreateCounter<long>("streamingfeatures.pubsub.ack.failures", "{message}", "Acks, nacks or extensions Pub/Sub refused for good, by operation.");
+        LeaseExtensions = meter.CreateCounter<long>("streamingfeatures.pubsub.lease.extensions", "{message}", "Ack deadlines extended while messages wait in the graph.");
+        LeasesExpired = meter.CreateCounter<long>("streamingfeatures.pubsub.lease.expired", "{message}", "Leases given up after the maximum total extension (Pub/Sub redelivers).");
+        Reconnects = meter.CreateCounter<long>("streamingfeatures.pubsub.stream.reconnects", "{stream}", "StreamingPull streams opened again after a break, by status code.");
+        Poison = meter.CreateCounter<long>("streamingfeatures.pubsub.poison", "{message}", "Messages that could not become rows, by reason.");
+        DeadLetterPublishFailures = meter.CreateCounter<long>("streamingfeatures.pubsub.dead_letter.failures", "{message}", "Dead-letter publishes that failed after retries (the message is nacked).");
+        Freshness = meter.CreateHistogram<double>("streamingfeatures.pubsub.freshness", "s", "Publish time to acknowledged (the row written), per message.");
+        meter.CreateObservableGauge("streamingfeatures.pubsub.outstanding.messages", () => new Measurement<long>(budget.Messages, _subscription), "{message}", "Messages received and not yet acked or nacked.");
+        meter.CreateObservableGauge("streamingfeatures.pubsub.outstanding.bytes", () => new Measurement<long>(budget.Bytes, _subscription), "By", "Data bytes of the outstanding messages.");
+    }
+
+    public Counter<long> Received { get; }
+
+    public Counter<long> Redelivered { get; }
+
+    public Counter<long> Acked { get; }
+
+    public Counter<long> Nacked { get; }
+
+    public Counter<long> AckFailures { get; }
+
+    public Counter<long> LeaseExtensions { get; }
+
+    public Counter<long> LeasesExpired { get; }
+
+    public Counter<long> Reconnects { get; }
+
+    public Counter<long> Poison { get; }
+
+    public Counter<long> DeadLetterPublishFailures { get; }
+
+    public Histogram<double> Freshness { get; }
+
+    public void Add(Counter<long> counter, long value)
+    {
+        if (value != 0)
+        {
+            counter.Add(value, _subscription);
+        }
+    }
+
+    public void Add(Counter<long> counter, long value, string tag, string tagValue) =>
+        counter.Add(value, _subscription, new KeyValuePair<string, object?>(tag, tagValue));
+
+    public void AddPoison(DeadLetterReason reason) => Add(Poison, 1, "reason", reason.ToString());
+
+    public void RecordFreshness(TimeSpan latency) => Freshness.Record(latency.TotalSeconds, _subscription);
+}
