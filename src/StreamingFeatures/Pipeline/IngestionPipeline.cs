@@ -257,6 +257,7 @@ public sealed class IngestionPipeline
                 outcome => sink.AcceptAsync(outcome, abort),
                 new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, CancellationToken = abort });
 
+            sink.Backlog = () => _verify.InputCount;
             var link = new DataflowLinkOptions { PropagateCompletion = true };
             _map.LinkTo(_batcher.Block, link);
             _batcher.Block.LinkTo(_write, link);

@@ -17,8 +17,12 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
 
     public bool IsEmpty => _ranges.Count == 0 && Keys.Count == 0;
 
+    /// <summary>Source rows this job accounts for (written or dead-lettered).</summary>
+    public int RowCount { get; private set; }
+
     public void AddWritten(int partition, long offset, ulong digest)
     {
+        RowCount++;
         if (!tracksRanges)
         {
             return;
@@ -41,6 +45,7 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
 
     public void AddDeadLetter(int partition, long offset)
     {
+        RowCount++;
         if (tracksRanges)
         {
             _ranges.Add(new Range { Partition = partition, Start = offset, End = offset + 1, DeadLettered = 1 });

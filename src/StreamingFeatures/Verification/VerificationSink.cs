@@ -69,6 +69,9 @@ internal sealed partial class VerificationSink
             new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = options.ReadParallelism, BoundedCapacity = options.ReadParallelism, CancellationToken = abort });
     }
 
+    /// <summary>Write outcomes queued for this sink; set by the graph once its blocks exist.</summary>
+    public Func<int> Backlog { get; set; } = () => 0;
+
     /// <summary>Rows accounted for so far in this run (written or dead-lettered).</summary>
     public long RowsDone => Interlocked.Read(ref _rowsWritten) + Interlocked.Read(ref _deadLettered);
 
@@ -107,7 +110,12 @@ internal sealed partial class VerificationSink
 
             _job.AddRetries(outcome.RetriedEntries);
             Interlocked.Add(ref _rowsWritten, outcome.WrittenRows);
-            if (_options.Mode == VerificationMode.None || _job.Keys.Count >= _options.ReadBatchRows)
+            // A job goes when it is full, and also when no outcome waits behind it: rows must not sit unreported (a
+            // Pub/Sub source acks on the report, and its flow control stops pulling until it does).
+            if (_options.Mode == VerificationMode.None
+                || _job.Keys.Count >= _options.ReadBatchRows
+                || _job.RowCount >= _options.ReadBatchRows
+                || Backlog() == 0)
             {
                 await DispatchAsync(cancellationToken).ConfigureAwait(false);
             }
