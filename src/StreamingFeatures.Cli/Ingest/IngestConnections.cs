@@ -7,6 +7,9 @@ using StreamingFeatures.FeatureSets;
 
 namespace StreamingFeatures.Cli.Ingest;
 
+/// <summary>Opens the service's connections; <see cref="IngestConnections.OpenAsync"/> in production.</summary>
+internal delegate Task<IngestConnections> IngestConnector(IngestSettings settings, CancellationToken cancellationToken);
+
 /// <summary>
 /// Pub/Sub and Bigtable for one run: in local mode the emulators (started here, or named by the environment) with
 /// the topic, subscription and dead-letter topic created; otherwise Google Cloud with TLS and credentials.
@@ -31,38 +34,53 @@ internal sealed class IngestConnections : IAsyncDisposable
     public static async Task<IngestConnections> OpenAsync(IngestSettings settings, CancellationToken cancellationToken)
     {
         LocalEmulators? emulators = settings.Local ? await LocalEmulators.StartAsync(cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            return await ConnectAsync(settings, emulators, emulators?.PubSub.Endpoint, emulators?.Bigtable.Endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (emulators is not null)
+            {
+                await emulators.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Local mode on emulators that already run at these endpoints, left running on dispose (tests).</summary>
+    public static Task<IngestConnections> OpenEmulatorsAsync(IngestSettings settings, string pubSubEndpoint, string bigtableEndpoint, CancellationToken cancellationToken) =>
+        ConnectAsync(settings, null, pubSubEndpoint, bigtableEndpoint, cancellationToken);
+
+    private static async Task<IngestConnections> ConnectAsync(IngestSettings settings, LocalEmulators? emulators, string? pubSubHost, string? bigtableHost, CancellationToken cancellationToken)
+    {
         PubSubConnection? pubSub = null;
         BigtableConnection? bigtable = null;
         try
         {
-            pubSub = await PubSubConnection.ConnectAsync(emulators?.PubSub.Endpoint, settings.CredentialsFile, cancellationToken).ConfigureAwait(false);
+            pubSub = await PubSubConnection.ConnectAsync(pubSubHost, settings.CredentialsFile, cancellationToken).ConfigureAwait(false);
             bigtable = await BigtableConnection.ConnectAsync(
                 new BigtableConnectionOptions
                 {
-                    EmulatorHost = emulators?.Bigtable.Endpoint,
+                    EmulatorHost = bigtableHost,
                     Project = settings.Project ?? (settings.Local ? IngestSettings.LocalProject : null),
                     Instance = settings.Instance ?? (settings.Local ? IngestSettings.LocalProject : null),
                     AppProfileId = settings.AppProfile,
                     CredentialsFile = settings.CredentialsFile,
                 },
                 cancellationToken).ConfigureAwait(false);
-            var connections = new IngestConnections(emulators, pubSub, bigtable);
-            if (emulators is not null)
+            if (settings.Local)
             {
                 await LocalEmulators.ProvisionAsync(pubSub.CallInvoker, settings, cancellationToken).ConfigureAwait(false);
             }
 
-            return connections;
+            return new IngestConnections(emulators, pubSub, bigtable);
         }
         catch
         {
             bigtable?.Dispose();
             pubSub?.Dispose();
-            if (emulators is not null)
-            {
-                await emulators.DisposeAsync().ConfigureAwait(false);
-            }
-
             throw;
         }
     }

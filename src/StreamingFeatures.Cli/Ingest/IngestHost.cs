@@ -61,6 +61,7 @@ internal static class IngestHost
         services.AddMetrics();
         services.AddSingleton(provider => new PipelineMetrics(provider.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<IngestSourceFactory>(PubSubIngestSource.Create);
+        services.AddSingleton<IngestConnector>(IngestConnections.OpenAsync);
         services.AddIngestHealthChecks();
         services.AddSingleton<SummaryLogger>();
         services.AddHostedService(provider => provider.GetRequiredService<SummaryLogger>());

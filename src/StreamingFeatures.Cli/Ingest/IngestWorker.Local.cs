@@ -8,7 +8,7 @@ internal sealed partial class IngestWorker
 {
     private Task PublishAsync(IngestConnections connections, CancellationToken cancellationToken)
     {
-        if (connections.Emulators is null || settings.PublishRate <= 0)
+        if (!settings.Local || settings.PublishRate <= 0)
         {
             return Task.CompletedTask;
         }
@@ -27,8 +27,8 @@ internal sealed partial class IngestWorker
     /// <summary>Plain lines for the person watching: the emulators, the names, how to look at the results.</summary>
     private void PrintLocal(IngestConnections connections, string tableName)
     {
-        string pubSub = connections.Emulators!.PubSub.Endpoint;
-        string bigtable = connections.Emulators.Bigtable.Endpoint;
+        string pubSub = connections.PubSub.Address.Authority;
+        string bigtable = connections.Bigtable.DataAddress.Authority;
         Console.WriteLine($"Local mode: Pub/Sub emulator {pubSub}, Bigtable emulator {bigtable}.");
         Console.WriteLine($"Pulling {settings.Subscription} (topic {settings.Topic}) into {tableName}"
             + (settings.PublishRate > 0 ? $"; publishing {settings.PublishRate:0.##} synthetic events/s over {settings.PublishKeys:N0} keys." : "."));

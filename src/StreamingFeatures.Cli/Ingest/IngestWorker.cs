@@ -28,6 +28,7 @@ internal sealed partial class IngestWorker(
     PipelineMetrics metrics,
     SummaryLogger summary,
     IngestSourceFactory sourceFactory,
+    IngestConnector connector,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<IngestWorker> logger) : BackgroundService, IHostedLifecycleService
@@ -88,7 +89,7 @@ internal sealed partial class IngestWorker(
 
     private async Task<int> RunAsync(CancellationToken stop)
     {
-        await using IngestConnections connections = await IngestConnections.OpenAsync(settings, stop).ConfigureAwait(false);
+        await using IngestConnections connections = await connector(settings, stop).ConfigureAwait(false);
         string tableName = connections.Bigtable.TableName(featureSet.Table);
         if (await connections.ProvisionTableAsync(featureSet, settings.NoCreate, stop).ConfigureAwait(false))
         {
@@ -109,7 +110,7 @@ internal sealed partial class IngestWorker(
             connections.Bigtable.AppProfileId,
             completion: source);
         Started(logger, settings.Subscription, tableName, pipeline.Keys.ToString(), settings.DeadLetterTopic ?? "none (poison messages are nacked)");
-        if (connections.Emulators is not null)
+        if (settings.Local)
         {
             PrintLocal(connections, tableName);
         }
