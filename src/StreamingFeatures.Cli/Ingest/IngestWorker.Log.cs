@@ -30,7 +30,7 @@ internal sealed partial class IngestWorker
     private static partial void CloseFailed(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Critical, Message = "Bad configuration, nothing was pulled: {Reason}")]
-    private static partial void BadInput(ILogger logger, string reason, Exception exception);
+    private static partial void BadInput(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Critical, Message = "The service failed: {Reason}")]
     private static partial void Failed(ILogger logger, string reason, Exception exception);

@@ -72,7 +72,7 @@ internal sealed partial class IngestWorker(
         }
         catch (Exception e) when (e is IngestConfigurationException or FeatureSetException or SchemaMismatchException or CredentialsException or ArgumentException)
         {
-            BadInput(logger, e.Message, e);
+            BadInput(logger, e.Message);
             exit = ExitCodes.BadInput;
         }
 #pragma warning disable CA1031 // Any other failure ends the service with its cause logged and a non-zero exit code.
