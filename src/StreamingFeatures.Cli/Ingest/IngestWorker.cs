@@ -142,7 +142,7 @@ internal sealed partial class IngestWorker(
             exit = ExitCodes.Failure;
         }
 
-        summary.LogSummary(settings.SummaryInterval);
+        summary.LogSummary();
         Stopped(logger, exit);
         return exit;
     }

@@ -18,6 +18,8 @@ internal sealed partial class SummaryLogger : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<SummaryLogger> _logger;
     private readonly MeterListener _listener = new();
+    private readonly Lock _lock = new();
+    private long _lastAt;
     private long _written;
     private long _deadLetters;
     private PubSubSourceStatus? _previous;
@@ -47,6 +49,7 @@ internal sealed partial class SummaryLogger : BackgroundService
             }
         });
         _listener.Start();
+        _lastAt = time.GetTimestamp();
     }
 
     /// <summary>Rows written so far.</summary>
@@ -61,14 +64,22 @@ internal sealed partial class SummaryLogger : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>Logs the line for the interval that ends now (also called once more at the end of the run).</summary>
-    public void LogSummary(TimeSpan interval)
+    /// <summary>Logs the line for the interval since the last one (also called once more at the end of the run).</summary>
+    public void LogSummary()
     {
-        if (_state.Source is not { } source)
+        lock (_lock)
         {
-            return;
+            TimeSpan interval = _time.GetElapsedTime(_lastAt);
+            _lastAt = _time.GetTimestamp();
+            if (_state.Source is { } source)
+            {
+                Log(source, interval);
+            }
         }
+    }
 
+    private void Log(IIngestSource source, TimeSpan interval)
+    {
         PubSubSourceStatus status = source.Status;
         LatencySummary freshness = source.TakeFreshnessSummary();
         long received = status.Received - (_previous?.Received ?? 0);
@@ -88,14 +99,12 @@ internal sealed partial class SummaryLogger : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        long last = _time.GetTimestamp();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(_settings.SummaryInterval, _time, stoppingToken).ConfigureAwait(false);
-                LogSummary(_time.GetElapsedTime(last));
-                last = _time.GetTimestamp();
+                LogSummary();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -21,7 +21,7 @@ internal sealed class BigtableProbe(IngestState state, IngestSettings settings, 
     {
         if (state.BigtableProbe is not { } probe)
         {
-            _last = new ProbeResult(false, "not connected yet", _last.LastSuccess);
+            // Still the initial "not connected yet"; writing it again could overwrite a probe that ran meanwhile.
             return;
         }
 

@@ -23,7 +23,9 @@ internal sealed class FakeIngestSource : IIngestSource
 
     public int Closes { get; private set; }
 
-    public LatencySummary TakeFreshnessSummary() => new(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+    public LatencySummary Freshness { get; set; } = new(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
+    public LatencySummary TakeFreshnessSummary() => Freshness;
 
     public Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
 
