@@ -154,13 +154,15 @@ public sealed class IngestHealthTests
     [TestMethod]
     public async Task Metrics_PipelineCounted_ScrapedInPrometheusFormat()
     {
-        _app.Services.GetRequiredService<PipelineMetrics>().RowsWritten.Add(1234);
+        // Every pipeline in the process feeds the same meter name, so this one counts under a reason of its own.
+        string reason = $"test_{Guid.NewGuid():N}";
+        _app.Services.GetRequiredService<PipelineMetrics>().DeadLetters.Add(1234, new KeyValuePair<string, object?>("reason", reason));
 
         (HttpStatusCode code, string body) = await GetAsync("/metrics");
 
         Assert.AreEqual(HttpStatusCode.OK, code, body);
-        StringAssert.Contains(body, "streamingfeatures_rows_written");
-        StringAssert.Contains(body, "1234");
+        StringAssert.Contains(body, $"streamingfeatures_dead_letters_total{{otel_scope_name=\"StreamingFeatures\",reason=\"{reason}\"}} 1234");
+        StringAssert.Contains(body, "dotnet_process_cpu_time_seconds_total", "the runtime's own metrics too");
     }
 
     private async Task ConnectAsync(Func<CancellationToken, Task> bigtableProbe)
