@@ -83,6 +83,8 @@ internal static class IngestHost
     {
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // It logs an error per unhealthy check on every probe; ReadinessTransitions logs the changes instead.
+        logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         logging.AddConfiguration(configuration.GetSection(IngestConfiguration.LoggingSection));
         logging.AddJsonConsole(json =>
         {

@@ -21,6 +21,7 @@ internal static class HealthEndpoints
     public static void AddIngestHealthChecks(this IServiceCollection services)
     {
         services.AddSingleton<BigtableProbe>();
+        services.AddSingleton<ReadinessTransitions>();
         services.AddHostedService(provider => provider.GetRequiredService<BigtableProbe>());
         services.AddHealthChecks()
             .AddCheck<PubSubReadinessCheck>("pubsub", tags: [ReadyTag])
@@ -30,7 +31,15 @@ internal static class HealthEndpoints
     public static void UseIngestHealthChecks(this IApplicationBuilder app)
     {
         app.UseHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.UseHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.UseHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = (context, report) =>
+            {
+                context.RequestServices.GetRequiredService<ReadinessTransitions>().Observe(report);
+                return WriteAsync(context, report);
+            },
+        });
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

@@ -77,9 +77,10 @@ public sealed partial class IngestCliTests
             await cli.WaitUntilAsync(() => Task.FromResult((address = HealthLine().Match(cli.Output) is { Success: true } m ? m.Groups[1].Value : null) is not null), "the endpoints line", TimeSpan.FromSeconds(60), Cancellation);
             using var http = new HttpClient { BaseAddress = new Uri(address!) };
 
-            Assert.AreEqual(HttpStatusCode.OK, (await http.GetAsync("/healthz/live", Cancellation)).StatusCode);
-            await cli.WaitUntilAsync(async () => (await http.GetAsync("/healthz/ready", Cancellation)).StatusCode == HttpStatusCode.OK, "readiness", TimeSpan.FromSeconds(60), Cancellation);
-            await cli.WaitUntilAsync(async () => (await http.GetStringAsync("/metrics", Cancellation)).Contains("streamingfeatures_rows_written", StringComparison.Ordinal), "rows written in /metrics", TimeSpan.FromSeconds(30), Cancellation);
+            // Each wait fails with the CLI's output when the process exits first.
+            await cli.WaitUntilAsync(async () => (await GetAsync(http, "/healthz/live")).Code == HttpStatusCode.OK, "liveness", TimeSpan.FromSeconds(10), Cancellation);
+            await cli.WaitUntilAsync(async () => (await GetAsync(http, "/healthz/ready")).Code == HttpStatusCode.OK, "readiness", TimeSpan.FromSeconds(60), Cancellation);
+            await cli.WaitUntilAsync(async () => (await GetAsync(http, "/metrics")).Body.Contains("streamingfeatures_rows_written", StringComparison.Ordinal), "rows written in /metrics", TimeSpan.FromSeconds(30), Cancellation);
             CliResult result = await cli.WaitAsync(Cancellation, TimeSpan.FromSeconds(90));
 
             Assert.AreEqual(0, result.Code, result.Output);
@@ -89,6 +90,20 @@ public sealed partial class IngestCliTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The status and body, or no status when the process no longer listens.</summary>
+    private async Task<(HttpStatusCode? Code, string Body)> GetAsync(HttpClient http, string path)
+    {
+        try
+        {
+            using HttpResponseMessage response = await http.GetAsync(path, Cancellation);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(Cancellation));
+        }
+        catch (HttpRequestException)
+        {
+            return (null, string.Empty);
         }
     }
 
