@@ -1,0 +1,122 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StreamingFeatures.Cli.Ingest.Health;
+using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.FeatureSets;
+
+namespace StreamingFeatures.Cli.Ingest;
+
+/// <summary>
+/// <c>streamingfeatures ingest</c>: the long-running Pub/Sub → Bigtable service. Settings come from <c>--config</c>
+/// (JSON), <c>STREAMINGFEATURES_*</c> variables and flags, flags winning; any bad setting exits 2 before anything
+/// is pulled. The Generic Host owns SIGTERM and Ctrl+C (see <see cref="OwnsSignals"/>).
+/// </summary>
+internal static class IngestCommand
+{
+    public const string Name = "ingest";
+
+    /// <summary>The table of the built-in sample feature set, the one <c>migrate --local</c> fills too.</summary>
+    public const string SampleTable = "features";
+
+    private static readonly Option<FileInfo?> Config = new("--config") { Description = "A JSON file of settings (keys as in STREAMINGFEATURES_KEY, e.g. {\"Subscription\": \"ingest\", \"AckDeadline\": \"60s\"}); environment variables override it, flags override both." };
+    private static readonly IReadOnlyList<(IngestSetting Setting, Option Option)> s_options =
+        [.. IngestSetting.All.Select(s => (s, s.IsSwitch ? (Option)new Option<bool>(s.Flag) { Description = s.Description } : new Option<string?>(s.Flag) { Description = s.Description }))];
+
+    public static Command Create()
+    {
+        var command = new Command(Name, "Run the streaming ingestion service: Pub/Sub → Bigtable, with health and metrics endpoints; graceful drain on SIGTERM.")
+        {
+            Config,
+        };
+        foreach ((_, Option option) in s_options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, _) => RunAsync(parse));
+        return command;
+    }
+
+    /// <summary>
+    /// True when <paramref name="parse"/> runs this command: then the host handles SIGTERM and Ctrl+C itself, with its
+    /// own shutdown timeout, and System.CommandLine must not cut the process short.
+    /// </summary>
+    public static bool OwnsSignals(ParseResult parse) => parse.CommandResult.Command.Name == Name && parse.Errors.Count == 0;
+
+    /// <summary>The flags given on the command line, as configuration keys and values.</summary>
+    internal static Dictionary<string, string?> Flags(ParseResult parse)
+    {
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach ((IngestSetting setting, Option option) in s_options)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                flags[setting.Key] = option is Option<bool> flag ? (parse.GetValue(flag) ? "true" : "false") : parse.GetValue((Option<string?>)option);
+            }
+        }
+
+        return flags;
+    }
+
+    /// <summary>The settings and the feature set, or every problem with them.</summary>
+    /// <exception cref="IngestConfigurationException">A setting is invalid.</exception>
+    /// <exception cref="FeatureSetException">The feature set file is missing or invalid.</exception>
+    internal static (IngestSettings Settings, FeatureSetOptions FeatureSet, IngestConfiguration Configuration) Load(string? configFile, System.Collections.IDictionary environment, IReadOnlyDictionary<string, string?> flags)
+    {
+        IngestConfiguration configuration = IngestConfiguration.Build(configFile, environment, flags);
+        IngestSettings settings = IngestSettings.Read(configuration);
+        FeatureSetOptions featureSet = settings.FeatureSetFile is { } file ? FeatureSetLoader.Load(file)
+            : settings.Local ? SourceSpec.Sample(1).FeatureSet(SampleTable)
+            : throw new IngestConfigurationException($"{IngestSetting.FeatureSet.Key} ({IngestSetting.FeatureSet.Flag}) is not set ({configuration.Origin(IngestSetting.FeatureSet)}); with --project, name the feature set file: it says which event fields become which cells.");
+        if (settings.Table is { } table)
+        {
+            featureSet.Table = table;
+        }
+
+        // The engine's own checks, so nothing they would refuse gets as far as the host.
+        settings.SourceOptions().Validate();
+        settings.PipelineOptions().Validate();
+        return (settings, featureSet, configuration);
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse)
+    {
+        IngestSettings settings;
+        FeatureSetOptions featureSet;
+        IngestConfiguration configuration;
+        try
+        {
+            (settings, featureSet, configuration) = Load(parse.GetValue(Config)?.FullName, Environment.GetEnvironmentVariables(), Flags(parse));
+        }
+        catch (Exception e) when (e is IngestConfigurationException or FeatureSetException or ArgumentException)
+        {
+            return MigrationRunner.BadInput(e.Message.Replace(Environment.NewLine, Environment.NewLine + "error: ", StringComparison.Ordinal));
+        }
+
+        await using WebApplication app = IngestHost.Build(settings, featureSet, configuration.Root);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"error: cannot listen on port {settings.HttpPort} for health and metrics: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        string address = app.Urls.FirstOrDefault() ?? "?";
+        Console.WriteLine($"Health: {address}{HealthEndpoints.LivePath} {address}{HealthEndpoints.ReadyPath}  Metrics: {address}/metrics");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+
+        IngestState state = app.Services.GetRequiredService<IngestState>();
+        if (state.Phase != IngestPhase.Stopped)
+        {
+            Console.Error.WriteLine($"error: the drain did not finish within --shutdown-timeout {settings.ShutdownTimeout.TotalSeconds:0.#} s; unacked messages are redelivered when their leases lapse.");
+            return ExitCodes.Failure;
+        }
+
+        return state.ExitCode;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+
+namespace StreamingFeatures.Cli.Ingest;
+
+/// <summary>Reading and checking the settings.</summary>
+internal sealed partial record IngestSettings
+{
+    /// <summary>
+    /// The settings <paramref name="configuration"/> gives, with defaults for the rest, or every problem together:
+    /// an unknown key, a value that does not parse or is out of range, a setting production needs and lacks.
+    /// </summary>
+    /// <exception cref="IngestConfigurationException">One or more settings are invalid; the message names each.</exception>
+    public static IngestSettings Read(IngestConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var read = new SettingReader(configuration);
+        foreach (string unknown in configuration.UnknownKeys())
+        {
+            read.Problems.Add($"Unknown setting {unknown}; known: {string.Join(", ", IngestSetting.All.Select(s => s.Key))}.");
+        }
+
+        string? project = read.Text(IngestSetting.Project);
+        bool local = read.Switch(IngestSetting.Local) || project is null;
+        string namesProject = project ?? LocalProject;
+        TimeSpan ackDeadline = read.Duration(IngestSetting.AckDeadline, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(600));
+        var settings = new IngestSettings
+        {
+            Project = project,
+            Instance = read.Text(IngestSetting.Instance),
+            AppProfile = read.Text(IngestSetting.AppProfile),
+            Table = read.Text(IngestSetting.Table),
+            FeatureSetFile = read.Text(IngestSetting.FeatureSet),
+            Subscription = ResourceName(read, IngestSetting.Subscription, "subscriptions", namesProject, local ? LocalSubscription : null) ?? "",
+            DeadLetterTopic = ResourceName(read, IngestSetting.DeadLetterTopic, "topics", namesProject, local ? LocalDeadLetterTopic : null),
+            Topic = ResourceName(read, IngestSetting.Topic, "topics", namesProject, LocalTopic)!,
+            Local = local,
+            NoCreate = read.Switch(IngestSetting.NoCreate),
+            CredentialsFile = read.Text(IngestSetting.Credentials),
+            Streams = (int)read.Integer(IngestSetting.Streams, 2, 1, 32),
+            MaxOutstandingMessages = read.Integer(IngestSetting.MaxOutstandingMessages, 1_000, 1, 1_000_000),
+            MaxOutstandingBytes = read.Integer(IngestSetting.MaxOutstandingBytes, 100_000_000, 1_024, 10L << 30),
+            AckDeadline = ackDeadline,
+            MaxLeaseExtension = read.Duration(IngestSetting.MaxLeaseExtension, TimeSpan.FromMinutes(60), ackDeadline, TimeSpan.FromHours(24)),
+            BatchRows = (int)read.Integer(IngestSetting.BatchRows, 1_000, 1, 100_000),
+            BatchBytes = (int)read.Integer(IngestSetting.BatchBytes, 8 * 1024 * 1024, 64 * 1024, 200 * 1024 * 1024),
+            BatchLinger = read.Duration(IngestSetting.BatchLinger, TimeSpan.FromMilliseconds(50), TimeSpan.Zero, TimeSpan.FromSeconds(10)),
+            WriteRequests = (int)read.Integer(IngestSetting.WriteRequests, 8, 1, 256),
+            HttpPort = (int)read.Integer(IngestSetting.HttpPort, 8080, 0, 65_535),
+            ShutdownTimeout = read.Duration(IngestSetting.ShutdownTimeout, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+            SummaryInterval = read.Duration(IngestSetting.SummaryInterval, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+            ProbeInterval = read.Duration(IngestSetting.ProbeInterval, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+            OtlpEndpoint = Endpoint(read, IngestSetting.OtlpEndpoint),
+            PublishRate = read.Number(IngestSetting.PublishRate, 0, 0, 100_000),
+            PublishKeys = read.Integer(IngestSetting.PublishKeys, 10_000, 1, 1_000_000_000_000),
+            Duration = read.Duration(IngestSetting.Duration, null, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        };
+
+        if (!local)
+        {
+            Require(read, configuration, IngestSetting.Instance, "with --project, name the Bigtable instance");
+            Require(read, configuration, IngestSetting.Subscription, "with --project, name the subscription to pull");
+            if (settings.PublishRate > 0)
+            {
+                read.Fail(IngestSetting.PublishRate, read.Text(IngestSetting.PublishRate)!, "allowed only in local mode (--local, or no --project): it publishes synthetic events to the emulator");
+            }
+        }
+
+        if (read.Problems.Count > 0)
+        {
+            throw new IngestConfigurationException(string.Join(Environment.NewLine, read.Problems));
+        }
+
+        return settings;
+    }
+
+    private static void Require(SettingReader read, IngestConfiguration configuration, IngestSetting setting, string why)
+    {
+        if (read.Text(setting) is null)
+        {
+            read.Problems.Add($"{setting.Key} ({setting.Flag}) is not set ({configuration.Origin(setting)}); {why}.");
+        }
+    }
+
+    /// <summary>A full name <c>projects/P/{kind}/N</c>, or a short name N completed with <paramref name="project"/>.</summary>
+    private static string? ResourceName(SettingReader read, IngestSetting setting, string kind, string project, string? fallback)
+    {
+        string? text = read.Text(setting) ?? fallback;
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (ShortName().IsMatch(text))
+        {
+            return $"projects/{project}/{kind}/{text}";
+        }
+
+        if (FullName().Match(text) is { Success: true } full && full.Groups[1].Value == kind && ShortName().IsMatch(full.Groups[2].Value))
+        {
+            return text;
+        }
+
+        read.Fail(setting, text, $"allowed projects/PROJECT/{kind}/NAME or NAME (3 to 255 letters, digits, - _ . ~ + %, starting with a letter)");
+        return null;
+    }
+
+    private static Uri? Endpoint(SettingReader read, IngestSetting setting)
+    {
+        string? text = read.Text(setting);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+
+        read.Fail(setting, text, "allowed an absolute http:// or https:// URL, such as http://otel-collector:4317");
+        return null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$")]
+    private static partial Regex ShortName();
+
+    [GeneratedRegex(@"^projects/[^/]+/([a-z]+)/([^/]+)$")]
+    private static partial Regex FullName();
+}

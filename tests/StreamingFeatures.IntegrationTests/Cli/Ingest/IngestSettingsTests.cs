@@ -1,0 +1,134 @@
+using StreamingFeatures.Cli.Ingest;
+
+namespace StreamingFeatures.IntegrationTests.Cli.Ingest;
+
+/// <summary>
+/// Reading the ingest settings: defaults, names completed with the project, and every bad value refused with its
+/// setting, value, origin and allowed range — all problems at once. No I/O.
+/// </summary>
+[TestClass]
+public sealed class IngestSettingsTests
+{
+    [TestMethod]
+    public void Read_NothingSet_LocalModeWithDefaults()
+    {
+        IngestSettings settings = Read();
+
+        Assert.IsTrue(settings.Local);
+        Assert.AreEqual("projects/local/subscriptions/streamingfeatures-ingest", settings.Subscription);
+        Assert.AreEqual("projects/local/topics/streamingfeatures-events", settings.Topic);
+        Assert.AreEqual("projects/local/topics/streamingfeatures-dead-letters", settings.DeadLetterTopic);
+        Assert.AreEqual(8080, settings.HttpPort);
+        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.ShutdownTimeout);
+        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.AckDeadline);
+        Assert.IsNull(settings.Duration);
+    }
+
+    [TestMethod]
+    public void Read_Production_ShortNamesCompletedWithProjectAndNoDeadLetterTopicByDefault()
+    {
+        IngestSettings settings = Read(("Project", "acme"), ("Instance", "features"), ("Subscription", "clicks-ingest"));
+
+        Assert.IsFalse(settings.Local);
+        Assert.AreEqual("projects/acme/subscriptions/clicks-ingest", settings.Subscription);
+        Assert.IsNull(settings.DeadLetterTopic);
+    }
+
+    [TestMethod]
+    public void Read_DurationsInEveryForm_Parsed()
+    {
+        IngestSettings settings = Read(("AckDeadline", "90"), ("ShutdownTimeout", "2m"), ("BatchLinger", "250ms"), ("Duration", "00:00:20"));
+
+        Assert.AreEqual(TimeSpan.FromSeconds(90), settings.AckDeadline);
+        Assert.AreEqual(TimeSpan.FromMinutes(2), settings.ShutdownTimeout);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(250), settings.BatchLinger);
+        Assert.AreEqual(TimeSpan.FromSeconds(20), settings.Duration);
+    }
+
+    [TestMethod]
+    public void Read_ShutdownTimeout_SplitsIntoDrainAndCloseThatFitIt()
+    {
+        IngestSettings settings = Read(("ShutdownTimeout", "40s"));
+
+        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.DrainTimeout);
+        Assert.AreEqual(TimeSpan.FromSeconds(8), settings.CloseTimeout);
+        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.PipelineOptions().DrainTimeout);
+    }
+
+    [TestMethod]
+    [DataRow("Streams", "0", "allowed a whole number from 1 to 32")]
+    [DataRow("Streams", "two", "allowed a whole number from 1 to 32")]
+    [DataRow("MaxOutstandingMessages", "0", "from 1 to 1000000")]
+    [DataRow("MaxOutstandingBytes", "100", "from 1024 to 10737418240")]
+    [DataRow("AckDeadline", "5s", "allowed 10s to 10m")]
+    [DataRow("MaxLeaseExtension", "30s", "allowed 1m to 1d")]
+    [DataRow("BatchRows", "200000", "from 1 to 100000")]
+    [DataRow("BatchBytes", "1000", "from 65536 to 209715200")]
+    [DataRow("BatchLinger", "11s", "allowed 0ms to 10s")]
+    [DataRow("WriteRequests", "0", "from 1 to 256")]
+    [DataRow("HttpPort", "70000", "from 0 to 65535")]
+    [DataRow("ShutdownTimeout", "0", "allowed 1s to 10m")]
+    [DataRow("SummaryInterval", "soon", "allowed 1s to 1h")]
+    [DataRow("ProbeInterval", "10m", "allowed 1s to 5m")]
+    [DataRow("OtlpEndpoint", "collector:4317", "absolute http:// or https:// URL")]
+    [DataRow("PublishRate", "-1", "from 0 to 100000")]
+    [DataRow("PublishKeys", "0", "from 1 to 1000000000000")]
+    [DataRow("Duration", "0s", "allowed 1s to 30d")]
+    [DataRow("Subscription", "projects/p/topics/t", "allowed projects/PROJECT/subscriptions/NAME or NAME")]
+    [DataRow("DeadLetterTopic", "a b", "allowed projects/PROJECT/topics/NAME or NAME")]
+    [DataRow("Local", "sometimes", "allowed true or false")]
+    public void Read_BadValue_NamesSettingFlagValueOriginAndRange(string key, string value, string allowed)
+    {
+        IngestSetting setting = IngestSetting.All.Single(s => s.Key == key);
+
+        var e = Assert.ThrowsExactly<IngestConfigurationException>(() => Read((key, value)));
+
+        StringAssert.Contains(e.Message, $"{key} ({setting.Flag}) is '{value}' (flag {setting.Flag}); ");
+        StringAssert.Contains(e.Message, allowed);
+    }
+
+    [TestMethod]
+    public void Read_SeveralBadValues_ReportsEveryOneTogether()
+    {
+        var e = Assert.ThrowsExactly<IngestConfigurationException>(() => Read(("Streams", "99"), ("AckDeadline", "1h"), ("HttpPort", "-1"), ("Duration", "forever")));
+
+        string[] lines = e.Message.Split(Environment.NewLine);
+        Assert.HasCount(4, lines, e.Message);
+        StringAssert.Contains(e.Message, "Streams (--streams) is '99'");
+        StringAssert.Contains(e.Message, "AckDeadline (--ack-deadline) is '1h'");
+        StringAssert.Contains(e.Message, "HttpPort (--http-port) is '-1'");
+        StringAssert.Contains(e.Message, "Duration (--duration) is 'forever'");
+    }
+
+    [TestMethod]
+    public void Read_ProductionWithoutInstanceAndSubscription_NamesBoth()
+    {
+        var e = Assert.ThrowsExactly<IngestConfigurationException>(() => Read(("Project", "acme")));
+
+        StringAssert.Contains(e.Message, "Instance (--instance) is not set");
+        StringAssert.Contains(e.Message, "Subscription (--subscription) is not set");
+    }
+
+    [TestMethod]
+    public void Read_PublishRateInProduction_RefusedAsLocalOnly()
+    {
+        var e = Assert.ThrowsExactly<IngestConfigurationException>(() => Read(("Project", "acme"), ("Instance", "i"), ("Subscription", "s"), ("PublishRate", "10")));
+
+        StringAssert.Contains(e.Message, "PublishRate (--publish-rate) is '10'");
+        StringAssert.Contains(e.Message, "only in local mode");
+    }
+
+    [TestMethod]
+    public void Read_UnknownEnvironmentVariable_NamedWithKnownSettings()
+    {
+        var environment = new Dictionary<string, string> { ["STREAMINGFEATURES_SUBSCRIPTON"] = "typo" };
+
+        var e = Assert.ThrowsExactly<IngestConfigurationException>(() => IngestSettings.Read(IngestConfiguration.Build(null, environment, new Dictionary<string, string?>())));
+
+        StringAssert.Contains(e.Message, "Unknown setting environment STREAMINGFEATURES_SUBSCRIPTON");
+        StringAssert.Contains(e.Message, "Subscription");
+    }
+
+    private static IngestSettings Read(params (string Key, string Value)[] flags) =>
+        IngestSettings.Read(IngestConfiguration.Build(null, new Dictionary<string, string>(), flags.ToDictionary(f => f.Key, f => (string?)f.Value)));
+}

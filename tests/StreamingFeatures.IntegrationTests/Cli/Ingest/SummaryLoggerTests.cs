@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StreamingFeatures.Cli.Ingest;
+using StreamingFeatures.Sources.PubSub;
+using StreamingFeatures.Telemetry;
+
+namespace StreamingFeatures.IntegrationTests.Cli.Ingest;
+
+/// <summary>The summary line, on virtual time: once per interval, with the figures of the pipeline and the source. No I/O.</summary>
+[TestClass]
+public sealed class SummaryLoggerTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public async Task ExecuteAsync_EveryMinute_LogsRateCountsAndFreshness()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var state = new IngestState();
+        var source = new FakeIngestSource
+        {
+            Status = new PubSubSourceStatus(2, 7, 700, 600, 590, 3, null, null),
+            Freshness = new LatencySummary(590, TimeSpan.FromMilliseconds(120), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(1)),
+        };
+        state.Running(source);
+        using var metrics = new PipelineMetrics();
+        var logger = new ListLogger();
+        using var summary = new SummaryLogger(state, new IngestSettings { SummaryInterval = TimeSpan.FromMinutes(1) }, metrics, time, logger);
+        metrics.RowsWritten.Add(590);
+        metrics.DeadLetters.Add(3);
+        using var otherPipeline = new PipelineMetrics();
+        otherPipeline.RowsWritten.Add(1_000_000);
+        await summary.StartAsync(TestContext.CancellationToken);
+        await Task.Delay(300, TestContext.CancellationToken); // ExecuteAsync starts on a thread-pool thread: let it arm its timer.
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.IsEmpty(logger.Lines, "not before the minute is over");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitForAsync(() => logger.Lines.Count == 1);
+        await summary.StopAsync(TestContext.CancellationToken);
+
+        Assert.AreEqual(
+            "Summary: 10.0 events/s, 590 rows written, 590 acked, 3 nacked, 3 dead letters, 7 outstanding, freshness p50 120 ms p99 450 ms, 2 streams",
+            logger.Lines.Single());
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.IsTrue(condition());
+    }
+
+    private sealed class ListLogger : ILogger<SummaryLogger>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
