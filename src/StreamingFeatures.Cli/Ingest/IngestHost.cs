@@ -60,7 +60,7 @@ internal static class IngestHost
         services.AddSingleton<IngestState>();
         services.AddMetrics();
         services.AddSingleton(provider => new PipelineMetrics(provider.GetRequiredService<IMeterFactory>()));
-        services.AddSingleton<IngestSourceFactory>(PubSubIngestSource.Create);
+        services.AddSingleton(provider => PubSubIngestSource.Factory(provider.GetRequiredService<ILoggerFactory>().CreateLogger("StreamingFeatures.PubSub")));
         services.AddSingleton<IngestConnector>(IngestConnections.OpenAsync);
         services.AddIngestHealthChecks();
         services.AddSingleton<SummaryLogger>();

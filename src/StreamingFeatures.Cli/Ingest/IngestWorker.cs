@@ -8,7 +8,7 @@ using StreamingFeatures.Telemetry;
 
 namespace StreamingFeatures.Cli.Ingest;
 
-/// <summary>Makes the service's source; <see cref="PubSubIngestSource.Create"/> in production.</summary>
+/// <summary>Makes the service's source; <see cref="PubSubIngestSource.Factory"/> in production.</summary>
 internal delegate IIngestSource IngestSourceFactory(CallInvoker pubSub, IngestSettings settings, FeatureSetOptions featureSet, PipelineMetrics metrics);
 
 /// <summary>

@@ -1,16 +1,14 @@
 using System.Threading.Tasks.Dataflow;
-using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
-using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.PubSub;
-using StreamingFeatures.Telemetry;
 
 namespace StreamingFeatures.Cli.Ingest;
 
 /// <summary>The production source: <see cref="PubSubSource"/>, as the service sees it.</summary>
-internal sealed class PubSubIngestSource(PubSubSource source) : IIngestSource
+internal sealed partial class PubSubIngestSource(PubSubSource source) : IIngestSource
 {
     public SourceSchema Schema => source.Schema;
 
@@ -22,9 +20,13 @@ internal sealed class PubSubIngestSource(PubSubSource source) : IIngestSource
 
     public PubSubSourceStatus Status => source.Status;
 
-    /// <summary>The service's source factory: validates the options, opens nothing.</summary>
-    public static IIngestSource Create(CallInvoker pubSub, IngestSettings settings, FeatureSetOptions featureSet, PipelineMetrics metrics) =>
-        new PubSubIngestSource(PubSubSource.Create(pubSub, settings.SourceOptions(), featureSet, metrics));
+    /// <summary>The service's source factory: validates the options, opens nothing; the source logs through <paramref name="logger"/>.</summary>
+    public static IngestSourceFactory Factory(ILogger logger) => (pubSub, settings, featureSet, metrics) =>
+    {
+        PubSubSource source = PubSubSource.Create(pubSub, settings.SourceOptions(), featureSet, metrics);
+        source.Log = message => LogSource(logger, message);
+        return new PubSubIngestSource(source);
+    };
 
     public LatencySummary TakeFreshnessSummary() => source.TakeFreshnessSummary();
 
@@ -35,4 +37,7 @@ internal sealed class PubSubIngestSource(PubSubSource source) : IIngestSource
     public Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => source.CloseAsync(timeout, cancellationToken);
 
     public ValueTask DisposeAsync() => source.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void LogSource(ILogger logger, string message);
 }

@@ -170,7 +170,7 @@ public sealed class PubSubIngestTests
         // source) come back once their 10 s ack deadline passes, so the second run starts after it.
         await Task.Delay(TimeSpan.FromSeconds(11), cancellationToken);
         await using PubSubSource second = workspace.CreateSource(options);
-        await workspace.IngestAsync(second, s => s.Status.Acked + firstAcked >= Events, TimeSpan.FromSeconds(90), VerificationMode.None, cancellationToken);
+        await workspace.IngestAsync(second, s => s.Status.Acked + firstAcked >= Events, TimeSpan.FromMinutes(3), VerificationMode.None, cancellationToken);
 
         Assert.IsGreaterThanOrEqualTo(Events, second.Status.Acked + firstAcked, $"first run acked {firstAcked}, nacked {firstNacked}; second {second.Status}");
         Assert.IsEmpty(await workspace.PullAsync(workspace.Subscription, 100, cancellationToken), "the subscription is drained");

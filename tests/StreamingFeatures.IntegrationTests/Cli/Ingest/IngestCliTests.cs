@@ -56,7 +56,6 @@ public sealed partial class IngestCliTests
     }
 
     [TestMethod]
-    [Ignore("needs the Pub/Sub source implementation (h-pubsub)")]
     public async Task Ingest_LocalWithPublisher_EndpointsAnswerRowsLandAndExitsZeroAfterDuration()
     {
         string folder = Directory.CreateTempSubdirectory("sf-ingest-local-").FullName;
