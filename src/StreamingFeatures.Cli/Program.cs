@@ -12,6 +12,7 @@ internal static class Program
         {
             MigrateCommand.Create(),
             EmulatorCommand.Create(),
+            LoadTest.LoadTestCommand.Create(),
         };
         ParseResult parse = root.Parse(args);
         // SIGTERM (a pod's stop) cancels the command; give the drain its 30 s and the checkpoint its last save before
