@@ -100,7 +100,7 @@ internal static class LoadTestCharts
             plot.Add.ColorBar(heatmap).Label = "rows/s";
         }
 
-        Labels(plot, "time (s)", $"key range ({result.Hotspot.Source} splits, first at the bottom)");
+        Labels(plot, "time (s)", $"key range ({result.Hotspot.Source})");
         return plot;
     }
 

@@ -16,13 +16,17 @@ public sealed class KeyRanges
     private readonly byte[][] _splits;
     private readonly RowKeyFormat _format;
 
-    private KeyRanges(byte[][] splits, RowKeyFormat format, string source)
+    private KeyRanges(byte[][] splits, RowKeyFormat format, string source, double[]? weights = null)
     {
         _splits = splits;
         _format = format;
         Source = source;
         StartKeys = [string.Empty, .. splits.Select(s => RowKeyFormat.Display(s))];
+        Weights = weights ?? [.. Enumerable.Repeat(1.0 / (splits.Length + 1), splits.Length + 1)];
     }
+
+    /// <summary>Each range's share of the key space (they add up to 1): what an even load gives it.</summary>
+    public IReadOnlyList<double> Weights { get; }
 
     /// <summary>Where the ranges come from: <c>even</c> or <c>sampled</c>.</summary>
     public string Source { get; }
@@ -38,6 +42,10 @@ public sealed class KeyRanges
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(keySpace, 1);
         var format = new RowKeyFormat(rowKey);
+        if (format.HasBucketPrefix)
+        {
+            return Buckets(count, rowKey, format);
+        }
 
         // Quantiles of evenly spaced entities: exact for small key spaces; beyond, 4,096 samples per range put each
         // split within about 2 % of its true place (hashing is uniform), so an even load shows a skew near 1.
@@ -61,6 +69,34 @@ public sealed class KeyRanges
         }
 
         return new KeyRanges([.. splits], format, "even");
+    }
+
+    /// <summary>
+    /// Bucketed keys sort by bucket first, and within a bucket by entity, so a split inside a bucket would cut a
+    /// sequential writer's slice of every bucket unevenly: the ranges are whole groups of buckets instead, as many as
+    /// asked (at most one per bucket), each weighted by its bucket count.
+    /// </summary>
+    private static KeyRanges Buckets(int count, RowKeyOptions rowKey, RowKeyFormat format)
+    {
+        int buckets = rowKey.Buckets;
+        int ranges = Math.Min(count, buckets);
+        int digits = Math.Max(1, (int)Math.Ceiling(Math.Log2(Math.Max(2, buckets)) / 4));
+        var splits = new byte[ranges - 1][];
+        double[] weights = new double[ranges];
+        int previous = 0;
+        for (int j = 1; j <= ranges; j++)
+        {
+            int bucket = (int)((long)j * buckets / ranges);
+            weights[j - 1] = (double)(bucket - previous) / buckets;
+            if (j < ranges)
+            {
+                splits[j - 1] = System.Text.Encoding.ASCII.GetBytes(bucket.ToString("x" + digits.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            previous = bucket;
+        }
+
+        return new KeyRanges(splits, format, "even", weights);
     }
 
     /// <summary>Ranges split at <paramref name="splitKeys"/> (e.g. SampleRowKeys' keys; empty keys are ignored).</summary>

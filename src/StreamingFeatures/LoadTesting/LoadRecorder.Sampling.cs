@@ -93,12 +93,13 @@ public sealed partial class LoadRecorder
             double start = _time.GetElapsedTime(_start, _lastSample).TotalSeconds;
             double end = _time.GetElapsedTime(_start, now).TotalSeconds;
             double seconds = Math.Max(end - start, 1e-9);
+            // Skew: the busiest range against what an even load would give it, by its share of the key space.
             long total = 0;
-            long max = 0;
-            foreach (long writes in _rangeWrites)
+            double max = 0;
+            for (int r = 0; r < _rangeWrites.Length; r++)
             {
-                total += writes;
-                max = Math.Max(max, writes);
+                total += _rangeWrites[r];
+                max = Math.Max(max, _rangeWrites[r] / _ranges.Weights[r]);
             }
 
             var interval = new LoadInterval
@@ -116,7 +117,7 @@ public sealed partial class LoadRecorder
                 WorkingSetBytes = workingSet,
                 ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
                 KeyRangeWrites = [.. _rangeWrites],
-                Skew = total == 0 ? 0 : max / ((double)total / _rangeWrites.Length),
+                Skew = total == 0 ? 0 : max / total,
             };
             _intervals.Add(interval);
             _interval.Reset();

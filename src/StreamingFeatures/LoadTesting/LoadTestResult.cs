@@ -114,7 +114,10 @@ public sealed record LoadInterval
     /// <summary>Rows written per key range.</summary>
     public required IReadOnlyList<long> KeyRangeWrites { get; init; }
 
-    /// <summary>Max/mean of <see cref="KeyRangeWrites"/> (0 without writes): 1 is perfectly even.</summary>
+    /// <summary>
+    /// Max/mean of <see cref="KeyRangeWrites"/>, each range weighted by its share of the key space (0 without
+    /// writes): 1 is perfectly even, N ranges with all writes in one give N.
+    /// </summary>
     public required double Skew { get; init; }
 }
 

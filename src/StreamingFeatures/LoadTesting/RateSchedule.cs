@@ -123,7 +123,8 @@ public sealed class RateSchedule
         double root = Math.Sqrt(Math.Max(0, (stage.FromRate * stage.FromRate) + (2 * slope * x)));
         double denominator = stage.FromRate + root;
         double tau = denominator > 0 ? 2 * x / denominator : length;
-        return TimeSpan.FromSeconds(_startSeconds[low] + Math.Min(tau, length));
+        // Rounded up to a whole tick, so the row is due at the returned time (Due includes it), never a tick before.
+        return TimeSpan.FromTicks((long)Math.Ceiling((_startSeconds[low] + Math.Min(tau, length)) * TimeSpan.TicksPerSecond));
     }
 
     private int StageAt(double t)

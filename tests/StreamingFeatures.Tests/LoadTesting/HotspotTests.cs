@@ -41,6 +41,16 @@ public sealed class HotspotTests
     }
 
     [TestMethod]
+    public void Even_BucketedKeys_SplitAtBucketBoundariesWeightedByBuckets()
+    {
+        var ranges = KeyRanges.Even(3, 1_000_000, new RowKeyOptions { BucketPrefix = true, Buckets = 16 });
+
+        CollectionAssert.AreEqual(new[] { "", "5", "a" }, ranges.StartKeys.ToArray());
+        CollectionAssert.AreEqual(new[] { 5 / 16.0, 5 / 16.0, 6 / 16.0 }, ranges.Weights.ToArray());
+        Assert.AreEqual(16, KeyRanges.Even(100, 1000, new RowKeyOptions { Buckets = 16 }).Count, "at most one range per bucket");
+    }
+
+    [TestMethod]
     public void FromSplits_SampledKeys_BinByTabletBoundaries()
     {
         var ranges = KeyRanges.FromSplits([[], "m"u8.ToArray(), "c"u8.ToArray()], new RowKeyOptions { BucketPrefix = false });

@@ -28,7 +28,7 @@ public sealed class LoadRecorderTests
         Assert.AreEqual(149.5, interval.LatencyMs.Mean, 0.5);
         Assert.AreEqual(500, interval.AchievedRate, 1e-6);
         Assert.AreEqual(500, interval.OfferedRate, 1e-6);
-        Assert.AreEqual(200, interval.PlannedRate, 1e-6);
+        Assert.AreEqual(1000, interval.PlannedRate, 1e-6);
     }
 
     [TestMethod]

@@ -56,8 +56,9 @@ public sealed class RateScheduleTests
         for (long row = 0; row < schedule.TotalRows; row += 37)
         {
             TimeSpan due = schedule.DueAt(row);
-            Assert.AreEqual(row + 1, schedule.PlannedCount(due), 1e-6, $"row {row} due at {due}");
-            Assert.AreEqual(row + 1, schedule.Due(due + TimeSpan.FromTicks(10)), $"row {row}");
+            Assert.AreEqual(row + 1, schedule.PlannedCount(due), 1e-3, $"row {row} due at {due}");
+            Assert.AreEqual(row + 1, schedule.Due(due), $"row {row} is due at its time");
+            Assert.AreEqual(row, schedule.Due(due - TimeSpan.FromMilliseconds(0.5)), $"row {row} is not due before its time");
         }
 
         Assert.AreEqual(2, new RateSchedule([new LoadStage(TimeSpan.FromSeconds(1), 500, 500)]).DueAt(0).TotalMilliseconds, 1e-3);
