@@ -24,7 +24,12 @@ public sealed partial class LoadRecorder
         var skews = new List<double>();
         foreach (LoadInterval interval in intervals)
         {
-            peak = Math.Max(peak, interval.AchievedRate);
+            // A short last interval (the drain's tail) would make a rate of a handful of rows look like a peak.
+            if (interval.Seconds >= _measure.Interval.TotalSeconds / 2)
+            {
+                peak = Math.Max(peak, interval.AchievedRate);
+            }
+
             if (interval.Skew > 0)
             {
                 skews.Add(interval.Skew);

@@ -77,9 +77,18 @@ public sealed partial class LoadTestCommandTests
         Assert.AreEqual(4000, run.Summary.WrittenRows);
         Assert.AreEqual(4000, run.Summary.LatencyMs.Count);
 
-        // Paced: the first two seconds offer about a third of what the last two do.
-        double early = run.Intervals.Where(i => i.StartSeconds < 2).Sum(i => i.OfferedRate * i.Seconds);
-        Assert.AreEqual(1000, early, 300, "rows offered in the first 2 s");
+        // Paced: at no interval's end had more rows gone in than the schedule had planned by then (the emulator
+        // alone serves all 4,000 in well under a second).
+        double planned = 0;
+        double offered = 0;
+        foreach (LoadInterval interval in run.Intervals)
+        {
+            planned += interval.PlannedRate * interval.Seconds;
+            offered += interval.OfferedRate * interval.Seconds;
+            Assert.IsLessThanOrEqualTo(planned + 50, offered, $"offered {offered:0} rows by {interval.StartSeconds + interval.Seconds:0.00} s, planned {planned:0}");
+        }
+
+        Assert.IsGreaterThanOrEqualTo(3, run.Intervals.Count);
     }
 
     [TestMethod]
