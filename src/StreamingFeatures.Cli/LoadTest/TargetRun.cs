@@ -85,9 +85,10 @@ internal sealed class TargetRun : IAsyncDisposable
 
     private static async Task<TargetRun> OpenBigQueryAsync(SyntheticSource rows, FeatureSetOptions featureSet, LoadRecorder recorder, CancellationToken cancellationToken)
     {
-        // Responses of about 20 ms of rows at the peak rate: chunks are the pacing grain.
-        double peak = recorder.Schedule.Stages.Max(s => Math.Max(s.FromRate, s.ToRate));
-        int rowsPerResponse = (int)Math.Clamp(peak / 50, 16, 1_024);
+        // Chunks are the pacing grain, and a row waits for the last of its chunk: responses of about 20 ms of rows
+        // at the lowest rate the schedule offers keep that wait short.
+        double lowest = recorder.Schedule.Stages.SelectMany(s => new[] { s.FromRate, s.ToRate }).Where(r => r > 0).DefaultIfEmpty(1_000).Min();
+        int rowsPerResponse = (int)Math.Clamp(lowest / 50, 16, 1_024);
         BigQueryStorageEmulator emulator = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions { MaxRowsPerResponse = rowsPerResponse }, cancellationToken).ConfigureAwait(false);
         var run = new TargetRun(null!, recorder);
         run._owned.Add(emulator);

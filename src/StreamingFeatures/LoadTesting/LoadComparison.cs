@@ -71,7 +71,7 @@ public sealed record LoadComparison(IReadOnlyList<ComparisonRow> Rows)
     private static double Relative(double baseline, double current) =>
         baseline == 0 ? (current == 0 ? 0 : double.PositiveInfinity) : (current - baseline) / baseline;
 
-    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "N0" : "0.###", CultureInfo.InvariantCulture);
+    private static string Number(double value) => value.ToString(Math.Abs(value) >= 1000 ? "N0" : Math.Abs(value) >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
 
     private static string Change(double change) => double.IsInfinity(change) ? "new" : change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture);
 }
