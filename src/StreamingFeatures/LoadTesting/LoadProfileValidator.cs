@@ -19,7 +19,18 @@ internal static partial class LoadProfileValidator
             errors.Add(FeatureSetError.Invalid("name", FeatureSetError.Show(profile.Name), "1 to 64 letters, digits, '.', '_' or '-'"));
         }
 
+        int before = errors.Count;
         LoadShapeChecks.Check(profile.Shape, errors);
+        if (errors.Count == before)
+        {
+            // Only a valid shape has a length: the summary window runs from the warm-up to its end.
+            TimeSpan length = profile.Shape.ToStages().Aggregate(TimeSpan.Zero, (sum, stage) => sum + stage.Duration);
+            if (profile.Measure.Warmup >= length)
+            {
+                errors.Add(new FeatureSetError("measure.warmup", $"measure.warmup is {DurationText.Format(profile.Measure.Warmup)}; allowed: less than the shape's {DurationText.Format(length)}"));
+            }
+        }
+
         CheckKeys(profile.Keys, errors);
         Range(errors, "rows.features", profile.Rows.Features, 1, 1000);
         Range(errors, "rows.valueBytes", profile.Rows.ValueBytes, 0, 1 << 20);

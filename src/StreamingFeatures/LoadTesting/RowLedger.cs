@@ -70,18 +70,6 @@ internal sealed class RowLedger
         }
     }
 
-    /// <summary>Rows admitted and not yet done.</summary>
-    public long Pending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _partitions.Values.Sum(s => s.Sum(x => x.Remaining));
-            }
-        }
-    }
-
     private static int FirstAtOrAfter(List<Segment> segments, long offset)
     {
         // The last segment starting at or before the offset: it may hold it.

@@ -140,6 +140,14 @@ public sealed class LoadProfileLoaderTests
     }
 
     [TestMethod]
+    public void Parse_WarmupAsLongAsTheRun_IsRefused()
+    {
+        var e = Assert.ThrowsExactly<LoadProfileException>(() => LoadProfileLoader.Parse(Steady + "\nmeasure: { warmup: 60s }\n", FeatureSetFormat.Yaml));
+
+        StringAssert.Contains(e.Message, "measure.warmup is 1m; allowed: less than the shape's 1m (at line 6");
+    }
+
+    [TestMethod]
     public void Parse_EmptyStages_AsksForStages()
     {
         var e = Assert.ThrowsExactly<LoadProfileException>(() => LoadProfileLoader.Parse("name: s\nshape: { kind: stages }\n", FeatureSetFormat.Yaml));

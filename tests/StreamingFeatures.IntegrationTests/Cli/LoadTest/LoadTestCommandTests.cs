@@ -91,6 +91,25 @@ public sealed partial class LoadTestCommandTests
         Assert.IsGreaterThanOrEqualTo(3, run.Intervals.Count);
     }
 
+    /// <summary>The shipped BigQuery profile with string features, as it was first written.</summary>
+    [TestMethod]
+    [Ignore("bug: the built-in BigQuery Storage emulator fails ReadRows with 'Unknown: Exception was thrown by handler' on stream 3 at offset 6,400 of this 220,000-row table with string features, read paced (4 streams, 320-row responses); without string features, or unpaced, it reads to the end")]
+    public async Task Loadtest_BigQueryTargetWithStringFeatures_ReadsEveryRow()
+    {
+        using var workspace = LoadTestWorkspace.Create("bq-strings");
+        workspace.Write("bq.yaml", """
+            name: it-bigquery-strings
+            target: bigquery
+            shape: { kind: stages, stages: [ { duration: 10s, rate: 2000 }, { duration: 10s, rate: 8000 }, { duration: 10s, rate: 8000, to: 16000 } ] }
+            rows: { features: 8, valueBytes: 32 }
+            """);
+
+        CliResult result = await workspace.RunAsync(["loadtest", "--profile", "bq.yaml", "--output", "out", "--quiet"], LoadTestWorkspace.SharedBigtable, Cancellation);
+
+        Assert.AreEqual(0, result.Code, result.Output);
+        Assert.AreEqual(220_000, LoadTestResult.FromJson(File.ReadAllText(workspace.PathOf("out/result.json"))).Summary.WrittenRows);
+    }
+
     [TestMethod]
     [Ignore("needs the Pub/Sub source implementation (PubSubSource throws NotImplementedException in this build)")]
     public async Task Loadtest_PubSubTarget_PublishesAtTheRateAndMeasuresUntilWritten()
