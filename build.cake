@@ -64,6 +64,40 @@ Task("Package")
         Information($"Built the image streamingfeatures:{packageVersion}.");
     });
 
+// The load-test regression gate: a short steady profile on the local emulators, compared with the committed
+// baseline; fails when achieved throughput drops or p99 latency rises beyond the profile's gate. Refresh the baseline
+// on this machine with --perf-update-baseline=true (then commit perf/baselines/perf-gate.json).
+Task("Perf")
+    .Does(() =>
+    {
+        const string Profile = "./perf/profiles/perf-gate.yaml";
+        const string Baseline = "./perf/baselines/perf-gate.json";
+        const string Output = "./artifacts/perf/perf-gate";
+        DotNetBuild(CliProject, new DotNetBuildSettings { Configuration = "Release" });
+        bool update = Argument("perf-update-baseline", false);
+        var arguments = new ProcessArgumentBuilder()
+            .AppendQuoted("./src/StreamingFeatures.Cli/bin/Release/net10.0/StreamingFeatures.Cli.dll")
+            .Append("loadtest").Append("--profile").AppendQuoted(Profile).Append("--output").AppendQuoted(Output);
+        if (!update)
+        {
+            arguments.Append("--baseline").AppendQuoted(Baseline);
+        }
+
+        int exit = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
+        if (exit != 0)
+        {
+            throw new CakeException(exit == 4
+                ? $"Perf: the run regressed against {Baseline} (see the table above and {Output}/report.html)."
+                : $"Perf: the load test failed with exit code {exit}.");
+        }
+
+        if (update)
+        {
+            CopyFile($"{Output}/result.json", Baseline);
+            Information($"Perf: the baseline {Baseline} now holds this run.");
+        }
+    });
+
 Task("Default")
     .IsDependentOn("Build")
     .IsDependentOn("Test");

@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>Verification found missing or changed rows.</summary>
     public const int VerificationFailed = 3;
 
+    /// <summary>loadtest: the run fell behind its baseline beyond a threshold.</summary>
+    public const int Regressed = 4;
+
     /// <summary>Stopped on request (Ctrl+C, SIGTERM) after draining; progress is kept.</summary>
     public const int Stopped = 130;
 }

@@ -14,6 +14,7 @@ internal static class Program
             MigrateCommand.Create(),
             IngestCommand.Create(),
             EmulatorCommand.Create(),
+            LoadTest.LoadTestCommand.Create(),
         };
         ParseResult parse = root.Parse(args);
         // SIGTERM (a pod's stop) cancels the command; give the drain its 30 s and the checkpoint its last save before

@@ -97,6 +97,11 @@ public sealed class SyntheticSource : IRandomAccessRowSource
     public long EntityOf(long row)
     {
         long space = _options.EffectiveKeySpace;
+        if (_options.HotKeyShare > 0 && (Mix(row, -3) >> 11) * (1.0 / (1UL << 53)) < _options.HotKeyShare)
+        {
+            return (long)(Mix(row, -4) % (ulong)_options.HotKeys);
+        }
+
         return _options.Keys switch
         {
             KeyDistribution.Sequential => row % space,

@@ -23,6 +23,15 @@ public sealed record SyntheticSourceOptions
     /// <summary>Zipf exponent s (above 0, at most 10). Default 1.1.</summary>
     public double ZipfExponent { get; init; } = 1.1;
 
+    /// <summary>
+    /// Share of rows (0 to 1) sent to the <see cref="HotKeys"/> hot entities (0 to HotKeys − 1) instead of the
+    /// distribution's pick: a hot-key skew on top of any distribution. Default 0 (none).
+    /// </summary>
+    public double HotKeyShare { get; init; }
+
+    /// <summary>How many hot entities share <see cref="HotKeyShare"/> (1 to the key space). Default 1.</summary>
+    public long HotKeys { get; init; } = 1;
+
     /// <summary>Partitions generated in parallel, like read streams (1 to 1,024). Default 4.</summary>
     public int Partitions { get; init; } = 4;
 
@@ -62,6 +71,16 @@ public sealed record SyntheticSourceOptions
         if (ZipfExponent is <= 0 or > 10 || double.IsNaN(ZipfExponent))
         {
             errors.Add($"ZipfExponent is {ZipfExponent}; allowed above 0 up to 10.");
+        }
+
+        if (HotKeyShare is < 0 or > 1 || double.IsNaN(HotKeyShare))
+        {
+            errors.Add($"HotKeyShare is {HotKeyShare}; allowed 0 to 1.");
+        }
+
+        if (HotKeys < 1 || HotKeys > EffectiveKeySpace)
+        {
+            errors.Add($"HotKeys is {HotKeys}; allowed 1 to the key space ({EffectiveKeySpace}).");
         }
 
         if (Partitions is < 1 or > 1024)

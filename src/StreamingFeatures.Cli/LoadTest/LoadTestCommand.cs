@@ -1,0 +1,67 @@
+using System.CommandLine;
+
+namespace StreamingFeatures.Cli.LoadTest;
+
+/// <summary>
+/// <c>streamingfeatures loadtest</c>: drives the real pipeline with a load profile on the local emulators, measures
+/// it every interval and writes a JSON result and an HTML report; with <c>--baseline</c>, a regression gate.
+/// </summary>
+internal static class LoadTestCommand
+{
+    /// <summary>The run is slower than its baseline beyond the gate's limits.</summary>
+    public const int Regressed = ExitCodes.Regressed;
+
+    private static readonly Option<FileInfo?> Profile = new("--profile") { Description = "The load profile (YAML or JSON), e.g. perf/profiles/steady.yaml." };
+    private static readonly Option<DirectoryInfo?> Output = new("--output") { Description = "Where the report goes (result.json, report.html, PNG charts). Default loadtest-results/<profile>-<UTC time>." };
+    private static readonly Option<FileInfo?> Baseline = new("--baseline") { Description = "A previous result.json: exit 4 when achieved throughput drops or p99 latency rises beyond the gate's limits." };
+    private static readonly Option<FileInfo?> Compare = new("--compare") { Description = "Compare this result.json with --baseline without running anything." };
+    private static readonly Option<double?> MaxThroughputDrop = new("--max-throughput-drop") { Description = "Largest accepted throughput drop, a share of the baseline's (0.1 = 10 %). Default: the profile's gate, else 0.1." };
+    private static readonly Option<double?> MaxP99Rise = new("--max-p99-rise") { Description = "Largest accepted p99 latency rise, a share of the baseline's (0.25 = 25 %). Default: the profile's gate, else 0.25." };
+    private static readonly Option<string?> Project = new("--project") { Description = "A Google Cloud project to load instead of the local emulator: refused unless --allow-cloud." };
+    private static readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id (with --project)." };
+    private static readonly Option<string?> AppProfile = new("--app-profile") { Description = "Bigtable app profile for the writes." };
+    private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
+    private static readonly Option<bool> AllowCloud = new("--allow-cloud") { Description = "Allow a load test against a real Google Cloud project (it costs money and may disturb serving)." };
+    private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id. Default loadtest-<profile>-<random>, deleted afterwards on an emulator." };
+    private static readonly Option<bool> Quiet = new("--quiet") { Description = "No line per interval." };
+
+    public static Command Create()
+    {
+        var command = new Command("loadtest", "Run a load profile against the pipeline on the local emulators: throughput, latency percentiles, queue depths, hotspots; JSON and HTML reports; a regression gate.")
+        {
+            Profile, Output, Baseline, Compare, MaxThroughputDrop, MaxP99Rise, Project, Instance, AppProfile, Credentials, AllowCloud, Table, Quiet,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
+        return command;
+    }
+
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken stop)
+    {
+        var settings = new LoadTestSettings
+        {
+            Profile = parse.GetValue(Profile),
+            Output = parse.GetValue(Output),
+            Baseline = parse.GetValue(Baseline),
+            Compare = parse.GetValue(Compare),
+            MaxThroughputDrop = parse.GetValue(MaxThroughputDrop),
+            MaxP99Rise = parse.GetValue(MaxP99Rise),
+            Project = parse.GetValue(Project),
+            Instance = parse.GetValue(Instance),
+            AppProfile = parse.GetValue(AppProfile),
+            CredentialsFile = parse.GetValue(Credentials)?.FullName,
+            AllowCloud = parse.GetValue(AllowCloud),
+            Table = parse.GetValue(Table),
+            Quiet = parse.GetValue(Quiet),
+        };
+        IReadOnlyList<string> problems = settings.Problems();
+        if (problems.Count > 0)
+        {
+            Console.Error.WriteLine("error: " + string.Join(Environment.NewLine + "error: ", problems));
+            return Task.FromResult(ExitCodes.BadInput);
+        }
+
+        return settings.Compare is { } current
+            ? Task.FromResult(LoadTestGate.CompareFiles(current, settings.Baseline!, settings.MaxThroughputDrop, settings.MaxP99Rise))
+            : new LoadTestRunner(settings).RunAsync(stop);
+    }
+}

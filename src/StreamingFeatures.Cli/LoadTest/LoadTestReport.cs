@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using StreamingFeatures.LoadTesting;
+
+namespace StreamingFeatures.Cli.LoadTest;
+
+/// <summary>
+/// Writes a run's reports into one folder: <c>result.json</c> (the figures, the input of the regression gate),
+/// <c>report.html</c> (self-contained: inline CSS and inline SVG charts, nothing fetched when it opens) and a PNG of
+/// each chart.
+/// </summary>
+internal static class LoadTestReport
+{
+    public const string JsonFile = "result.json";
+    public const string HtmlFile = "report.html";
+
+    public static void Write(DirectoryInfo output, LoadTestResult result, LoadComparison? comparison)
+    {
+        output.Create();
+        File.WriteAllText(Path.Combine(output.FullName, JsonFile), result.ToJson());
+        var charts = new List<(string Name, string Title, string Svg)>();
+        foreach ((string name, string title, ScottPlot.Plot plot) in LoadTestCharts.All(result))
+        {
+            plot.SavePng(Path.Combine(output.FullName, name + ".png"), LoadTestCharts.Width, LoadTestCharts.Height);
+            charts.Add((name, title, plot.GetSvgXml(LoadTestCharts.Width, LoadTestCharts.Height)));
+        }
+
+        File.WriteAllText(Path.Combine(output.FullName, HtmlFile), Html(result, comparison, charts));
+    }
+
+    private static string Html(LoadTestResult result, LoadComparison? comparison, List<(string Name, string Title, string Svg)> charts)
+    {
+        LoadSummary s = result.Summary;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Load test ")
+            .Append(Encode(result.Profile)).Append("</title>\n<style>")
+            .Append("body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}table{border-collapse:collapse;margin:1em 0}")
+            .Append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}")
+            .Append(".bad{color:#b00;font-weight:bold}.ok{color:#070}figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}")
+            .Append("</style></head><body>\n");
+        html.Append("<h1>Load test: ").Append(Encode(result.Profile)).Append("</h1>\n");
+        if (result.Description is { } description)
+        {
+            html.Append("<p>").Append(Encode(description)).Append("</p>\n");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<p>Target {result.Target}, shape {result.Shape}, started {result.StartedAt:u}.</p>\n");
+        Table(html, "Summary", [
+            ("planned rows", N(s.PlannedRows)), ("offered rows", N(s.OfferedRows)), ("written rows", N(s.WrittenRows)),
+            ("dead letters", N(s.DeadLetters)), ("retries", N(s.Retries)), ("unfinished rows", N(s.UnfinishedRows)),
+            ("offered rows/s", N(s.OfferedRowsPerSecond)), ("achieved rows/s", N(s.AchievedRowsPerSecond)), ("peak achieved rows/s", N(s.PeakAchievedRowsPerSecond)),
+            ("latency p50 / p90 / p99 / p99.9 / max (ms)", $"{F(s.LatencyMs.P50)} / {F(s.LatencyMs.P90)} / {F(s.LatencyMs.P99)} / {F(s.LatencyMs.P999)} / {F(s.LatencyMs.Max)}"),
+            ("mean client CPU %", F(s.MeanCpuPercent)), ("peak working set MB", N(s.PeakWorkingSetBytes / 1e6)),
+            ("key-range skew max / mean", $"{F(s.MaxSkew)} / {F(s.MeanSkew)}"),
+            ("duration s (warm-up s)", $"{F(s.DurationSeconds)} ({F(s.WarmupSeconds)})"),
+        ]);
+        if (comparison is not null)
+        {
+            html.Append("<h2>Against the baseline: ").Append(comparison.Passed ? "<span class=\"ok\">passed</span>" : "<span class=\"bad\">REGRESSED</span>").Append("</h2>\n<table><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>limit</th><th>verdict</th></tr>\n");
+            foreach (ComparisonRow row in comparison.Rows)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(row.Metric)}</td><td>{F(row.Baseline)}</td><td>{F(row.Current)}</td><td>{(double.IsInfinity(row.Change) ? "new" : row.Change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture))}</td><td>{Encode(row.Limit)}</td><td class=\"{(row.Regressed ? "bad" : "ok")}\">{row.Verdict}</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
+        foreach ((string name, string title, string svg) in charts)
+        {
+            html.Append("<figure id=\"").Append(name).Append("\"><figcaption>").Append(Encode(title)).Append("</figcaption>\n")
+                .Append(StripXmlDeclaration(svg)).Append("\n</figure>\n");
+        }
+
+        Table(html, "Environment", [.. result.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value))]);
+        html.Append("<p>Key ranges start at: ").Append(Encode(string.Join(" | ", result.Hotspot.StartKeys.Select(k => k.Length == 0 ? "(start)" : k)))).Append("</p>\n");
+        html.Append("</body></html>\n");
+        return html.ToString();
+    }
+
+    private static void Table(StringBuilder html, string title, IEnumerable<(string Name, string Value)> rows)
+    {
+        html.Append("<h2>").Append(Encode(title)).Append("</h2>\n<table>\n");
+        foreach ((string name, string value) in rows)
+        {
+            html.Append("<tr><td>").Append(Encode(name)).Append("</td><td>").Append(Encode(value)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
+    }
+
+    private static string StripXmlDeclaration(string svg)
+    {
+        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return start > 0 ? svg[start..] : svg;
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => value.ToString(Math.Abs(value) >= 1000 ? "N0" : "0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text;
+using StreamingFeatures.LoadTesting;
+
+namespace StreamingFeatures.Cli.LoadTest;
+
+/// <summary>What the run prints: a line per interval while it runs, the summary at the end.</summary>
+internal sealed partial class LoadTestRunner
+{
+    private static void PrintInterval(LoadInterval interval)
+    {
+        var line = new StringBuilder();
+        line.Append(CultureInfo.InvariantCulture, $"{interval.StartSeconds + interval.Seconds,6:0.0}s  planned {interval.PlannedRate,9:N0}/s  offered {interval.OfferedRate,9:N0}/s  achieved {interval.AchievedRate,9:N0}/s");
+        line.Append(CultureInfo.InvariantCulture, $"  p50 {interval.LatencyMs.P50,8:0.0} ms  p99 {interval.LatencyMs.P99,8:0.0} ms  skew {interval.Skew,5:0.0}");
+        foreach ((string block, long depth) in interval.Queues.OrderBy(q => q.Key, StringComparer.Ordinal))
+        {
+            line.Append(CultureInfo.InvariantCulture, $"  {block} {depth}");
+        }
+
+        Console.WriteLine(line.ToString());
+    }
+
+    private static void PrintSummary(LoadTestResult result, DirectoryInfo output)
+    {
+        LoadSummary s = result.Summary;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Profile {result.Profile} ({result.Target}, {result.Shape}): {s.WrittenRows:N0} of {s.PlannedRows:N0} planned rows written in {s.DurationSeconds:0.0} s; {s.DeadLetters:N0} dead letters, {s.Retries:N0} retries, {s.UnfinishedRows:N0} unfinished."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured window (after {s.WarmupSeconds:0.#} s warm-up): offered {s.OfferedRowsPerSecond:N0} rows/s, achieved {s.AchievedRowsPerSecond:N0} rows/s (peak {s.PeakAchievedRowsPerSecond:N0}/s)."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"End-to-end latency: p50 {s.LatencyMs.P50:0.0} ms, p90 {s.LatencyMs.P90:0.0} ms, p99 {s.LatencyMs.P99:0.0} ms, p99.9 {s.LatencyMs.P999:0.0} ms, max {s.LatencyMs.Max:0.0} ms ({s.LatencyMs.Count:N0} rows)."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Client: {s.MeanCpuPercent:0.0} % CPU of {Environment.ProcessorCount} processors, peak working set {s.PeakWorkingSetBytes / 1e6:N0} MB. Key-range skew (max/mean): max {s.MaxSkew:0.00}, mean {s.MeanSkew:0.00}."));
+        Console.WriteLine($"Report: {Path.Combine(output.FullName, LoadTestReport.HtmlFile)} (JSON: {LoadTestReport.JsonFile}).");
+    }
+}

@@ -1,0 +1,46 @@
+using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Sources.Synthetic;
+
+namespace StreamingFeatures.LoadTesting;
+
+/// <summary>What a profile asks of the generator and the row keys.</summary>
+public static class LoadPlan
+{
+    /// <summary>The generator of the profile's rows: <paramref name="rows"/> of them, one partition, its keys and sizes.</summary>
+    public static SyntheticSource Rows(LoadProfile profile, long rows, int chunkRows = 1_024)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        LoadKeys keys = profile.Keys;
+        return new SyntheticSource(new SyntheticSourceOptions
+        {
+            Rows = Math.Max(1, rows),
+            Features = profile.Rows.Features,
+            ValueBytes = profile.Rows.ValueBytes,
+            Keys = keys.Distribution switch
+            {
+                LoadKeyDistribution.Sequential => KeyDistribution.Sequential,
+                LoadKeyDistribution.Zipf => KeyDistribution.Zipf,
+                _ => KeyDistribution.Uniform,
+            },
+            KeySpace = keys.KeySpace,
+            ZipfExponent = keys.ZipfExponent,
+            HotKeyShare = keys.HotKeyShare,
+            HotKeys = keys.HotKeys,
+            Partitions = 1,
+            ChunkRows = chunkRows,
+        });
+    }
+
+    public static RowKeyOptions RowKey(LoadProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return new RowKeyOptions { BucketPrefix = profile.RowKey.BucketPrefix, Buckets = profile.RowKey.Buckets };
+    }
+
+    /// <summary>The heatmap's ranges: even splits of the profile's key space.</summary>
+    public static KeyRanges EvenRanges(LoadProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return KeyRanges.Even(profile.Measure.KeyRanges, profile.Keys.KeySpace, RowKey(profile));
+    }
+}

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using HdrHistogram;
+using StreamingFeatures.Telemetry;
+
+namespace StreamingFeatures.LoadTesting;
+
+/// <summary>Closing intervals: counts, percentiles, key-range writes, queue depths, CPU and memory.</summary>
+public sealed partial class LoadRecorder
+{
+    private const string QueueInstrument = "streamingfeatures.queue.depth";
+    private readonly Dictionary<string, long> _queues = new(StringComparer.Ordinal);
+    // 0, 10, ..., 90, 91, ..., 99, 99.1, ..., 99.9, 99.91, ..., 99.99: denser towards the tail.
+    private static readonly double[] DistributionPercentiles =
+    [
+        .. Enumerable.Range(0, 10).Select(i => i * 10.0),
+        .. Enumerable.Range(1, 9).Select(i => 90.0 + i),
+        .. Enumerable.Range(1, 9).Select(i => 99.0 + (i / 10.0)),
+        .. Enumerable.Range(1, 9).Select(i => 99.9 + (i / 100.0)),
+    ];
+
+    private Func<(TimeSpan Cpu, long WorkingSet)> _processProbe;
+    private MeterListener? _listener;
+    private TimeSpan _lastCpu;
+    private long _lastSample;
+
+    /// <summary>Reads the queue depth of every block of <paramref name="metrics"/> at each interval's end.</summary>
+    public void ObserveQueues(PipelineMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == QueueInstrument)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "block" && tag.Value is string block)
+                {
+                    _queues[block] = value;
+                }
+            }
+        });
+        _listener.Start();
+    }
+
+    /// <summary>For tests: what the process's CPU time and working set read as.</summary>
+    internal void UseProcessProbe(Func<(TimeSpan Cpu, long WorkingSet)> probe) => _processProbe = probe;
+
+    /// <summary>
+    /// Closes an interval at every boundary of <see cref="LoadMeasure.Interval"/> until <paramref name="stop"/>,
+    /// handing each to <paramref name="closed"/> (e.g. a progress line).
+    /// </summary>
+    public async Task RunSamplerAsync(CancellationToken stop, Action<LoadInterval>? closed = null)
+    {
+        TimeSpan interval = _measure.Interval;
+        for (long i = 1; !stop.IsCancellationRequested; i++)
+        {
+            TimeSpan wait = (interval * i) - Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            LoadInterval done = CloseInterval();
+            closed?.Invoke(done);
+        }
+    }
+
+    /// <summary>Closes the interval from the last close until now.</summary>
+    public LoadInterval CloseInterval()
+    {
+        long now = _time.GetTimestamp();
+        (TimeSpan cpu, long workingSet) = _processProbe();
+        lock (_lock)
+        {
+            _queues.Clear();
+            _listener?.RecordObservableInstruments();
+            double start = _time.GetElapsedTime(_start, _lastSample).TotalSeconds;
+            double end = _time.GetElapsedTime(_start, now).TotalSeconds;
+            double seconds = Math.Max(end - start, 1e-9);
+            // Skew: the busiest range against what an even load would give it, by its share of the key space.
+            long total = 0;
+            double max = 0;
+            for (int r = 0; r < _rangeWrites.Length; r++)
+            {
+                total += _rangeWrites[r];
+                max = Math.Max(max, _rangeWrites[r] / _ranges.Weights[r]);
+            }
+
+            var interval = new LoadInterval
+            {
+                StartSeconds = start,
+                Seconds = seconds,
+                PlannedRate = (_schedule.PlannedCount(TimeSpan.FromSeconds(end)) - _schedule.PlannedCount(TimeSpan.FromSeconds(start))) / seconds,
+                OfferedRate = Interlocked.Exchange(ref _intervalOffered, 0) / seconds,
+                AchievedRate = _intervalWritten / seconds,
+                DeadLetters = _intervalDeadLetters,
+                Retries = _intervalRetries,
+                LatencyMs = Figures(_interval),
+                Queues = new Dictionary<string, long>(_queues, StringComparer.Ordinal),
+                CpuPercent = (cpu - _lastCpu).TotalSeconds / seconds / Environment.ProcessorCount * 100,
+                WorkingSetBytes = workingSet,
+                ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                KeyRangeWrites = [.. _rangeWrites],
+                Skew = total == 0 ? 0 : max / total,
+            };
+            _intervals.Add(interval);
+            _interval.Reset();
+            Array.Clear(_rangeWrites);
+            _intervalWritten = 0;
+            _intervalDeadLetters = 0;
+            _intervalRetries = 0;
+            _lastCpu = cpu;
+            _lastSample = now;
+            return interval;
+        }
+    }
+
+    /// <summary>Latency over the measured window (after the warm-up), in milliseconds.</summary>
+    public LatencyFigures TotalLatency()
+    {
+        lock (_lock)
+        {
+            return Figures(_total);
+        }
+    }
+
+    /// <summary>Latency at percentiles 0 to 100, denser towards the tail, for the distribution chart.</summary>
+    public IReadOnlyList<LatencyPoint> LatencyDistribution()
+    {
+        lock (_lock)
+        {
+            var points = new List<LatencyPoint>();
+            if (_total.TotalCount == 0)
+            {
+                return points;
+            }
+
+            foreach (double p in DistributionPercentiles)
+            {
+                points.Add(new LatencyPoint(p, _total.GetValueAtPercentile(p) / 1000.0));
+            }
+
+            points.Add(new LatencyPoint(100, _total.GetMaxValue() / 1000.0));
+            return points;
+        }
+    }
+
+    private static LatencyFigures Figures(LongHistogram histogram) => histogram.TotalCount == 0
+        ? new LatencyFigures(0, 0, 0, 0, 0, 0, 0)
+        : new LatencyFigures(
+            histogram.TotalCount,
+            histogram.GetMean() / 1000.0,
+            histogram.GetValueAtPercentile(50) / 1000.0,
+            histogram.GetValueAtPercentile(90) / 1000.0,
+            histogram.GetValueAtPercentile(99) / 1000.0,
+            histogram.GetValueAtPercentile(99.9) / 1000.0,
+            histogram.GetMaxValue() / 1000.0);
+
+    private static (TimeSpan Cpu, long WorkingSet) ReadProcess()
+    {
+        using var process = Process.GetCurrentProcess();
+        return (process.TotalProcessorTime, process.WorkingSet64);
+    }
+}

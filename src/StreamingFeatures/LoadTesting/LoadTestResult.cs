@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StreamingFeatures.LoadTesting;
+
+/// <summary>One load-test run as the JSON report holds it: the summary the regression gate compares, and every interval.</summary>
+public sealed record LoadTestResult
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public required string Profile { get; init; }
+
+    public string? Description { get; init; }
+
+    public required LoadTarget Target { get; init; }
+
+    public required LoadShapeKind Shape { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Where it ran: processors, OS, runtime, and the emulator or instance.</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    public required LoadSummary Summary { get; init; }
+
+    public required IReadOnlyList<LoadInterval> Intervals { get; init; }
+
+    /// <summary>End-to-end latency at percentiles from 0 to 100 (the distribution chart), after the warm-up.</summary>
+    public required IReadOnlyList<LatencyPoint> LatencyDistribution { get; init; }
+
+    public required HotspotMap Hotspot { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <exception cref="JsonException">The text is not a load-test result.</exception>
+    public static LoadTestResult FromJson(string json) =>
+        JsonSerializer.Deserialize<LoadTestResult>(json, Json) ?? throw new JsonException("The JSON holds null, not a load-test result.");
+}
+
+/// <summary>The run's figures; rates and latencies are over the measured window (after the warm-up, until the last row was planned).</summary>
+public sealed record LoadSummary
+{
+    public required double DurationSeconds { get; init; }
+
+    public required double WarmupSeconds { get; init; }
+
+    public required long PlannedRows { get; init; }
+
+    public required long OfferedRows { get; init; }
+
+    public required long WrittenRows { get; init; }
+
+    public required long DeadLetters { get; init; }
+
+    public required long Retries { get; init; }
+
+    /// <summary>Rows the schedule planned but the run never completed (the drain ran out, or the run was stopped).</summary>
+    public required long UnfinishedRows { get; init; }
+
+    public required double OfferedRowsPerSecond { get; init; }
+
+    public required double AchievedRowsPerSecond { get; init; }
+
+    public required double PeakAchievedRowsPerSecond { get; init; }
+
+    public required LatencyFigures LatencyMs { get; init; }
+
+    public required double MeanCpuPercent { get; init; }
+
+    public required long PeakWorkingSetBytes { get; init; }
+
+    /// <summary>The largest per-interval max/mean write load over key ranges.</summary>
+    public required double MaxSkew { get; init; }
+
+    /// <summary>The mean of the per-interval skews of intervals with writes.</summary>
+    public required double MeanSkew { get; init; }
+}
+
+public sealed record LatencyFigures(long Count, double Mean, double P50, double P90, double P99, double P999, double Max);
+
+/// <summary>One measured interval; rates in rows per second, latencies in milliseconds, CPU in percent of all processors.</summary>
+public sealed record LoadInterval
+{
+    public required double StartSeconds { get; init; }
+
+    public required double Seconds { get; init; }
+
+    public required double PlannedRate { get; init; }
+
+    public required double OfferedRate { get; init; }
+
+    public required double AchievedRate { get; init; }
+
+    public required long DeadLetters { get; init; }
+
+    public required long Retries { get; init; }
+
+    public required LatencyFigures LatencyMs { get; init; }
+
+    /// <summary>Items waiting in each pipeline block at the end of the interval.</summary>
+    public required IReadOnlyDictionary<string, long> Queues { get; init; }
+
+    public required double CpuPercent { get; init; }
+
+    public required long WorkingSetBytes { get; init; }
+
+    public required long ManagedHeapBytes { get; init; }
+
+    /// <summary>Rows written per key range.</summary>
+    public required IReadOnlyList<long> KeyRangeWrites { get; init; }
+
+    /// <summary>
+    /// Max/mean of <see cref="KeyRangeWrites"/>, each range weighted by its share of the key space (0 without
+    /// writes): 1 is perfectly even, N ranges with all writes in one give N.
+    /// </summary>
+    public required double Skew { get; init; }
+}
+
+public sealed record LatencyPoint(double Percentile, double Ms);
+
+/// <summary>The key ranges of the heatmap: where they come from and each one's first key.</summary>
+public sealed record HotspotMap(string Source, IReadOnlyList<string> StartKeys);
