@@ -111,7 +111,6 @@ public sealed partial class LoadTestCommandTests
     }
 
     [TestMethod]
-    [Ignore("needs the Pub/Sub source implementation (PubSubSource throws NotImplementedException in this build)")]
     public async Task Loadtest_PubSubTarget_PublishesAtTheRateAndMeasuresUntilWritten()
     {
         using var workspace = LoadTestWorkspace.Create("pubsub");
