@@ -52,7 +52,14 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
         var emulator = new BigQueryStorageEmulator(options);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port, l => l.Protocols = HttpProtocols.Http2);
+
+            // A client that paces its reads (backpressure, load profiles) holds a ReadRows stream open while sending
+            // little; the real service keeps serving it, while Kestrel's default minimum rate would abort the connection.
+            k.Limits.MinResponseDataRate = null;
+        });
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(emulator);
         WebApplication app = builder.Build();
