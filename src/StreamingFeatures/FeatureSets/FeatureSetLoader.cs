@@ -12,31 +12,7 @@ public static class FeatureSetLoader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string subject = $"Feature set file '{path}'";
-        string extension = Path.GetExtension(path);
-        FeatureSetFormat format;
-        if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
-        {
-            format = FeatureSetFormat.Json;
-        }
-        else if (extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase))
-        {
-            format = FeatureSetFormat.Yaml;
-        }
-        else
-        {
-            throw new FeatureSetException(subject, [$"the extension is {FeatureSetError.Show(extension)}; allowed: .json, .yaml or .yml"]);
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new FeatureSetException(subject, [$"the file {Path.GetFullPath(path)} does not exist"], e);
-        }
-
+        string text = SettingFile.Read(path, (lines, cause) => new FeatureSetException(subject, lines, cause), out FeatureSetFormat format);
         return Parse(text, format, subject);
     }
 
@@ -47,56 +23,10 @@ public static class FeatureSetLoader
 
     private static FeatureSetOptions Parse(string text, FeatureSetFormat format, string subject)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        SettingNode root;
-        try
-        {
-            root = format switch
-            {
-                FeatureSetFormat.Json => JsonSettingReader.Read(text.TrimStart('\uFEFF')),
-                FeatureSetFormat.Yaml => YamlSettingReader.Read(text),
-                _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Allowed: Json or Yaml."),
-            };
-        }
-        catch (SettingSyntaxException e)
-        {
-            throw new FeatureSetException(subject, [At(e.Message, e.Position)], e.InnerException ?? e);
-        }
-
+        SettingNode root = SettingFile.Parse(text, format, (lines, cause) => new FeatureSetException(subject, lines, cause));
         var binder = new FeatureSetBinder();
-        FeatureSetOptions options = binder.Bind(root);
-        var errors = new List<(string Message, TextPosition? Position)>();
-        foreach (FeatureSetError error in binder.Errors)
-        {
-            errors.Add((error.Message, error.Position));
-        }
-
-        foreach (FeatureSetError error in FeatureSetValidator.Check(options))
-        {
-            // What the binder could not read kept its default; complaining about that default too would be noise.
-            if (!binder.Errors.Any(read => FeatureSetPaths.IsWithin(error.Path, read.Path)))
-            {
-                errors.Add((error.Message, binder.PositionOf(error.Path)));
-            }
-        }
-
-        if (errors.Count == 0)
-        {
-            return options;
-        }
-
-        // In file order, as a compiler would list them; settings that are missing altogether come last.
-        string[] lines =
-        [
-            .. errors
-                .OrderBy(e => e.Position is null)
-                .ThenBy(e => e.Position?.Line)
-                .ThenBy(e => e.Position?.Column)
-                .Select(e => At(e.Message, e.Position)),
-        ];
-        throw new FeatureSetException(subject, lines);
+        FeatureSetOptions result = binder.Bind(root);
+        string[] problems = SettingFile.Problems(binder.Errors, FeatureSetValidator.Check(result), binder.PositionOf);
+        return problems.Length == 0 ? result : throw new FeatureSetException(subject, problems);
     }
-
-    private static string At(string message, TextPosition? position) =>
-        position is { } at ? $"{message} (at {at})" : message;
 }
