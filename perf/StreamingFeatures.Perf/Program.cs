@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using StreamingFeatures.Perf.Ingest;
 using StreamingFeatures.Perf.Pipeline;
 
 namespace StreamingFeatures.Perf;
@@ -12,6 +13,8 @@ internal static class Program
           pipeline [--rows N] [--features N] [--skip-emulator] [--skip-null-sink] [--output PATH]
                    [--warmup-rows N] [--no-preheat] [--trace DIR]
               The ingestion graph into a null sink and into cbtemulator, and a bare MutateRows loop; prints JSON.
+          ingest [--events N] [--features N] [--live-seconds S] [--rate-steps N] [--output PATH]
+              The streaming service's data path next to a bare StreamingPull consumer on the local emulators; prints JSON.
           bench [BenchmarkDotNet arguments]
               Micro benchmarks, e.g. `bench --filter '*' --job short`.
           trace-summary FILE.nettrace [TOP] [FOCUS]
@@ -30,6 +33,14 @@ internal static class Program
                 }
 
                 return await PipelineCommand.RunAsync(arguments).ConfigureAwait(false);
+            case "ingest":
+                if (!IngestArguments.TryParse(args.AsSpan(1), out IngestArguments? ingest, out string? ingestError))
+                {
+                    await Console.Error.WriteLineAsync(ingestError + Environment.NewLine + Usage).ConfigureAwait(false);
+                    return 2;
+                }
+
+                return await IngestCommand.RunAsync(ingest).ConfigureAwait(false);
             case "bench":
                 // Artifacts beside the binaries unless asked otherwise, not in whatever folder the tool was run from.
                 string[] benchArgs = args.Contains("--artifacts")
