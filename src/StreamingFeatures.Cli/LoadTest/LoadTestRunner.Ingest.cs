@@ -59,7 +59,7 @@ internal sealed partial class LoadTestRunner
             var scraper = new ServiceScraper(http, _settings.MetricsUri!);
             ServiceSample first = await scraper.ScrapeAsync(stop).ConfigureAwait(false);
             WarnOnCoarseBuckets(first);
-            LoadTestResult result = await MeasureServiceAsync(profile, featureSet, featureSetOrigin, rows, publisherClient, pubSub, scraper, first, stop).ConfigureAwait(false);
+            LoadTestResult result = await MeasureServiceAsync(profile, schedule, featureSet, featureSetOrigin, rows, publisherClient, pubSub, scraper, first, stop).ConfigureAwait(false);
             return Finish(profile, result, baseline, output, stop);
         }
         catch (ScrapeException e)
@@ -80,6 +80,7 @@ internal sealed partial class LoadTestRunner
 
     private async Task<LoadTestResult> MeasureServiceAsync(
         LoadProfile profile,
+        RateSchedule schedule,
         FeatureSetOptions featureSet,
         string featureSetOrigin,
         SyntheticSource rows,
@@ -89,7 +90,6 @@ internal sealed partial class LoadTestRunner
         ServiceSample baselineSample,
         CancellationToken stop)
     {
-        RateSchedule schedule = RateSchedule.For(profile);
         // The service writes keys with its feature set's strategy, whatever the profile's rowKey says.
         KeyRanges ranges = KeyRanges.Even(profile.Measure.KeyRanges, profile.Keys.KeySpace, featureSet.RowKey);
         var recorder = new ServiceRecorder(schedule, ranges, profile.Measure);
