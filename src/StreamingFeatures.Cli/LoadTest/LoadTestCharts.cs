@@ -16,11 +16,11 @@ internal static class LoadTestCharts
     public static IReadOnlyList<(string Name, string Title, Plot Plot)> All(LoadTestResult result) =>
     [
         ("throughput", "Throughput: planned, offered and achieved", Throughput(result)),
-        ("latency", "End-to-end latency over time", Latency(result)),
-        ("latency-distribution", "End-to-end latency distribution", Distribution(result)),
+        ("latency", result.Service is null ? "End-to-end latency over time" : "Publish-to-ack latency over time (bucket resolution)", Latency(result)),
+        ("latency-distribution", result.Service is null ? "End-to-end latency distribution" : "Publish-to-ack latency distribution (bucket resolution)", Distribution(result)),
         ("queues", "Queue depth per pipeline block", Queues(result)),
         ("hotspot", "Write load per key range (Key Visualizer style)", Hotspot(result)),
-        ("resources", "Client CPU and memory", Resources(result)),
+        ("resources", result.Service is null ? "Client CPU and memory" : "Service CPU and memory (scraped)", Resources(result)),
     ];
 
     private static double[] Times(LoadTestResult result) => [.. result.Intervals.Select(i => i.StartSeconds + i.Seconds)];

@@ -3,8 +3,9 @@ using System.CommandLine;
 namespace StreamingFeatures.Cli.LoadTest;
 
 /// <summary>
-/// <c>streamingfeatures loadtest</c>: drives the real pipeline with a load profile on the local emulators, measures
-/// it every interval and writes a JSON result and an HTML report; with <c>--baseline</c>, a regression gate.
+/// <c>streamingfeatures loadtest</c>: drives the real pipeline with a load profile on the local emulators (or, with
+/// <c>--target ingest</c>, an already running ingest service through its topic and <c>/metrics</c>), measures it
+/// every interval and writes a JSON result and an HTML report; with <c>--baseline</c>, a regression gate.
 /// </summary>
 internal static class LoadTestCommand
 {
@@ -24,12 +25,17 @@ internal static class LoadTestCommand
     private static readonly Option<bool> AllowCloud = new("--allow-cloud") { Description = "Allow a load test against a real Google Cloud project (it costs money and may disturb serving)." };
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id. Default loadtest-<profile>-<random>, deleted afterwards on an emulator." };
     private static readonly Option<bool> Quiet = new("--quiet") { Description = "No line per interval." };
+    private static readonly Option<string?> Target = new("--target") { Description = "Override the profile's target: synthetic, bigquery, pubsub (in process), or ingest (an already running `streamingfeatures ingest` service)." };
+    private static readonly Option<string?> Topic = new("--topic") { Description = "Target ingest: the topic the service's subscription reads, projects/P/topics/T. Published to on PUBSUB_EMULATOR_HOST; Google Cloud only with --allow-cloud." };
+    private static readonly Option<string?> MetricsUrl = new("--metrics-url") { Description = "Target ingest: the service's Prometheus endpoint, scraped every interval, e.g. http://localhost:8080/metrics." };
+    private static readonly Option<FileInfo?> FeatureSet = new("--feature-set") { Description = "Target ingest: the feature set the service runs (its --feature-set). The events must fit it, and its row-key strategy maps keys to the hotspot chart. Default: the sample feature set of `ingest --local`." };
 
     public static Command Create()
     {
         var command = new Command("loadtest", "Run a load profile against the pipeline on the local emulators: throughput, latency percentiles, queue depths, hotspots; JSON and HTML reports; a regression gate.")
         {
             Profile, Output, Baseline, Compare, MaxThroughputDrop, MaxP99Rise, Project, Instance, AppProfile, Credentials, AllowCloud, Table, Quiet,
+            Target, Topic, MetricsUrl, FeatureSet,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command;
@@ -52,6 +58,11 @@ internal static class LoadTestCommand
             AllowCloud = parse.GetValue(AllowCloud),
             Table = parse.GetValue(Table),
             Quiet = parse.GetValue(Quiet),
+            Target = parse.GetValue(Target),
+            Topic = parse.GetValue(Topic),
+            MetricsUrl = parse.GetValue(MetricsUrl),
+            FeatureSet = parse.GetValue(FeatureSet),
+            PubSubEmulatorHost = Environment.GetEnvironmentVariable(Ingest.PubSubConnection.EmulatorHostVariable),
         };
         IReadOnlyList<string> problems = settings.Problems();
         if (problems.Count > 0)

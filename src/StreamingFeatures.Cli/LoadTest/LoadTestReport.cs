@@ -55,6 +55,17 @@ internal static class LoadTestReport
             ("key-range skew max / mean", $"{F(s.MaxSkew)} / {F(s.MeanSkew)}"),
             ("duration s (warm-up s)", $"{F(s.DurationSeconds)} ({F(s.WarmupSeconds)})"),
         ]);
+        if (result.Service is { } service)
+        {
+            Table(html, "The ingest service", [
+                ("topic", service.Topic), ("metrics", service.MetricsUrl),
+                ("published / acked", $"{N(service.Published)} / {N(service.Acked)}"), ("all acked", service.AllAcked ? "yes" : "NO: unfinished"),
+                ("received / redelivered / nacked / poison", $"{N(service.Received)} / {N(service.Redelivered)} / {N(service.Nacked)} / {N(service.Poison)}"),
+                ("freshness buckets (s)", string.Join(", ", service.FreshnessBucketsSeconds.Select(b => b.ToString("0.####", CultureInfo.InvariantCulture)))),
+            ]);
+            html.Append("<p class=\"note\">").Append(Encode(service.Latency)).Append("</p>\n");
+        }
+
         if (comparison is not null)
         {
             html.Append("<h2>Against the baseline: ").Append(comparison.Passed ? "<span class=\"ok\">passed</span>" : "<span class=\"bad\">REGRESSED</span>").Append("</h2>\n<table><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>limit</th><th>verdict</th></tr>\n");

@@ -27,7 +27,12 @@ internal sealed partial class LoadTestRunner
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Profile {result.Profile} ({result.Target}, {result.Shape}): {s.WrittenRows:N0} of {s.PlannedRows:N0} planned rows written in {s.DurationSeconds:0.0} s; {s.DeadLetters:N0} dead letters, {s.Retries:N0} retries, {s.UnfinishedRows:N0} unfinished."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured window (after {s.WarmupSeconds:0.#} s warm-up): offered {s.OfferedRowsPerSecond:N0} rows/s, achieved {s.AchievedRowsPerSecond:N0} rows/s (peak {s.PeakAchievedRowsPerSecond:N0}/s)."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"End-to-end latency: p50 {s.LatencyMs.P50:0.0} ms, p90 {s.LatencyMs.P90:0.0} ms, p99 {s.LatencyMs.P99:0.0} ms, p99.9 {s.LatencyMs.P999:0.0} ms, max {s.LatencyMs.Max:0.0} ms ({s.LatencyMs.Count:N0} rows)."));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Client: {s.MeanCpuPercent:0.0} % CPU of {Environment.ProcessorCount} processors, peak working set {s.PeakWorkingSetBytes / 1e6:N0} MB. Key-range skew (max/mean): max {s.MaxSkew:0.00}, mean {s.MeanSkew:0.00}."));
+        if (result.Service is { } service)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Service: {service.Published:N0} events published, {service.Acked:N0} acked ({(service.AllAcked ? "all" : "NOT all")}), {service.Poison:N0} poison, {service.Redelivered:N0} redelivered; latency is publish to ack at the histogram's bucket resolution."));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(result.Service is null ? "Client" : "Service")}: {s.MeanCpuPercent:0.0} % CPU of all processors, peak working set {s.PeakWorkingSetBytes / 1e6:N0} MB. Key-range skew (max/mean): max {s.MaxSkew:0.00}, mean {s.MeanSkew:0.00}."));
         Console.WriteLine($"Report: {Path.Combine(output.FullName, LoadTestReport.HtmlFile)} (JSON: {LoadTestReport.JsonFile}).");
     }
 }

@@ -38,12 +38,28 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             return ExitCodes.BadInput;
         }
 
+        if (_settings.TargetKind is { } target)
+        {
+            profile.Target = target;
+        }
+
+        IReadOnlyList<string> problems = _settings.TargetProblems(profile.Target);
+        if (problems.Count > 0)
+        {
+            return BadInput(string.Join(Environment.NewLine + "error: ", problems));
+        }
+
         if (_settings.Cloud && profile.Target == LoadTarget.PubSub)
         {
             return BadInput("The pubsub target runs on the local Pub/Sub emulator only: leave out --project.");
         }
 
         DirectoryInfo output = _settings.Output ?? new DirectoryInfo(Path.Combine("loadtest-results", $"{profile.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        if (profile.Target == LoadTarget.Ingest)
+        {
+            return await RunIngestAsync(profile, baseline, output, stop).ConfigureAwait(false);
+        }
+
         try
         {
             await using Emulator? emulator = _settings.Cloud ? null : await Emulator.StartAsync(EmulatorKind.Bigtable, cancellationToken: stop).ConfigureAwait(false);
@@ -58,24 +74,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
                 },
                 stop).ConfigureAwait(false);
             LoadTestResult? result = await RunProfileAsync(profile, bigtable, emulator, stop).ConfigureAwait(false);
-            if (result is null)
-            {
-                return ExitCodes.Failure;
-            }
-
-            LoadComparison? comparison = baseline is null ? null : LoadTestGate.Compare(
-                result,
-                baseline,
-                _settings.MaxThroughputDrop ?? profile.Gate.MaxThroughputDrop,
-                _settings.MaxP99Rise ?? profile.Gate.MaxP99Rise);
-            LoadTestReport.Write(output, result, comparison);
-            PrintSummary(result, output);
-            if (comparison is not null)
-            {
-                return LoadTestGate.Judge(comparison, "this run", _settings.Baseline!.Name);
-            }
-
-            return stop.IsCancellationRequested ? ExitCodes.Stopped : ExitCodes.Success;
+            return result is null ? ExitCodes.Failure : Finish(profile, result, baseline, output, stop);
         }
         catch (Exception e) when (e is EmulatorNotInstalledException or EmulatorStartException or PipelineException)
         {
@@ -91,6 +90,24 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
         {
             return BadInput(e.Message);
         }
+    }
+
+    /// <summary>Writes the reports, prints the summary and applies the gate: the exit code of a run that finished.</summary>
+    private int Finish(LoadProfile profile, LoadTestResult result, LoadTestResult? baseline, DirectoryInfo output, CancellationToken stop)
+    {
+        LoadComparison? comparison = baseline is null ? null : LoadTestGate.Compare(
+            result,
+            baseline,
+            _settings.MaxThroughputDrop ?? profile.Gate.MaxThroughputDrop,
+            _settings.MaxP99Rise ?? profile.Gate.MaxP99Rise);
+        LoadTestReport.Write(output, result, comparison);
+        PrintSummary(result, output);
+        if (comparison is not null)
+        {
+            return LoadTestGate.Judge(comparison, "this run", _settings.Baseline!.Name);
+        }
+
+        return stop.IsCancellationRequested ? ExitCodes.Stopped : ExitCodes.Success;
     }
 
     private static int BadInput(string message)

@@ -1,7 +1,10 @@
+using System.Text.RegularExpressions;
+using StreamingFeatures.LoadTesting;
+
 namespace StreamingFeatures.Cli.LoadTest;
 
 /// <summary>The <c>loadtest</c> arguments, checked together before anything starts.</summary>
-internal sealed record LoadTestSettings
+internal sealed partial record LoadTestSettings
 {
     public FileInfo? Profile { get; init; }
 
@@ -29,7 +32,41 @@ internal sealed record LoadTestSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary><c>--target</c> as given: overrides the profile's target.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Target ingest: <c>projects/P/topics/T</c>, the topic the service's subscription reads.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>Target ingest: the service's Prometheus endpoint.</summary>
+    public string? MetricsUrl { get; init; }
+
+    /// <summary>Target ingest: the feature set the service runs (its <c>--feature-set</c>); default the local sample.</summary>
+    public FileInfo? FeatureSet { get; init; }
+
+    /// <summary><c>PUBSUB_EMULATOR_HOST</c>: where the ingest target publishes; without it, Google Cloud Pub/Sub.</summary>
+    public string? PubSubEmulatorHost { get; init; }
+
     public bool Cloud => Project is not null;
+
+    /// <summary><see cref="Target"/> parsed; null when not given or not a target's name.</summary>
+    public LoadTarget? TargetKind
+    {
+        get
+        {
+            foreach (LoadTarget target in Enum.GetValues<LoadTarget>())
+            {
+                if (target.ToString().Equals(Target, StringComparison.OrdinalIgnoreCase))
+                {
+                    return target;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    public Uri? MetricsUri => Uri.TryCreate(MetricsUrl, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
 
     public IReadOnlyList<string> Problems()
     {
@@ -71,6 +108,72 @@ internal sealed record LoadTestSettings
             problems.Add($"--max-p99-rise is {MaxP99Rise}; allowed 0 to 100.");
         }
 
+        if (Target is not null && TargetKind is null)
+        {
+            problems.Add($"--target is '{Target}'; allowed {string.Join(", ", Enum.GetNames<LoadTarget>().Select(n => n.ToLowerInvariant()))}.");
+        }
+
+        if (Topic is not null && !TopicName().IsMatch(Topic))
+        {
+            problems.Add($"--topic is '{Topic}'; allowed projects/PROJECT/topics/NAME, the topic the service's subscription reads.");
+        }
+
+        if (MetricsUrl is not null && MetricsUri is null)
+        {
+            problems.Add($"--metrics-url is '{MetricsUrl}'; allowed an http:// or https:// URL of the service's Prometheus endpoint, e.g. http://localhost:8080/metrics.");
+        }
+
+        if (FeatureSet is { Exists: false })
+        {
+            problems.Add($"--feature-set is '{FeatureSet.FullName}': no such file.");
+        }
+
         return problems;
     }
+
+    /// <summary>The checks that depend on the target, which the profile may name: run once it is loaded.</summary>
+    public IReadOnlyList<string> TargetProblems(LoadTarget target)
+    {
+        var problems = new List<string>();
+        if (target != LoadTarget.Ingest)
+        {
+            foreach ((string flag, object? value) in new (string, object?)[] { ("--topic", Topic), ("--metrics-url", MetricsUrl), ("--feature-set", FeatureSet) })
+            {
+                if (value is not null)
+                {
+                    problems.Add($"{flag} applies to the ingest target only (--target ingest); this run's target is {target.ToString().ToLowerInvariant()}.");
+                }
+            }
+
+            return problems;
+        }
+
+        if (Topic is null)
+        {
+            problems.Add("--topic is required with the ingest target: the topic the service's subscription reads, e.g. projects/local/topics/streamingfeatures-events.");
+        }
+
+        if (MetricsUrl is null)
+        {
+            problems.Add("--metrics-url is required with the ingest target: the service's Prometheus endpoint, e.g. http://localhost:8080/metrics.");
+        }
+
+        foreach ((string flag, string? value) in new[] { ("--project", Project), ("--instance", Instance), ("--app-profile", AppProfile), ("--table", Table) })
+        {
+            if (value is not null)
+            {
+                problems.Add($"{flag} {value} does not apply to the ingest target: the service writes to its own Bigtable table; set it on the service.");
+            }
+        }
+
+        if (Topic is not null && string.IsNullOrWhiteSpace(PubSubEmulatorHost) && !AllowCloud)
+        {
+            problems.Add($"--topic {Topic} is on Google Cloud Pub/Sub (PUBSUB_EMULATOR_HOST is not set): a load test there costs money and feeds a real service. Add --allow-cloud to mean it, or set PUBSUB_EMULATOR_HOST to the emulator the service reads.");
+        }
+
+        return problems;
+    }
+
+    [GeneratedRegex(@"^projects/[^/\s]+/topics/[^/\s]+$")]
+    private static partial Regex TopicName();
 }

@@ -21,7 +21,7 @@ internal sealed class TargetRun : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<IDisposable> _channels = [];
-    private PubSubLoad? _publisher;
+    private RowPublisher? _publisher;
     private PubSubSource? _pubSub;
 
     private TargetRun(IRowSource source, IRowCompletion completion)
@@ -62,6 +62,10 @@ internal sealed class TargetRun : IAsyncDisposable
         if (_publisher is not null)
         {
             await _publisher.StopAsync().ConfigureAwait(false);
+            if (_publisher.Failure is { } failure)
+            {
+                Console.Error.WriteLine($"warning: publishing to {_publisher.Topic} failed after {_publisher.Published:N0} events: {failure.StatusCode} {failure.Status.Detail}");
+            }
         }
 
         if (_pubSub is not null)
@@ -116,9 +120,9 @@ internal sealed class TargetRun : IAsyncDisposable
         run._channels.Add(channel);
         try
         {
-            PubSubLoad publisher = await PubSubLoad.CreateAsync(channel, profile.Name, rows, recorder, cancellationToken).ConfigureAwait(false);
+            (RowPublisher publisher, string subscription) = await PubSubLoad.CreateAsync(channel, profile.Name, rows, recorder, cancellationToken).ConfigureAwait(false);
             run._publisher = publisher;
-            PubSubSource source = PubSubSource.Create(channel.CreateCallInvoker(), new PubSubSourceOptions { Subscription = publisher.Subscription }, featureSet, metrics);
+            PubSubSource source = PubSubSource.Create(channel.CreateCallInvoker(), new PubSubSourceOptions { Subscription = subscription }, featureSet, metrics);
             run._pubSub = source;
             run._owned.Add(source);
             run.Source = new ObservedSource(source, recorder, rows);

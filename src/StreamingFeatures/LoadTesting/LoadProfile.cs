@@ -37,6 +37,12 @@ public enum LoadTarget
 
     /// <summary>Streaming: rows published to a Pub/Sub topic at the profile's rate, read by the Pub/Sub source.</summary>
     PubSub,
+
+    /// <summary>
+    /// Streaming, out of process: rows published at the profile's rate to the topic of an already running
+    /// <c>streamingfeatures ingest</c> service, measured by scraping its Prometheus metrics.
+    /// </summary>
+    Ingest,
 }
 
 /// <summary>Which entities the rows belong to.</summary>

@@ -14,57 +14,25 @@ public sealed partial class LoadRecorder
     {
         ArgumentNullException.ThrowIfNull(profile);
         IReadOnlyList<LoadInterval> intervals = Intervals;
-        double warmup = _measure.Warmup.TotalSeconds;
-        double end = Math.Max(_schedule.Duration.TotalSeconds, warmup);
-        double window = 0;
-        double offered = 0;
-        double achieved = 0;
-        double peak = 0;
-        double cpu = 0;
-        var skews = new List<double>();
-        foreach (LoadInterval interval in intervals)
-        {
-            // A short last interval (the drain's tail) would make a rate of a handful of rows look like a peak.
-            if (interval.Seconds >= _measure.Interval.TotalSeconds / 2)
-            {
-                peak = Math.Max(peak, interval.AchievedRate);
-            }
-
-            if (interval.Skew > 0)
-            {
-                skews.Add(interval.Skew);
-            }
-
-            // The part of the interval inside the window.
-            double inside = Math.Min(end, interval.StartSeconds + interval.Seconds) - Math.Max(warmup, interval.StartSeconds);
-            if (inside > 0)
-            {
-                double share = inside / interval.Seconds;
-                window += inside;
-                offered += interval.OfferedRate * interval.Seconds * share;
-                achieved += interval.AchievedRate * interval.Seconds * share;
-                cpu += interval.CpuPercent * inside;
-            }
-        }
-
+        var window = LoadWindow.Of(intervals, _measure, _schedule);
         var summary = new LoadSummary
         {
             DurationSeconds = intervals.Count == 0 ? 0 : intervals[^1].StartSeconds + intervals[^1].Seconds,
-            WarmupSeconds = warmup,
+            WarmupSeconds = _measure.Warmup.TotalSeconds,
             PlannedRows = _schedule.TotalRows,
             OfferedRows = Offered,
             WrittenRows = Written,
             DeadLetters = DeadLetters,
             Retries = Interlocked.Read(ref _retries),
             UnfinishedRows = Math.Max(0, _schedule.TotalRows - Written - DeadLetters),
-            OfferedRowsPerSecond = window > 0 ? offered / window : 0,
-            AchievedRowsPerSecond = window > 0 ? achieved / window : 0,
-            PeakAchievedRowsPerSecond = peak,
+            OfferedRowsPerSecond = window.OfferedRate,
+            AchievedRowsPerSecond = window.AchievedRate,
+            PeakAchievedRowsPerSecond = window.PeakAchievedRate,
             LatencyMs = TotalLatency(),
-            MeanCpuPercent = window > 0 ? cpu / window : 0,
+            MeanCpuPercent = window.MeanCpuPercent,
             PeakWorkingSetBytes = intervals.Count == 0 ? 0 : intervals.Max(i => i.WorkingSetBytes),
-            MaxSkew = skews.Count == 0 ? 0 : skews.Max(),
-            MeanSkew = skews.Count == 0 ? 0 : skews.Average(),
+            MaxSkew = window.MaxSkew,
+            MeanSkew = window.MeanSkew,
         };
         return new LoadTestResult
         {

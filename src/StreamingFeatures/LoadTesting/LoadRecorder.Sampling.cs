@@ -11,7 +11,7 @@ public sealed partial class LoadRecorder
     private const string QueueInstrument = "streamingfeatures.queue.depth";
     private readonly Dictionary<string, long> _queues = new(StringComparer.Ordinal);
     // 0, 10, ..., 90, 91, ..., 99, 99.1, ..., 99.9, 99.91, ..., 99.99: denser towards the tail.
-    private static readonly double[] DistributionPercentiles =
+    internal static readonly double[] DistributionPercentiles =
     [
         .. Enumerable.Range(0, 10).Select(i => i * 10.0),
         .. Enumerable.Range(1, 9).Select(i => 90.0 + i),

@@ -35,6 +35,9 @@ public sealed record LoadTestResult
 
     public required HotspotMap Hotspot { get; init; }
 
+    /// <summary>Target <c>ingest</c>: what the running service's metrics said; null for runs in process.</summary>
+    public ServiceRun? Service { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <exception cref="JsonException">The text is not a load-test result.</exception>
@@ -125,3 +128,36 @@ public sealed record LatencyPoint(double Percentile, double Ms);
 
 /// <summary>The key ranges of the heatmap: where they come from and each one's first key.</summary>
 public sealed record HotspotMap(string Source, IReadOnlyList<string> StartKeys);
+
+/// <summary>
+/// A run against a running ingest service: where the events went, where the service was measured, and the increase
+/// of its Pub/Sub counters over the run (from the baseline scrape at the start).
+/// </summary>
+public sealed record ServiceRun
+{
+    public required string Topic { get; init; }
+
+    public required string MetricsUrl { get; init; }
+
+    /// <summary>Events Pub/Sub accepted from the load test.</summary>
+    public required long Published { get; init; }
+
+    public required long Acked { get; init; }
+
+    public required long Received { get; init; }
+
+    public required long Nacked { get; init; }
+
+    public required long Redelivered { get; init; }
+
+    public required long Poison { get; init; }
+
+    /// <summary>Every planned event was published and acked before the drain timeout.</summary>
+    public required bool AllAcked { get; init; }
+
+    /// <summary>How the latency figures were measured (bucket resolution).</summary>
+    public required string Latency { get; init; }
+
+    /// <summary>The finite upper bounds of the service's freshness histogram, in seconds.</summary>
+    public required IReadOnlyList<double> FreshnessBucketsSeconds { get; init; }
+}
