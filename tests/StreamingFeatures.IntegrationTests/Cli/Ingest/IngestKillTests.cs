@@ -40,6 +40,7 @@ public sealed partial class IngestKillTests
 
             long atKill = await CountRowsAsync(workspace);
             Assert.IsLessThan(Events, atKill, "the kill came before every row was written");
+            TestContext.WriteLine($"Killed with {atKill} of {Events} rows written.");
             var sinceKill = Stopwatch.StartNew();
 
             using CliProcess second = CliProcess.Start(folder, arguments, EmulatorHosts());
