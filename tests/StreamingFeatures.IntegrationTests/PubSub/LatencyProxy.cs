@@ -54,7 +54,18 @@ internal sealed class LatencyProxy : IAsyncDisposable
                 Socket client = await _listener.AcceptSocketAsync(_stop.Token);
                 var server = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 client.NoDelay = true;
-                await server.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture), _stop.Token);
+                try
+                {
+                    await server.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture), _stop.Token);
+                }
+                catch (SocketException)
+                {
+                    // The target refused: so does the proxy (the client sees the connection close).
+                    client.Dispose();
+                    server.Dispose();
+                    continue;
+                }
+
                 lock (_lock)
                 {
                     _sockets.Add(client);

@@ -37,7 +37,7 @@ public sealed partial class SlowBigtableTests
     /// source admits the bound and the rest waits its turn, for rounds of the latency each.
     /// </summary>
     [TestMethod]
-    [Ignore("bug: PubSubSource leases a message only once it has flow-control room (PubSubSource.Deliver.cs: _leases.Add after _budget.AcquireAsync), so messages already streamed but waiting for room are never extended; when Bigtable is slower than the ack deadline they lapse and come back (2,000 events: 5,000 received, 3,000 with delivery attempt > 1). Google's clients lease from receipt.")]
+    [Ignore("bug: PubSubSource leases a message only once it has flow-control room (PubSubSource.Deliver.cs: _leases.Add after _budget.AcquireAsync), so messages already streamed but waiting for room are never extended; when Bigtable is slower than the ack deadline they lapse and come back (2,000 events: 5,000 received, 3,000 with delivery attempt > 1). Fix: lease (and extend) from receipt, before waiting for room.")]
     public Task Ingest_BigtableSlowerThanAckDeadlineBacklogBeyondFlowBound_BoundHoldsLeasesExtendedNothingRedeliveredAllLand() =>
         IngestThroughSlowBigtableAsync(events: 2_000, maxOutstanding: 500);
 
