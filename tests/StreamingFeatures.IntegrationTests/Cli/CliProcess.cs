@@ -12,6 +12,7 @@ internal sealed class CliProcess : IDisposable
 {
     public const string BigtableHostVariable = "BIGTABLE_EMULATOR_HOST";
     public const string BigQueryHostVariable = "BIGQUERY_STORAGE_EMULATOR_HOST";
+    public const string PubSubHostVariable = "PUBSUB_EMULATOR_HOST";
 
     private static readonly TimeSpan s_defaultTimeout = TimeSpan.FromMinutes(3);
 
@@ -60,6 +61,7 @@ internal sealed class CliProcess : IDisposable
 
         start.Environment.Remove(BigtableHostVariable);
         start.Environment.Remove(BigQueryHostVariable);
+        start.Environment.Remove(PubSubHostVariable);
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
