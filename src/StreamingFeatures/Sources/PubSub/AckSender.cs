@@ -7,7 +7,8 @@ namespace StreamingFeatures.Sources.PubSub;
 /// Sends acks and nacks in the background, as unary calls batched up to 2,500 ids, at least every 100 ms: queuing
 /// never blocks (the graph's completion callback queues). Ids Pub/Sub refuses transiently (a retryable code, or
 /// <c>TRANSIENT_FAILURE_*</c> on an exactly-once subscription) are sent again with backoff, a few times; ids it
-/// refuses for good are counted and reported — their messages are redelivered, never lost.
+/// refuses for good are counted and reported — their messages are redelivered, never lost. Best-effort receipt
+/// modacks go out in the same rounds, first (see AckSender.Receipts.cs).
 /// </summary>
 internal sealed partial class AckSender
 {
@@ -53,7 +54,7 @@ internal sealed partial class AckSender
     public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Ids queued and not yet sent (retries waiting included).</summary>
-    public int Queued => _acks.Count + _nacks.Count + _retries.Count;
+    public int Queued => _acks.Count + _nacks.Count + _receipts.Count + _retries.Count;
 
     /// <summary>Queues an ack; <paramref name="publishTime"/>, when given, goes to the freshness figures once it lands.</summary>
     public void Ack(string ackId, DateTimeOffset? publishTime)
@@ -76,14 +77,14 @@ internal sealed partial class AckSender
             while (true)
             {
                 TaskCompletionSource wake = Volatile.Read(ref _wake);
-                if (_acks.IsEmpty && _nacks.IsEmpty)
+                if (_acks.IsEmpty && _nacks.IsEmpty && _receipts.IsEmpty)
                 {
                     await wake.Task.WaitAsync(stop).ConfigureAwait(false);
                     Interlocked.CompareExchange(ref _wake, NewWake(), wake);
                     continue;
                 }
 
-                if (_acks.Count < MaxIdsPerRequest && _nacks.Count < MaxIdsPerRequest)
+                if (_acks.Count < MaxIdsPerRequest && _nacks.Count < MaxIdsPerRequest && _receipts.Count < MaxIdsPerRequest)
                 {
                     await Task.Delay(s_flushInterval, _time, stop).ConfigureAwait(false);
                 }
@@ -104,7 +105,7 @@ internal sealed partial class AckSender
         {
             await SendQueuedAsync(cancellationToken).ConfigureAwait(false);
             Task[] retries = [.. _retries.Keys];
-            if (retries.Length == 0 && _acks.IsEmpty && _nacks.IsEmpty)
+            if (retries.Length == 0 && _acks.IsEmpty && _nacks.IsEmpty && _receipts.IsEmpty)
             {
                 return;
             }
@@ -125,6 +126,7 @@ internal sealed partial class AckSender
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await SendReceiptsAsync(cancellationToken).ConfigureAwait(false);
             var calls = new List<Task>(ParallelRequests);
             while (TryTakeBatch(out List<Pending>? batch, out bool ack))
             {

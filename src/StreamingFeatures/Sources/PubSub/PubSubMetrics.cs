@@ -18,7 +18,7 @@ internal sealed class PubSubMetrics
         Redelivered = meter.CreateCounter<long>("streamingfeatures.pubsub.redelivered", "{message}", "Messages received with a delivery attempt above 1 (subscriptions with a dead-letter policy).");
         Acked = meter.CreateCounter<long>("streamingfeatures.pubsub.acked", "{message}", "Messages acknowledged.");
         Nacked = meter.CreateCounter<long>("streamingfeatures.pubsub.nacked", "{message}", "Messages handed back for redelivery (ack deadline 0).");
-        AckFailures = meter.CreateCounter<long>("streamingfeatures.pubsub.ack.failures", "{message}", "Acks, nacks or extensions Pub/Sub refused for good, by operation.");
+        AckFailures = meter.CreateCounter<long>("streamingfeatures.pubsub.ack.failures", "{message}", "Acks, nacks, extensions or receipt modacks (exactly-once: the message is dropped) Pub/Sub refused for good, by operation.");
         LeaseExtensions = meter.CreateCounter<long>("streamingfeatures.pubsub.lease.extensions", "{message}", "Ack deadlines extended while messages wait in the graph.");
         LeasesExpired = meter.CreateCounter<long>("streamingfeatures.pubsub.lease.expired", "{message}", "Leases given up after the maximum total extension (Pub/Sub redelivers).");
         Reconnects = meter.CreateCounter<long>("streamingfeatures.pubsub.stream.reconnects", "{stream}", "StreamingPull streams opened again after a break, by status code.");

@@ -1,6 +1,5 @@
 using System.Threading.Tasks.Dataflow;
 using Google.Cloud.PubSub.V1;
-using Google.Protobuf.Collections;
 using StreamingFeatures.DeadLetters;
 
 namespace StreamingFeatures.Sources.PubSub;
@@ -10,14 +9,18 @@ public sealed partial class PubSubSource
     /// <summary>
     /// Takes a pull response's messages in: each waits for flow-control room, gets its offset and lease, and becomes
     /// a row of the stream's chunk — or a poison message, which ends the chunk. Chunks go to the graph with
-    /// SendAsync, so a full graph holds the stream here.
+    /// SendAsync, so a full graph holds the stream here. First the receipt modack (see <see cref="ConfirmReceiptAsync"/>):
+    /// on an exactly-once subscription nothing goes further before it succeeded.
     /// </summary>
     private async Task DeliverAsync(StreamState state, StreamingPullResponse response, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
-        RepeatedField<ReceivedMessage> messages = response.ReceivedMessages;
+        ObserveSubscription(response);
+        IList<ReceivedMessage> messages = response.ReceivedMessages;
+        TimeSpan leaseDeadline = LeaseDeadline;
         int taken = 0;
         try
         {
+            messages = await ConfirmReceiptAsync(response.ReceivedMessages, cancellationToken).ConfigureAwait(false);
             while (taken < messages.Count)
             {
                 ReceivedMessage received = messages[taken];
@@ -31,7 +34,7 @@ public sealed partial class PubSubSource
 
                 DateTimeOffset now = _time.GetUtcNow();
                 long offset = _nextOffset[state.Partition]++;
-                var lease = new Lease(received, state.Partition, offset, now, now + _options.AckDeadline);
+                var lease = new Lease(received, state.Partition, offset, now, now + leaseDeadline);
                 _leases.Add(lease);
                 taken++;
                 Interlocked.Increment(ref _received);

@@ -6,7 +6,8 @@ public sealed partial class PubSubSource
     private static readonly TimeSpan s_afterFailedExtension = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Keeps the messages waiting in the graph leased: each is extended by the ack deadline when it comes within
+    /// Keeps the messages waiting in the graph leased: each is extended by the ack deadline (at least 60 s on an
+    /// exactly-once subscription) when it comes within
     /// <see cref="PubSubSourceOptions.LeaseRenewalMargin"/> of lapsing (one batched ModifyAckDeadline for all that are
     /// due), until <see cref="PubSubSourceOptions.MaxTotalLeaseExtension"/> after receipt; then its lease lapses and
     /// it is given up (Pub/Sub redelivers it). Sleeps until the next lease comes due, on the injected clock.
@@ -37,6 +38,7 @@ public sealed partial class PubSubSource
     {
         DateTimeOffset now = _time.GetUtcNow();
         TimeSpan margin = _options.LeaseRenewalMargin;
+        TimeSpan deadline = LeaseDeadline;
         var due = new Dictionary<int, List<(Lease Lease, DateTimeOffset Previous)>>();
         int expired = 0;
         DateTimeOffset next = _leases.Scan(
@@ -61,7 +63,7 @@ public sealed partial class PubSubSource
                     return lease.Deadline - margin;
                 }
 
-                int seconds = (int)Math.Min(_options.AckDeadline.TotalSeconds, Math.Ceiling((limit - now).TotalSeconds));
+                int seconds = (int)Math.Min(deadline.TotalSeconds, Math.Ceiling((limit - now).TotalSeconds));
                 if (!due.TryGetValue(seconds, out List<(Lease, DateTimeOffset)>? batch))
                 {
                     due[seconds] = batch = [];
@@ -71,7 +73,7 @@ public sealed partial class PubSubSource
                 lease.Deadline = now + TimeSpan.FromSeconds(seconds);
                 return lease.Deadline < limit ? lease.Deadline - margin : lease.Deadline;
             },
-            now + _options.AckDeadline - margin);
+            now + deadline - margin);
 
         if (expired > 0)
         {

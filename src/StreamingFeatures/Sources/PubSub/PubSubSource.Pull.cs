@@ -158,7 +158,7 @@ public sealed partial class PubSubSource
     private StreamingPullRequest InitialRequest() => new()
     {
         Subscription = _options.Subscription,
-        StreamAckDeadlineSeconds = (int)_options.AckDeadline.TotalSeconds,
+        StreamAckDeadlineSeconds = (int)LeaseDeadline.TotalSeconds,
         ClientId = _clientId,
         MaxOutstandingMessages = _options.MaxOutstandingMessages,
         MaxOutstandingBytes = _options.MaxOutstandingBytes,

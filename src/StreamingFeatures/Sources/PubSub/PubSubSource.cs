@@ -21,7 +21,9 @@ namespace StreamingFeatures.Sources.PubSub;
 /// pipeline's dead-letter sink, run the pipeline (a stop request stops pulling), then <see cref="CloseAsync"/> to
 /// send the last acks and nack what was not written.
 /// Offsets count every message a stream receives, poison ones too (those never reach the graph, so a chunk ends
-/// before a poison message and the next starts after it). Flow control is shared: at most
+/// before a poison message and the next starts after it). Every message gets a receipt modack, as in Google's
+/// clients; on an exactly-once subscription a message is delivered only once its receipt succeeded, and one whose
+/// ack id Pub/Sub refused there is dropped before it gets an offset (it comes back). Flow control is shared: at most
 /// <see cref="PubSubSourceOptions.MaxOutstandingMessages"/> and <see cref="PubSubSourceOptions.MaxOutstandingBytes"/>
 /// are held from receipt until acked or nacked; pulling waits for room.
 /// </remarks>

@@ -30,11 +30,18 @@ internal sealed partial class FakePubSub
     private Empty ModifyAckDeadline(ModifyAckDeadlineRequest request)
     {
         DateTimeOffset now = time.GetUtcNow();
+        int number = Interlocked.Increment(ref _modAckCalls);
+        RpcException? fault = ModAckFault?.Invoke(number, request);
         lock (_lock)
         {
             _modAcks.Add(request);
             foreach (string ackId in request.AckIds)
             {
+                if (fault is not null && Names(fault, ackId))
+                {
+                    continue;
+                }
+
                 if (request.AckDeadlineSeconds == 0)
                 {
                     _nacked.Add(ackId);
@@ -47,7 +54,7 @@ internal sealed partial class FakePubSub
             }
         }
 
-        return new Empty();
+        return fault is null ? new Empty() : throw fault;
     }
 
     private PublishResponse Publish(PublishRequest request)
@@ -135,7 +142,10 @@ internal sealed partial class FakePubSub
                 throw new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "Call canceled by the client."));
             }
 
-            var response = new StreamingPullResponse();
+            var response = new StreamingPullResponse
+            {
+                SubscriptionProperties = new StreamingPullResponse.Types.SubscriptionProperties { ExactlyOnceDeliveryEnabled = server.ExactlyOnce },
+            };
             DateTimeOffset deadline = server.Time.GetUtcNow() + TimeSpan.FromSeconds(_ackDeadlineSeconds);
             while (response.ReceivedMessages.Count < server.MessagesPerResponse && server._backlog.Reader.TryRead(out ReceivedMessage? message))
             {

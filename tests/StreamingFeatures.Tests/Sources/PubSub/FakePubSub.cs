@@ -28,6 +28,7 @@ internal sealed partial class FakePubSub(TimeProvider time) : CallInvoker
     private int _messages;
     private int _streamCalls;
     private int _ackCalls;
+    private int _modAckCalls;
 
     public TimeProvider Time => time;
 
@@ -40,6 +41,15 @@ internal sealed partial class FakePubSub(TimeProvider time) : CallInvoker
     public Func<int, AcknowledgeRequest, RpcException?>? AckFault { get; set; }
 
     public Func<PublishRequest, RpcException?>? PublishFault { get; set; }
+
+    /// <summary>What each StreamingPull response says of the subscription's exactly-once delivery (read per response).</summary>
+    public bool ExactlyOnce { get; set; }
+
+    /// <summary>The failure of the n-th ModifyAckDeadline call (1-based), if any; ids its ErrorInfo does not name land.</summary>
+    public Func<int, ModifyAckDeadlineRequest, RpcException?>? ModAckFault { get; set; }
+
+    /// <summary>Awaited before a ModifyAckDeadline call is answered: keeps it in flight.</summary>
+    public Func<ModifyAckDeadlineRequest, Task>? ModAckHold { get; set; }
 
     public int StreamCalls => Volatile.Read(ref _streamCalls);
 
@@ -113,24 +123,35 @@ internal sealed partial class FakePubSub(TimeProvider time) : CallInvoker
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
-        Task<TResponse> response;
-        try
+        Task<TResponse> response = AnswerAsync(method, request, options.CancellationToken);
+        return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => [], () => { });
+    }
+
+    private async Task<TResponse> AnswerAsync<TRequest, TResponse>(Method<TRequest, TResponse> method, TRequest request, CancellationToken call)
+        where TRequest : class
+        where TResponse : class
+    {
+        if (request is ModifyAckDeadlineRequest held && ModAckHold is { } hold)
         {
-            object answer = method.Name switch
+            try
             {
-                "Acknowledge" => Acknowledge((AcknowledgeRequest)(object)request),
-                "ModifyAckDeadline" => ModifyAckDeadline((ModifyAckDeadlineRequest)(object)request),
-                "Publish" => Publish((PublishRequest)(object)request),
-                _ => throw new NotSupportedException(method.FullName),
-            };
-            response = Task.FromResult((TResponse)answer);
-        }
-        catch (RpcException e)
-        {
-            response = Task.FromException<TResponse>(e);
+                await hold(held).WaitAsync(call);
+            }
+            catch (OperationCanceledException)
+            {
+                // As Grpc.Net.Client reports a cancelled call.
+                throw new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "Call canceled by the client."));
+            }
         }
 
-        return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Grpc.Core.Status.DefaultSuccess, () => [], () => { });
+        object answer = method.Name switch
+        {
+            "Acknowledge" => Acknowledge((AcknowledgeRequest)(object)request),
+            "ModifyAckDeadline" => ModifyAckDeadline((ModifyAckDeadlineRequest)(object)request),
+            "Publish" => Publish((PublishRequest)(object)request),
+            _ => throw new NotSupportedException(method.FullName),
+        };
+        return (TResponse)answer;
     }
 
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>

@@ -89,7 +89,7 @@ public sealed class PubSubSourceFlowTests
 
         Assert.IsEmpty(fake.Lapsed, "no lease may lapse before MaxTotalLeaseExtension");
         List<int> seconds = [.. fake.ModAcks.Select(m => m.AckDeadlineSeconds)];
-        CollectionAssert.AreEqual(new[] { 10, 10, 6 }, seconds, "extended by the ack deadline, the last one up to the 30 s total");
+        CollectionAssert.AreEqual(new[] { 10, 10, 10, 6 }, seconds, "the receipt modack, then extended by the ack deadline, the last one up to the 30 s total");
         Assert.IsTrue(fake.ModAcks.All(m => m.AckIds.Order().SequenceEqual(ackIds.Order())), "one batched request for all that are due");
 
         for (int second = 30; second <= 45; second++)
@@ -99,7 +99,7 @@ public sealed class PubSubSourceFlowTests
         }
 
         await SourceHarness.Eventually(() => harness.Counter("streamingfeatures.pubsub.lease.expired") == 3, "three leases given up: " + string.Join(" | ", harness.Log) + " counter=" + harness.Counter("streamingfeatures.pubsub.lease.expired") + " now=" + time.GetUtcNow());
-        Assert.HasCount(3, fake.ModAcks, "no extension past the maximum");
+        Assert.HasCount(4, fake.ModAcks, "no extension past the maximum");
         harness.Complete(harness.Chunks());
         Assert.AreEqual(0, harness.Source.Status.OutstandingMessages, "their room is given back when the graph is done");
         time.Advance(TimeSpan.FromSeconds(1));
