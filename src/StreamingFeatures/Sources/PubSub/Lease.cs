@@ -34,6 +34,12 @@ internal sealed class Lease(ReceivedMessage received, int partition, long offset
     /// </summary>
     public bool Expired { get; set; }
 
+    /// <summary>
+    /// It took flow-control room (set once, by the stream that received it). A message is leased from receipt, so it
+    /// can be waiting for room while its lease is extended; settling it gives room back only if it held some.
+    /// </summary>
+    public bool HoldsRoom { get; set; }
+
     /// <summary>The message is a poison waiting for its dead-letter publish (it is not in the graph).</summary>
     public bool Poison { get; set; }
 

@@ -108,6 +108,9 @@ public sealed partial class PubSubSource
             }
         }
 
-        _budget.Release(lease.Bytes);
+        if (lease.HoldsRoom)
+        {
+            _budget.Release(lease.Bytes);
+        }
     }
 }

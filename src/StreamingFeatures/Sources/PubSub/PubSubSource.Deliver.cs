@@ -7,8 +7,10 @@ namespace StreamingFeatures.Sources.PubSub;
 public sealed partial class PubSubSource
 {
     /// <summary>
-    /// Takes a pull response's messages in: each waits for flow-control room, gets its offset and lease, and becomes
-    /// a row of the stream's chunk — or a poison message, which ends the chunk. Chunks go to the graph with
+    /// Takes a pull response's messages in: all get their offsets and leases at once (as Google's clients lease from
+    /// receipt, so a message waiting for flow-control room behind a slow Bigtable is extended, not left to lapse and
+    /// come back), then each waits for room and becomes a row of the stream's chunk — or a poison message, which ends
+    /// the chunk. Chunks go to the graph with
     /// SendAsync, so a full graph holds the stream here. First the receipt modack (see <see cref="ConfirmReceiptAsync"/>):
     /// on an exactly-once subscription nothing goes further before it succeeded.
     /// </summary>
@@ -18,36 +20,27 @@ public sealed partial class PubSubSource
         IList<ReceivedMessage> messages = response.ReceivedMessages;
         TimeSpan leaseDeadline = LeaseDeadline;
         int taken = 0;
+        Lease[] leases = [];
         try
         {
             messages = await ConfirmReceiptAsync(response.ReceivedMessages, cancellationToken).ConfigureAwait(false);
-            while (taken < messages.Count)
+            leases = Receive(state.Partition, messages, leaseDeadline);
+            while (taken < leases.Length)
             {
-                ReceivedMessage received = messages[taken];
-                long bytes = received.Message.Data.Length;
-                if (!_budget.TryAcquire(bytes))
+                Lease lease = leases[taken];
+                if (!_budget.TryAcquire(lease.Bytes))
                 {
                     // Hand over what this stream holds first: only the graph finishing rows makes room.
                     await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
-                    await _budget.AcquireAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    await _budget.AcquireAsync(lease.Bytes, cancellationToken).ConfigureAwait(false);
                 }
 
-                DateTimeOffset now = _time.GetUtcNow();
-                long offset = _nextOffset[state.Partition]++;
-                var lease = new Lease(received, state.Partition, offset, now, now + leaseDeadline);
-                _leases.Add(lease);
+                lease.HoldsRoom = true;
                 taken++;
-                Interlocked.Increment(ref _received);
-                _metrics.Add(_metrics.Received, 1);
-                if (received.DeliveryAttempt > 1)
-                {
-                    _metrics.Add(_metrics.Redelivered, 1);
-                }
-
-                if (!state.Columns.TryAdd(received.Message, out DeadLetterReason reason, out string detail))
+                if (!state.Columns.TryAdd(lease.Message, out DeadLetterReason reason, out string detail))
                 {
                     await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
-                    state.ChunkFirst = offset + 1;
+                    state.ChunkFirst = lease.Offset + 1;
                     Poison(lease, reason, detail);
                 }
                 else if (state.Columns.Count == state.Columns.Capacity)
@@ -61,13 +54,41 @@ public sealed partial class PubSubSource
         catch (Exception) when (taken < messages.Count)
         {
             // Stopping (or the graph is gone) halfway through a response: the rest were never taken, hand them back.
-            for (int rest = taken; rest < messages.Count; rest++)
+            if (taken < leases.Length)
             {
-                _acks.Nack(messages[rest].AckId);
+                NackRange(state.Partition, leases[taken].Offset, leases[^1].Offset + 1);
+            }
+            else
+            {
+                for (int rest = taken; rest < messages.Count; rest++)
+                {
+                    _acks.Nack(messages[rest].AckId);
+                }
             }
 
             throw;
         }
+    }
+
+    /// <summary>Offsets and leases for a response's messages, in order, counted as received.</summary>
+    private Lease[] Receive(int partition, IList<ReceivedMessage> messages, TimeSpan leaseDeadline)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var leases = new Lease[messages.Count];
+        for (int i = 0; i < leases.Length; i++)
+        {
+            ReceivedMessage received = messages[i];
+            var lease = leases[i] = new Lease(received, partition, _nextOffset[partition]++, now, now + leaseDeadline);
+            _leases.Add(lease);
+            if (received.DeliveryAttempt > 1)
+            {
+                _metrics.Add(_metrics.Redelivered, 1);
+            }
+        }
+
+        Interlocked.Add(ref _received, leases.Length);
+        _metrics.Add(_metrics.Received, leases.Length);
+        return leases;
     }
 
     /// <summary>Sends the stream's chunk to the graph; a chunk the graph did not take is nacked at once.</summary>
