@@ -16,7 +16,7 @@ internal sealed record IngestArguments
     public TimeSpan LiveDuration { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Rates tried in the search for the sustained rate (each one live phase).</summary>
-    public int RateSteps { get; init; } = 4;
+    public int RateSteps { get; init; } = 5;
 
     public string? Output { get; init; }
 

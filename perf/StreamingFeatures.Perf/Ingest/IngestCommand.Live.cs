@@ -8,8 +8,8 @@ namespace StreamingFeatures.Perf.Ingest;
 internal static partial class IngestCommand
 {
     /// <summary>
-    /// Publishing costs the Pub/Sub emulator CPU the drains did not pay, so the search starts at 60 % of the drain rate,
-    /// goes up a fifth after a phase the service kept up with and down a fifth after one it did not.
+    /// The search starts at 90 % of the rate the service drained a backlog at, goes up a tenth after a phase the
+    /// service kept up with and down a tenth after one it did not.
     /// </summary>
     private static async Task<(LivePhase? Sustained, LivePhase? Half, List<LivePhase> Search)> MeasureLiveAsync(RunContext context, FeatureSetOptions featureSet, string tableName, double drainRate)
     {
@@ -20,7 +20,7 @@ internal static partial class IngestCommand
 
         var search = new List<LivePhase>();
         LivePhase? best = null;
-        double rate = Math.Round(drainRate * 0.006) * 100;
+        double rate = Math.Round(drainRate * 0.009) * 100;
         for (int step = 0; step < context.Args.RateSteps; step++)
         {
             LivePhase phase = await RunLiveAsync(context, publisher, service, topic, rate).ConfigureAwait(false);
@@ -30,7 +30,7 @@ internal static partial class IngestCommand
                 best = phase;
             }
 
-            rate = Math.Round(rate * (phase.CaughtUp ? 0.012 : 0.008)) * 100;
+            rate = Math.Round(rate * (phase.CaughtUp ? 0.011 : 0.009)) * 100;
         }
 
         LivePhase? half = best is null ? null : await RunLiveAsync(context, publisher, service, topic, best.OfferedPerSecond / 2).ConfigureAwait(false);

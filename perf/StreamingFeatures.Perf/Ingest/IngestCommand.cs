@@ -99,6 +99,7 @@ internal static partial class IngestCommand
     private static async Task<PhaseMeasurement> DrainServiceAsync(RunContext context, string subscription, FeatureSetOptions featureSet, string tableName, int events)
     {
         PhaseMeasurement measured;
+        long received;
         await using (PhaseMeter meter = PhaseMeter.Start(sampleWorkingSet: true, context.BigtableProcessId))
         {
             await using ServiceRun service = ServiceRun.Start(context.PubSub, context.Bigtable, subscription, featureSet, tableName);
@@ -108,9 +109,10 @@ internal static partial class IngestCommand
             }
 
             measured = meter.Stop(events);
+            received = service.Received;
         }
 
-        Log($"service drain: {events:N0} in {measured.Elapsed.TotalSeconds:0.00} s = {measured.RowsPerSecond:N0}/s, client {measured.Cpu.TotalSeconds:0.0} CPU-s, peak {measured.PeakWorkingSetBytes / (1024 * 1024)} MiB");
+        Log($"service drain: {events:N0} in {measured.Elapsed.TotalSeconds:0.00} s = {measured.RowsPerSecond:N0}/s ({received - events:N0} received again), client {measured.Cpu.TotalSeconds:0.0} CPU-s, peak {measured.PeakWorkingSetBytes / (1024 * 1024)} MiB");
         return measured;
     }
 
