@@ -30,6 +30,9 @@ public sealed record EmulatorOptions
     /// <summary>Receives each line the emulator prints, for example a test log. Optional.</summary>
     public Action<string>? OutputLine { get; init; }
 
+    /// <summary>Variables set in the emulator's environment on top of this process's (e.g. <see cref="GoRuntimeSettings"/>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Throws with every invalid setting named, its value and the allowed range.</summary>
     public void Validate()
     {

@@ -39,6 +39,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach ((string name, string value) in options.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var emulator = new EmulatorProcess(process, new OutputTail(options.OutputLinesKept), options.OutputLine);
         process.OutputDataReceived += (_, e) => emulator.OnLine(e.Data);

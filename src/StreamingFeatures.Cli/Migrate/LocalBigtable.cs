@@ -43,7 +43,9 @@ internal sealed class LocalBigtable : IAsyncDisposable
             return new LocalBigtable(earlier.Endpoint, null, process);
         }
 
-        Emulator emulator = await Emulator.StartAsync(EmulatorKind.Bigtable, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // A migration is a bulk load: the emulator collects garbage less often, within a memory limit.
+        var options = new EmulatorOptions { Environment = GoRuntimeSettings.ForBulkLoad(Environment.GetEnvironmentVariable, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) };
+        Emulator emulator = await Emulator.StartAsync(EmulatorKind.Bigtable, options, cancellationToken).ConfigureAwait(false);
         return new LocalBigtable(emulator.Endpoint, emulator, null);
     }
 

@@ -4,17 +4,14 @@ namespace StreamingFeatures.FeatureSets;
 /// Turns a parsed file into <see cref="FeatureSetOptions"/>, collecting every unreadable value and unknown key (a typo
 /// must not be silently ignored) with its path and position; a setting it cannot read keeps its default.
 /// </summary>
-internal sealed partial class FeatureSetBinder
+internal sealed class FeatureSetBinder : SettingBinder
 {
     private static readonly string[] RootKeys = ["table", "entityKey", "eventTime", "features", "families", "rowKey", "nulls"];
     private static readonly string[] FeatureKeys = ["name", "column", "family", "qualifier", "type", "nullable"];
     private static readonly string[] FamilyKeys = ["maxVersions", "maxAge"];
     private static readonly string[] RowKeyKeys = ["bucketPrefix", "buckets", "delimiter", "reversedTimeSuffix"];
 
-    private readonly List<FeatureSetError> _errors = [];
-    private readonly Dictionary<string, TextPosition> _positions = new(StringComparer.Ordinal);
-
-    public IReadOnlyList<FeatureSetError> Errors => _errors;
+    protected override string WholeName => "the feature set";
 
     public FeatureSetOptions Bind(SettingNode root)
     {
@@ -58,7 +55,7 @@ internal sealed partial class FeatureSetBinder
     {
         // A placeholder keeps later indexes aligned with the file; its own errors are already reported.
         var feature = new FeatureOptions();
-        _positions[path] = node.Position;
+        NotePosition(path, node.Position);
         if (node is not SettingMapping)
         {
             Fail(path, node.Describe(), node.Position, "an object with " + string.Join(", ", FeatureKeys));
@@ -142,7 +139,7 @@ internal sealed partial class FeatureSetBinder
             for (int i = 0; i < sequence.Items.Count; i++)
             {
                 string item = FeatureSetPaths.Item(path, i);
-                _positions[item] = sequence.Items[i].Position;
+                NotePosition(item, sequence.Items[i].Position);
                 columns.Add(ReadString(item, sequence.Items[i]) ?? string.Empty);
             }
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace StreamingFeatures.FeatureSets;
 
 /// <summary>
@@ -14,25 +11,11 @@ public sealed class FeatureSetException : Exception
     /// <param name="errors">Every problem, one line each.</param>
     /// <param name="innerException">The parser or I/O failure behind the problems, if any.</param>
     public FeatureSetException(string subject, IReadOnlyList<string> errors, Exception? innerException = null)
-        : base(BuildMessage(subject, errors), innerException)
+        : base(SettingProblems.Message(subject, errors), innerException)
     {
         Errors = errors;
     }
 
     /// <summary>Every problem found, each naming the setting, its value and what is allowed.</summary>
     public IReadOnlyList<string> Errors { get; }
-
-    private static string BuildMessage(string subject, IReadOnlyList<string> errors)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        ArgumentNullException.ThrowIfNull(errors);
-        var message = new StringBuilder();
-        message.Append(CultureInfo.InvariantCulture, $"{subject} is invalid ({errors.Count} {(errors.Count == 1 ? "error" : "errors")}):");
-        foreach (string error in errors)
-        {
-            message.AppendLine().Append("  ").Append(error);
-        }
-
-        return message.ToString();
-    }
 }

@@ -6,7 +6,7 @@ namespace StreamingFeatures.LoadTesting;
 /// Turns a parsed profile file into a <see cref="LoadProfile"/>, collecting every unreadable value and unknown key
 /// (a typo must not silently run the default) with its path and position; a setting it cannot read keeps its default.
 /// </summary>
-internal sealed partial class LoadProfileBinder
+internal sealed class LoadProfileBinder : SettingBinder
 {
     private static readonly string[] RootKeys = ["name", "description", "target", "shape", "keys", "rows", "rowKey", "measure", "gate"];
     private static readonly string[] ShapeKeys = ["kind", "rate", "from", "to", "duration", "steps", "spikeRate", "spikeAt", "spikeDuration", "stages"];
@@ -16,6 +16,8 @@ internal sealed partial class LoadProfileBinder
     private static readonly string[] RowKeyKeys = ["bucketPrefix", "buckets"];
     private static readonly string[] MeasureKeys = ["interval", "keyRanges", "keyRangeSource", "drain", "warmup"];
     private static readonly string[] GateKeys = ["maxThroughputDrop", "maxP99Rise"];
+
+    protected override string WholeName => "the profile";
 
     public LoadProfile Bind(SettingNode root)
     {
@@ -74,7 +76,7 @@ internal sealed partial class LoadProfileBinder
         for (int i = 0; i < sequence.Items.Count; i++)
         {
             string item = FeatureSetPaths.Item(path, i);
-            _positions[item] = sequence.Items[i].Position;
+            NotePosition(item, sequence.Items[i].Position);
             TimeSpan duration = TimeSpan.Zero;
             double rate = 0;
             double? to = null;

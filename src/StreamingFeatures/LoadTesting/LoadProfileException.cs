@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using StreamingFeatures.FeatureSets;
 
 namespace StreamingFeatures.LoadTesting;
 
@@ -7,24 +6,10 @@ namespace StreamingFeatures.LoadTesting;
 public sealed class LoadProfileException : Exception
 {
     public LoadProfileException(string subject, IReadOnlyList<string> errors, Exception? innerException = null)
-        : base(BuildMessage(subject, errors), innerException)
+        : base(SettingProblems.Message(subject, errors), innerException)
     {
         Errors = errors;
     }
 
     public IReadOnlyList<string> Errors { get; }
-
-    private static string BuildMessage(string subject, IReadOnlyList<string> errors)
-    {
-        ArgumentNullException.ThrowIfNull(subject);
-        ArgumentNullException.ThrowIfNull(errors);
-        var message = new StringBuilder();
-        message.Append(CultureInfo.InvariantCulture, $"{subject} is invalid ({errors.Count} {(errors.Count == 1 ? "error" : "errors")}):");
-        foreach (string error in errors)
-        {
-            message.AppendLine().Append("  ").Append(error);
-        }
-
-        return message.ToString();
-    }
 }

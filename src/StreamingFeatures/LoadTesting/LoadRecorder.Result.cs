@@ -13,40 +13,14 @@ public sealed partial class LoadRecorder
     public LoadTestResult Result(LoadProfile profile, DateTimeOffset startedAt, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        IReadOnlyList<LoadInterval> intervals = Intervals;
-        var window = LoadWindow.Of(intervals, _measure, _schedule);
-        var summary = new LoadSummary
-        {
-            DurationSeconds = intervals.Count == 0 ? 0 : intervals[^1].StartSeconds + intervals[^1].Seconds,
-            WarmupSeconds = _measure.Warmup.TotalSeconds,
-            PlannedRows = _schedule.TotalRows,
-            OfferedRows = Offered,
-            WrittenRows = Written,
-            DeadLetters = DeadLetters,
-            Retries = Interlocked.Read(ref _retries),
-            UnfinishedRows = Math.Max(0, _schedule.TotalRows - Written - DeadLetters),
-            OfferedRowsPerSecond = window.OfferedRate,
-            AchievedRowsPerSecond = window.AchievedRate,
-            PeakAchievedRowsPerSecond = window.PeakAchievedRate,
-            LatencyMs = TotalLatency(),
-            MeanCpuPercent = window.MeanCpuPercent,
-            PeakWorkingSetBytes = intervals.Count == 0 ? 0 : intervals.Max(i => i.WorkingSetBytes),
-            MaxSkew = window.MaxSkew,
-            MeanSkew = window.MeanSkew,
-        };
-        return new LoadTestResult
-        {
-            Profile = profile.Name,
-            Description = profile.Description,
-            Target = profile.Target,
-            Shape = profile.Shape.Kind,
-            StartedAt = startedAt,
-            Environment = environment ?? DefaultEnvironment(),
-            Summary = summary,
-            Intervals = intervals,
-            LatencyDistribution = LatencyDistribution(),
-            Hotspot = new HotspotMap(_ranges.Source, _ranges.StartKeys),
-        };
+        return LoadResults.Build(
+            profile,
+            startedAt,
+            environment,
+            _measure,
+            _schedule,
+            new LoadResults.RunCounts(Offered, Written, DeadLetters, Interlocked.Read(ref _retries)),
+            new LoadResults.RunFigures(Intervals, TotalLatency(), LatencyDistribution(), new HotspotMap(_ranges.Source, _ranges.StartKeys)));
     }
 
     /// <summary>The machine: processors, OS, runtime.</summary>

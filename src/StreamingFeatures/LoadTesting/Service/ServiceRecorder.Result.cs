@@ -11,8 +11,6 @@ public sealed partial class ServiceRecorder
     public LoadTestResult Result(LoadProfile profile, DateTimeOffset startedAt, string topic, string metricsUrl, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        IReadOnlyList<LoadInterval> intervals = Intervals;
-        var window = LoadWindow.Of(intervals, _measure, _schedule);
         ServiceSample baseline = _baseline ?? throw new InvalidOperationException("The recorder never started.");
         ServiceSample last = _last!;
         long acked = (long)ServiceSample.Increase(baseline.AckedMessages, last.AckedMessages);
@@ -33,38 +31,15 @@ public sealed partial class ServiceRecorder
         };
         // Poison messages are acked too (after their dead-letter publish): the rows written are the rest.
         long written = Math.Max(0, acked - poison);
-        var summary = new LoadSummary
-        {
-            DurationSeconds = intervals.Count == 0 ? 0 : intervals[^1].StartSeconds + intervals[^1].Seconds,
-            WarmupSeconds = _measure.Warmup.TotalSeconds,
-            PlannedRows = _schedule.TotalRows,
-            OfferedRows = PublishedEvents,
-            WrittenRows = written,
-            DeadLetters = poison,
-            Retries = (long)ServiceSample.Increase(baseline.RetriedEntries, last.RetriedEntries),
-            UnfinishedRows = Math.Max(0, _schedule.TotalRows - written - poison),
-            OfferedRowsPerSecond = window.OfferedRate,
-            AchievedRowsPerSecond = window.AchievedRate,
-            PeakAchievedRowsPerSecond = window.PeakAchievedRate,
-            LatencyMs = TotalLatency(),
-            MeanCpuPercent = window.MeanCpuPercent,
-            PeakWorkingSetBytes = intervals.Count == 0 ? 0 : intervals.Max(i => i.WorkingSetBytes),
-            MaxSkew = window.MaxSkew,
-            MeanSkew = window.MeanSkew,
-        };
-        return new LoadTestResult
-        {
-            Profile = profile.Name,
-            Description = profile.Description,
-            Target = profile.Target,
-            Shape = profile.Shape.Kind,
-            StartedAt = startedAt,
-            Environment = environment ?? LoadRecorder.DefaultEnvironment(),
-            Summary = summary,
-            Intervals = intervals,
-            LatencyDistribution = LatencyDistribution(),
-            Hotspot = new HotspotMap(_ranges.Source, _ranges.StartKeys),
-            Service = service,
-        };
+        long retries = (long)ServiceSample.Increase(baseline.RetriedEntries, last.RetriedEntries);
+        LoadTestResult result = LoadResults.Build(
+            profile,
+            startedAt,
+            environment,
+            _measure,
+            _schedule,
+            new LoadResults.RunCounts(PublishedEvents, written, poison, retries),
+            new LoadResults.RunFigures(Intervals, TotalLatency(), LatencyDistribution(), new HotspotMap(_ranges.Source, _ranges.StartKeys)));
+        return result with { Service = service };
     }
 }

@@ -1,16 +1,21 @@
 using System.Globalization;
-using System.Text.Json;
-using StreamingFeatures.FeatureSets;
 
-namespace StreamingFeatures.LoadTesting;
+namespace StreamingFeatures.FeatureSets;
 
-/// <summary>Reading scalars and mappings, recording each problem with its path and position.</summary>
-internal sealed partial class LoadProfileBinder
+/// <summary>
+/// What the binders of setting files (feature sets, load profiles) share: reading single values, each checking the
+/// node's kind (JSON <c>"64"</c> is not a number but YAML <c>64</c> is), and mappings with unknown and repeated keys
+/// refused, every problem recorded with its path and position.
+/// </summary>
+internal abstract class SettingBinder
 {
     private readonly List<FeatureSetError> _errors = [];
     private readonly Dictionary<string, TextPosition> _positions = new(StringComparer.Ordinal);
 
     public IReadOnlyList<FeatureSetError> Errors => _errors;
+
+    /// <summary>How an error about the whole file names it ("the feature set").</summary>
+    protected abstract string WholeName { get; }
 
     /// <summary>Where <paramref name="path"/>, or failing that its nearest written ancestor, appears in the file.</summary>
     public TextPosition? PositionOf(string path)
@@ -26,25 +31,28 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    /// <summary>The known keys of a mapping with their paths, after reporting unknown and repeated keys.</summary>
-    private List<(string Key, string Path, SettingNode Value)> Entries(SettingNode node, string path, string[] keys)
+    /// <summary>
+    /// The known keys of a mapping with their paths, after reporting unknown and repeated keys; without
+    /// <paramref name="keys"/> every key is a column family name.
+    /// </summary>
+    protected List<(string Key, string Path, SettingNode Value)> Entries(SettingNode node, string path, string[]? keys)
     {
         var entries = new List<(string, string, SettingNode)>();
         if (node is not SettingMapping mapping)
         {
-            FailUnlessNull(path, node, "an object with " + string.Join(", ", keys));
+            FailUnlessNull(path, node, keys is null ? "an object" : "an object with " + string.Join(", ", keys));
             return entries;
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (SettingEntry entry in mapping.Entries)
         {
-            string child = FeatureSetPaths.Child(path, entry.Key);
+            string child = keys is null ? FeatureSetPaths.Family(entry.Key) : FeatureSetPaths.Child(path, entry.Key);
             if (!seen.Add(entry.Key))
             {
                 Fail(child, "set more than once", entry.KeyPosition, "one value per setting");
             }
-            else if (!keys.Contains(entry.Key, StringComparer.Ordinal))
+            else if (keys is not null && !keys.Contains(entry.Key, StringComparer.Ordinal))
             {
                 Fail(child, "not a setting", entry.KeyPosition, string.Join(", ", keys));
             }
@@ -58,7 +66,10 @@ internal sealed partial class LoadProfileBinder
         return entries;
     }
 
-    private string? ReadString(string path, SettingNode node)
+    /// <summary>Notes where a value that is not a mapping entry (a list item) appears.</summary>
+    protected void NotePosition(string path, TextPosition position) => _positions[path] = position;
+
+    protected string? ReadString(string path, SettingNode node)
     {
         if (node is SettingScalar { Kind: ScalarKind.String or ScalarKind.Plain } scalar)
         {
@@ -69,7 +80,7 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    private int? ReadInt(string path, SettingNode node, string range)
+    protected int? ReadInt(string path, SettingNode node, string range)
     {
         if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
             && int.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
@@ -81,7 +92,7 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    private long? ReadLong(string path, SettingNode node, string range)
+    protected long? ReadLong(string path, SettingNode node, string range)
     {
         if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
             && long.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
@@ -93,7 +104,7 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    private double? ReadDouble(string path, SettingNode node, string range)
+    protected double? ReadDouble(string path, SettingNode node, string range)
     {
         if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
             && double.TryParse(scalar.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
@@ -106,7 +117,7 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    private bool? ReadBool(string path, SettingNode node)
+    protected bool? ReadBool(string path, SettingNode node)
     {
         if (node is SettingScalar { Kind: ScalarKind.Boolean or ScalarKind.Plain } scalar && bool.TryParse(scalar.Text, out bool value))
         {
@@ -117,7 +128,7 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    private TimeSpan? ReadDuration(string path, SettingNode node)
+    protected TimeSpan? ReadDuration(string path, SettingNode node)
     {
         if (node is SettingScalar { Kind: ScalarKind.String or ScalarKind.Plain } scalar && DurationText.TryParse(scalar.Text, out TimeSpan value))
         {
@@ -128,31 +139,33 @@ internal sealed partial class LoadProfileBinder
         return null;
     }
 
-    private TEnum? ReadEnum<TEnum>(string path, SettingNode node)
+    protected TEnum? ReadEnum<TEnum>(string path, SettingNode node)
         where TEnum : struct, Enum
     {
-        // Names only: Enum.TryParse would also take "3".
+        // Names only: Enum.TryParse would also take "3" and "int64, bool".
         if (node is SettingScalar { Kind: ScalarKind.String or ScalarKind.Plain } scalar
             && Array.Find(Enum.GetNames<TEnum>(), name => name.Equals(scalar.Text, StringComparison.OrdinalIgnoreCase)) is { } match)
         {
             return Enum.Parse<TEnum>(match);
         }
 
-        FailUnlessNull(path, node, string.Join(", ", Enum.GetNames<TEnum>().Select(JsonNamingPolicy.CamelCase.ConvertName)));
+        FailUnlessNull(path, node, FeatureSetValidator.EnumNames<TEnum>());
         return null;
     }
 
-    private void FailUnlessNull(string path, SettingNode node, string allowed)
+    protected static bool IsNull(SettingNode node) => node is SettingScalar { Kind: ScalarKind.Null };
+
+    protected void FailUnlessNull(string path, SettingNode node, string allowed)
     {
-        if (node is not SettingScalar { Kind: ScalarKind.Null })
+        if (!IsNull(node))
         {
             Fail(path, node.Describe(), node.Position, allowed);
         }
     }
 
-    private void Fail(string path, string value, TextPosition position, string allowed)
+    protected void Fail(string path, string value, TextPosition position, string allowed)
     {
-        string shown = path.Length == 0 ? "the profile" : path;
+        string shown = path.Length == 0 ? WholeName : path;
         _errors.Add(new FeatureSetError(path, $"{shown} is {value}; allowed: {allowed}") { Position = position });
     }
 }
