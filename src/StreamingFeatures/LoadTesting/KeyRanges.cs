@@ -34,6 +34,24 @@ public sealed class KeyRanges
 
     public int Count => _splits.Length + 1;
 
+    /// <summary>
+    /// The busiest range's writes against what an even load would give it by its share of the key space (max/mean;
+    /// 1 is even), 0 when nothing was written.
+    /// </summary>
+    public double Skew(long[] writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        long total = 0;
+        double max = 0;
+        for (int r = 0; r < writes.Length; r++)
+        {
+            total += writes[r];
+            max = Math.Max(max, writes[r] / Weights[r]);
+        }
+
+        return total == 0 ? 0 : max / total;
+    }
+
     /// <summary>Each range's first key as text (the first range starts at the empty key).</summary>
     public IReadOnlyList<string> StartKeys { get; }
 

@@ -93,14 +93,7 @@ public sealed partial class LoadRecorder
             double start = _time.GetElapsedTime(_start, _lastSample).TotalSeconds;
             double end = _time.GetElapsedTime(_start, now).TotalSeconds;
             double seconds = Math.Max(end - start, 1e-9);
-            // Skew: the busiest range against what an even load would give it, by its share of the key space.
-            long total = 0;
-            double max = 0;
-            for (int r = 0; r < _rangeWrites.Length; r++)
-            {
-                total += _rangeWrites[r];
-                max = Math.Max(max, _rangeWrites[r] / _ranges.Weights[r]);
-            }
+            double skew = _ranges.Skew(_rangeWrites);
 
             var interval = new LoadInterval
             {
@@ -117,7 +110,7 @@ public sealed partial class LoadRecorder
                 WorkingSetBytes = workingSet,
                 ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
                 KeyRangeWrites = [.. _rangeWrites],
-                Skew = total == 0 ? 0 : max / total,
+                Skew = skew,
             };
             _intervals.Add(interval);
             _interval.Reset();

@@ -17,13 +17,7 @@ public sealed partial class ServiceRecorder
             double start = _time.GetElapsedTime(_start, _lastClose).TotalSeconds;
             double end = _time.GetElapsedTime(_start, now).TotalSeconds;
             double seconds = Math.Max(end - start, 1e-9);
-            long total = 0;
-            double max = 0;
-            for (int r = 0; r < _rangeWrites.Length; r++)
-            {
-                total += _rangeWrites[r];
-                max = Math.Max(max, _rangeWrites[r] / _ranges.Weights[r]);
-            }
+            double skew = _ranges.Skew(_rangeWrites);
 
             double cpu = sample.CpuSeconds is { } to && last.CpuSeconds is { } from ? ServiceSample.Increase(from, to) : 0;
             int processors = sample.Processors is > 0 ? sample.Processors.Value : Environment.ProcessorCount;
@@ -42,7 +36,7 @@ public sealed partial class ServiceRecorder
                 WorkingSetBytes = sample.WorkingSetBytes,
                 ManagedHeapBytes = sample.ManagedHeapBytes,
                 KeyRangeWrites = [.. _rangeWrites],
-                Skew = total == 0 ? 0 : max / total,
+                Skew = skew,
             };
             _intervals.Add(interval);
             Array.Clear(_rangeWrites);
