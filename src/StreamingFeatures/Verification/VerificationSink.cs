@@ -28,6 +28,10 @@ internal sealed partial class VerificationSink
     private readonly Dictionary<int, Checksum> _byPartition = [];
     private readonly Dictionary<int, Checksum> _byBucket = [];
     private readonly Lock _keysLock = new();
+
+    // The checksums, rows read and retries: written by the one consumer per batch, read by Report() from other threads
+    // (the checkpoint writer), which would otherwise copy a dictionary while it grows.
+    private readonly Lock _tallyLock = new();
     private readonly List<string> _missingKeys = [];
     private readonly List<string> _changedKeys = [];
     private ReadBackJob _job;
@@ -88,23 +92,26 @@ internal sealed partial class VerificationSink
         {
             await WriteDeadLettersAsync(batch.DeadLetters, cancellationToken).ConfigureAwait(false);
             await WriteDeadLettersAsync(outcome.WriteFailures, cancellationToken).ConfigureAwait(false);
-            _rowsRead += batch.SourceRows;
-            _retries += outcome.RetriedEntries;
             RowBuffer rows = batch.Rows;
-            for (int i = 0; i < rows.RowCount; i++)
+            lock (_tallyLock)
             {
-                if (outcome.Failed[i])
+                _rowsRead += batch.SourceRows;
+                _retries += outcome.RetriedEntries;
+                for (int i = 0; i < rows.RowCount; i++)
                 {
-                    continue;
-                }
+                    if (outcome.Failed[i])
+                    {
+                        continue;
+                    }
 
-                ref readonly MappedRow row = ref rows[i];
-                _byPartition[row.Partition] = _byPartition.GetValueOrDefault(row.Partition).Add(row.Digest);
-                _byBucket[row.Bucket] = _byBucket.GetValueOrDefault(row.Bucket).Add(row.Digest);
-                _job.AddWritten(row.Partition, row.SourceOffset, row.Digest);
-                if (Selected(row.Digest))
-                {
-                    _job.AddKey(ByteString.CopyFrom(rows.Key(i)), row.Digest, row.TimestampMicros);
+                    ref readonly MappedRow row = ref rows[i];
+                    _byPartition[row.Partition] = _byPartition.GetValueOrDefault(row.Partition).Add(row.Digest);
+                    _byBucket[row.Bucket] = _byBucket.GetValueOrDefault(row.Bucket).Add(row.Digest);
+                    _job.AddWritten(row.Partition, row.SourceOffset, row.Digest);
+                    if (Selected(row.Digest))
+                    {
+                        _job.AddKey(ByteString.CopyFrom(rows.Key(i)), row.Digest, row.TimestampMicros);
+                    }
                 }
             }
 
@@ -137,6 +144,7 @@ internal sealed partial class VerificationSink
     public IntegrityReport Report()
     {
         lock (_keysLock)
+        lock (_tallyLock)
         {
             return new IntegrityReport
             {
