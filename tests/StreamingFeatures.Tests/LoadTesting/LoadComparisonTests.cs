@@ -1,4 +1,5 @@
 using StreamingFeatures.LoadTesting;
+using StreamingFeatures.TestShared;
 
 namespace StreamingFeatures.Tests.LoadTesting;
 
@@ -8,7 +9,7 @@ public sealed class LoadComparisonTests
     [TestMethod]
     public void Compare_EqualRuns_Passes()
     {
-        LoadComparison comparison = LoadComparison.Compare(Result(5000, 40), Result(5000, 40), 0.1, 0.25);
+        LoadComparison comparison = LoadComparison.Compare(SampleLoadResults.Result(5000, 40), SampleLoadResults.Result(5000, 40), 0.1, 0.25);
 
         Assert.IsTrue(comparison.Passed);
         Assert.IsTrue(comparison.Rows.Where(r => r.Gated).All(r => r.Verdict == "ok" && r.Change == 0));
@@ -17,7 +18,7 @@ public sealed class LoadComparisonTests
     [TestMethod]
     public void Compare_ThroughputDropBeyondLimit_IsFlagged()
     {
-        LoadComparison comparison = LoadComparison.Compare(Result(4000, 40), Result(5000, 40), 0.1, 0.25);
+        LoadComparison comparison = LoadComparison.Compare(SampleLoadResults.Result(4000, 40), SampleLoadResults.Result(5000, 40), 0.1, 0.25);
 
         Assert.IsFalse(comparison.Passed);
         ComparisonRow row = comparison.Rows.Single(r => r.Regressed);
@@ -28,7 +29,7 @@ public sealed class LoadComparisonTests
     [TestMethod]
     public void Compare_P99RiseBeyondLimit_IsFlagged()
     {
-        LoadComparison comparison = LoadComparison.Compare(Result(5000, 60), Result(5000, 40), 0.1, 0.25);
+        LoadComparison comparison = LoadComparison.Compare(SampleLoadResults.Result(5000, 60), SampleLoadResults.Result(5000, 40), 0.1, 0.25);
 
         Assert.IsFalse(comparison.Passed);
         Assert.AreEqual("p99 latency ms", comparison.Rows.Single(r => r.Regressed).Metric);
@@ -37,7 +38,7 @@ public sealed class LoadComparisonTests
     [TestMethod]
     public void Compare_ChangesWithinLimits_Pass()
     {
-        LoadComparison comparison = LoadComparison.Compare(Result(4600, 49), Result(5000, 40), 0.1, 0.25);
+        LoadComparison comparison = LoadComparison.Compare(SampleLoadResults.Result(4600, 49), SampleLoadResults.Result(5000, 40), 0.1, 0.25);
 
         Assert.IsTrue(comparison.Passed);
     }
@@ -45,7 +46,7 @@ public sealed class LoadComparisonTests
     [TestMethod]
     public void ToTable_ShowsBothRunsSideBySide()
     {
-        string table = LoadComparison.Compare(Result(4000, 40), Result(5000, 40), 0.1, 0.25).ToTable("new.json", "old.json");
+        string table = LoadComparison.Compare(SampleLoadResults.Result(4000, 40), SampleLoadResults.Result(5000, 40), 0.1, 0.25).ToTable("new.json", "old.json");
 
         string[] lines = table.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         StringAssert.StartsWith(lines[0], "figure");
@@ -57,35 +58,4 @@ public sealed class LoadComparisonTests
         StringAssert.Contains(throughput, "-20.0%");
         StringAssert.Contains(throughput, "REGRESSED");
     }
-
-    internal static LoadTestResult Result(double achieved, double p99) => new()
-    {
-        Profile = "p",
-        Target = LoadTarget.Synthetic,
-        Shape = LoadShapeKind.Steady,
-        StartedAt = DateTimeOffset.UnixEpoch,
-        Environment = new Dictionary<string, string>(),
-        Summary = new LoadSummary
-        {
-            DurationSeconds = 10,
-            WarmupSeconds = 0,
-            PlannedRows = 50_000,
-            OfferedRows = 50_000,
-            WrittenRows = 50_000,
-            DeadLetters = 0,
-            Retries = 0,
-            UnfinishedRows = 0,
-            OfferedRowsPerSecond = 5000,
-            AchievedRowsPerSecond = achieved,
-            PeakAchievedRowsPerSecond = achieved,
-            LatencyMs = new LatencyFigures(50_000, p99 / 3, p99 / 4, p99 / 2, p99, p99 * 1.5, p99 * 2),
-            MeanCpuPercent = 20,
-            PeakWorkingSetBytes = 100_000_000,
-            MaxSkew = 1.05,
-            MeanSkew = 1.02,
-        },
-        Intervals = [],
-        LatencyDistribution = [],
-        Hotspot = new HotspotMap("even", [""]),
-    };
 }

@@ -1,4 +1,4 @@
-using StreamingFeatures.LoadTesting;
+using StreamingFeatures.TestShared;
 
 namespace StreamingFeatures.IntegrationTests.Cli.LoadTest;
 
@@ -15,8 +15,8 @@ public sealed class LoadTestGateTests
     public async Task Compare_EqualRun_PassesWithExitZero()
     {
         using var workspace = LoadTestWorkspace.Create("gate-equal");
-        workspace.Write("base.json", Result(5000, 40).ToJson());
-        workspace.Write("run.json", Result(5000, 40).ToJson());
+        workspace.Write("base.json", SampleLoadResults.Result(5000, 40).ToJson());
+        workspace.Write("run.json", SampleLoadResults.Result(5000, 40).ToJson());
 
         CliResult result = await workspace.RunAsync(["loadtest", "--compare", "run.json", "--baseline", "base.json"], null, Cancellation);
 
@@ -30,8 +30,8 @@ public sealed class LoadTestGateTests
     public async Task Compare_InjectedRegression_ExitsFourWithSideBySideTable(double achieved, double p99, string regressed)
     {
         using var workspace = LoadTestWorkspace.Create("gate-regressed");
-        workspace.Write("base.json", Result(5000, 40).ToJson());
-        workspace.Write("run.json", Result(achieved, p99).ToJson());
+        workspace.Write("base.json", SampleLoadResults.Result(5000, 40).ToJson());
+        workspace.Write("run.json", SampleLoadResults.Result(achieved, p99).ToJson());
 
         CliResult result = await workspace.RunAsync(["loadtest", "--compare", "run.json", "--baseline", "base.json"], null, Cancellation);
 
@@ -47,8 +47,8 @@ public sealed class LoadTestGateTests
     public async Task Compare_LooserLimitFromTheCommandLine_Passes()
     {
         using var workspace = LoadTestWorkspace.Create("gate-loose");
-        workspace.Write("base.json", Result(5000, 40).ToJson());
-        workspace.Write("run.json", Result(4000, 40).ToJson());
+        workspace.Write("base.json", SampleLoadResults.Result(5000, 40).ToJson());
+        workspace.Write("run.json", SampleLoadResults.Result(4000, 40).ToJson());
 
         CliResult result = await workspace.RunAsync(["loadtest", "--compare", "run.json", "--baseline", "base.json", "--max-throughput-drop", "0.25"], null, Cancellation);
 
@@ -80,35 +80,4 @@ public sealed class LoadTestGateTests
         StringAssert.Contains(result.Output, "shape.to is -3; allowed: 0 to 10000000 rows per second (at line 2");
         StringAssert.Contains(result.Output, "keys.distribushun is not a setting");
     }
-
-    private static LoadTestResult Result(double achieved, double p99) => new()
-    {
-        Profile = "gate",
-        Target = LoadTarget.Synthetic,
-        Shape = LoadShapeKind.Steady,
-        StartedAt = DateTimeOffset.UnixEpoch,
-        Environment = new Dictionary<string, string>(),
-        Summary = new LoadSummary
-        {
-            DurationSeconds = 10,
-            WarmupSeconds = 0,
-            PlannedRows = 50_000,
-            OfferedRows = 50_000,
-            WrittenRows = 50_000,
-            DeadLetters = 0,
-            Retries = 0,
-            UnfinishedRows = 0,
-            OfferedRowsPerSecond = 5000,
-            AchievedRowsPerSecond = achieved,
-            PeakAchievedRowsPerSecond = achieved,
-            LatencyMs = new LatencyFigures(50_000, p99 / 3, p99 / 4, p99 / 2, p99, p99 * 1.5, p99 * 2),
-            MeanCpuPercent = 20,
-            PeakWorkingSetBytes = 100_000_000,
-            MaxSkew = 1.05,
-            MeanSkew = 1.02,
-        },
-        Intervals = [],
-        LatencyDistribution = [],
-        Hotspot = new HotspotMap("even", [""]),
-    };
 }
