@@ -72,6 +72,10 @@ internal sealed partial class LocalPublisher(
         {
             // Stopped with the service.
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // Stopped with the service mid-publish: gRPC reports our own cancellation as a CANCELLED call.
+        }
     }
 
     private async Task<bool> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
