@@ -17,11 +17,21 @@ internal static class Program
             LoadTest.LoadTestCommand.Create(),
         };
         ParseResult parse = root.Parse(args);
-        // SIGTERM (a pod's stop) cancels the command; give the drain its 30 s and the checkpoint its last save before
-        // the library gives up on the command (its default is 2 s). The ingest service is a Generic Host that handles
-        // the signals itself, within its own --shutdown-timeout: the library must not cut it short.
-        TimeSpan? termination = IngestCommand.OwnsSignals(parse) ? null : TimeSpan.FromSeconds(45);
-        int exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = termination }).ConfigureAwait(false);
+
+        // The library's own signal handling is off: see TerminationSignals. The ingest service is a Generic Host that
+        // handles SIGTERM and Ctrl+C itself, within its own --shutdown-timeout.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        int exit;
+        if (IngestCommand.OwnsSignals(parse))
+        {
+            exit = await parse.InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        else
+        {
+            // SIGTERM (a pod's stop) gives the drain its 30 s and the checkpoint its last save.
+            using var signals = new TerminationSignals(TimeSpan.FromSeconds(45));
+            exit = await signals.RunAsync(stop => parse.InvokeAsync(invocation, stop)).ConfigureAwait(false);
+        }
 
         // System.CommandLine prints parse errors (unknown option, a value of the wrong type) with exit 1; they are bad input.
         return parse.Errors.Count > 0 ? ExitCodes.BadInput : exit;

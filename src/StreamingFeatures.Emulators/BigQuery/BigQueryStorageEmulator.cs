@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamingFeatures.Sources;
 
@@ -45,6 +46,9 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
 
     internal FaultRegistry Faults { get; } = new();
 
+    /// <summary>The lifetime of the emulator's web host (it must leave process signals to the program it runs in).</summary>
+    internal IHostLifetime Lifetime => _app!.Services.GetRequiredService<IHostLifetime>();
+
     public static async Task<BigQueryStorageEmulator> StartAsync(BigQueryEmulatorOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -62,6 +66,11 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
         });
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(emulator);
+
+        // The emulator lives inside a command or a test that owns SIGTERM and Ctrl+C. The default console lifetime
+        // would register its own handlers; the runtime calls the newest first and stops at the first that cancels,
+        // so the command's own handler never ran and `emulator bigquery` or `migrate --local` ignored a SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         WebApplication app = builder.Build();
         app.MapGrpcService<BigQueryReadService>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -127,6 +127,14 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as Kubernetes sends to stop a pod (or a second one, to cut a drain short).</summary>
+    public async Task TerminateAsync(CancellationToken cancellationToken)
+    {
+        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync(cancellationToken);
+        Assert.AreEqual(0, kill.ExitCode, "kill -TERM");
+    }
+
     /// <summary>
     /// SIGKILL, as the OOM killer or a node loss would: no handler runs, nothing is flushed. With
     /// <paramref name="entireProcessTree"/> false the emulators the CLI started live on, orphaned.

@@ -35,6 +35,41 @@ public sealed class MigrateResumeTests
     }
 
     [TestMethod]
+    public async Task Migrate_SigTermMidway_DrainsSavesProgressExits130_RerunCompletesEveryRowOnce()
+    {
+        const long Rows = 200_000;
+        await using var workspace = MigrationWorkspace.Create("sigterm");
+        string[] arguments = CrashingRun.SampleArguments(workspace, Rows);
+
+        CliResult stopped;
+        using (CliProcess cli = workspace.Start(arguments, MigrationWorkspace.SharedEmulator))
+        {
+            await cli.WaitUntilAsync(
+                () => Task.FromResult(workspace.ReadCheckpoint() is { } c && c.Totals.Read >= Rows / 4 && CrashingRun.Midway(c)),
+                "a quarter of the rows checkpointed",
+                TimeSpan.FromMinutes(2),
+                Cancellation);
+            await cli.TerminateAsync(Cancellation);
+            stopped = await cli.WaitAsync(Cancellation, TimeSpan.FromSeconds(60));
+        }
+
+        Assert.AreEqual(130, stopped.Code, stopped.Output);
+        MigrateAssert.OutputContains(stopped, "Stopped: progress is saved");
+        var partial = workspace.ReadSummary("s.json");
+        Assert.IsTrue(partial.Stopped, "the summary says the run was stopped");
+        MigrationCheckpoint saved = workspace.ReadCheckpoint() ?? throw new AssertFailedException("A stopped run leaves its checkpoint.");
+        Assert.IsFalse(saved.Completed);
+        Assert.IsLessThan(Rows, saved.Totals.Read);
+
+        CliResult rerun = await workspace.RunAsync(arguments, MigrationWorkspace.SharedEmulator, Cancellation);
+
+        Assert.AreEqual(0, rerun.Code, rerun.Output);
+        MigrateAssert.OutputContains(rerun, "in 1 earlier run(s)");
+        MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
+        await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
+    }
+
+    [TestMethod]
     public async Task Migrate_KilledTwiceAtDifferentPoints_ThirdRunCompletesEveryRowExactlyOnce()
     {
         const long Rows = 60_000;
