@@ -8,7 +8,6 @@ using StreamingFeatures.Keys;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;
-using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
 namespace StreamingFeatures.Pipeline;
 
@@ -210,9 +209,8 @@ public sealed class IngestionPipeline
         {
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
-            BigtableClient reader = new(pipeline._bigtable);
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, reader, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;

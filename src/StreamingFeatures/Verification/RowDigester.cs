@@ -13,47 +13,91 @@ namespace StreamingFeatures.Verification;
 /// </summary>
 internal sealed class RowDigester(RowMapper mapper)
 {
+    public IReadOnlyList<FeaturePlan> Features => mapper.Features;
+
+    /// <summary>The digest of a merged row (tests, diagnostics); the read-back itself uses <see cref="ReadRowsDigester"/>.</summary>
     public ulong Digest(Row row, long timestampMicros)
     {
-        // One lookup per feature, kept for both passes; index loops, since RepeatedField's enumerator allocates.
+        var cells = new FeatureCells();
         IReadOnlyList<FeaturePlan> features = mapper.Features;
-        Cell?[] cells = ArrayPool<Cell?>.Shared.Rent(features.Count);
+        for (int f = 0; f < features.Count; f++)
+        {
+            foreach (Family family in row.Families.Where(family => family.Name == features[f].Family))
+            {
+                foreach (Column column in family.Columns.Where(column => column.Qualifier.Span.SequenceEqual(features[f].Qualifier)))
+                {
+                    foreach (Cell cell in column.Cells)
+                    {
+                        int start = cells.ValueBytes;
+                        cells.AppendValue(cell.Value.Span);
+                        cells.Add(f, cell.TimestampMicros, start);
+                    }
+                }
+            }
+        }
+
+        return Digest(row.Key.Span, cells, timestampMicros);
+    }
+
+    /// <summary>
+    /// The digest of row <paramref name="key"/> from its feature cells: per feature, the cell at exactly the event
+    /// timestamp (the last such when there are several); with deleted nulls, a feature without one counts as a delete
+    /// unless the column still holds a cell the delete would have removed.
+    /// </summary>
+    public ulong Digest(ReadOnlySpan<byte> key, FeatureCells cells, long timestampMicros)
+    {
+        IReadOnlyList<FeaturePlan> features = mapper.Features;
+        int[] match = ArrayPool<int>.Shared.Rent(features.Count);
         bool[] olderOrEqual = ArrayPool<bool>.Shared.Rent(features.Count);
         byte[]? buffer = null;
         try
         {
-            int size = ProtoWire.FieldSize(row.Key.Length);
+            match.AsSpan(0, features.Count).Fill(-1);
+            olderOrEqual.AsSpan(0, features.Count).Clear();
+            long deleteEnd = FeaturePlan.DeleteEnd(timestampMicros);
+            for (int c = 0; c < cells.Count; c++)
+            {
+                int f = cells.Feature(c);
+                long cellTimestamp = cells.TimestampMicros(c);
+                if (cellTimestamp == timestampMicros)
+                {
+                    match[f] = c;
+                }
+
+                olderOrEqual[f] |= cellTimestamp < deleteEnd;
+            }
+
+            bool deletes = mapper.Nulls == NullHandling.DeleteColumn;
+            int size = ProtoWire.FieldSize(key.Length);
             for (int f = 0; f < features.Count; f++)
             {
-                FeaturePlan feature = features[f];
-                Cell? cell = cells[f] = Find(row, feature, timestampMicros, out olderOrEqual[f]);
-                if (cell is not null)
+                if (match[f] >= 0)
                 {
-                    size += RowMapper.MutationFieldSize(feature.SetCellSize(timestampMicros, cell.Value.Length));
+                    size += RowMapper.MutationFieldSize(features[f].SetCellSize(timestampMicros, cells.Value(match[f]).Length));
                 }
-                else if (mapper.Nulls == NullHandling.DeleteColumn && !olderOrEqual[f])
+                else if (deletes && !olderOrEqual[f])
                 {
-                    size += RowMapper.MutationFieldSize(feature.DeleteSize(timestampMicros));
+                    size += RowMapper.MutationFieldSize(features[f].DeleteSize(timestampMicros));
                 }
             }
 
             buffer = ArrayPool<byte>.Shared.Rent(size);
             Span<byte> body = buffer.AsSpan(0, size);
-            int at = ProtoWire.WriteHeader(body, 1, row.Key.Length);
-            row.Key.Span.CopyTo(body[at..]);
-            at += row.Key.Length;
+            int at = ProtoWire.WriteHeader(body, 1, key.Length);
+            key.CopyTo(body[at..]);
+            at += key.Length;
             for (int f = 0; f < features.Count; f++)
             {
-                FeaturePlan feature = features[f];
-                if (cells[f] is { } cell)
+                if (match[f] >= 0)
                 {
-                    at += RowMapper.WriteSetCellHeader(body[at..], feature, timestampMicros, cell.Value.Length);
-                    cell.Value.Span.CopyTo(body[at..]);
-                    at += cell.Value.Length;
+                    ReadOnlySpan<byte> value = cells.Value(match[f]);
+                    at += RowMapper.WriteSetCellHeader(body[at..], features[f], timestampMicros, value.Length);
+                    value.CopyTo(body[at..]);
+                    at += value.Length;
                 }
-                else if (mapper.Nulls == NullHandling.DeleteColumn && !olderOrEqual[f])
+                else if (deletes && !olderOrEqual[f])
                 {
-                    at += RowMapper.WriteDelete(body[at..], feature, timestampMicros);
+                    at += RowMapper.WriteDelete(body[at..], features[f], timestampMicros);
                 }
             }
 
@@ -61,52 +105,12 @@ internal sealed class RowDigester(RowMapper mapper)
         }
         finally
         {
-            ArrayPool<Cell?>.Shared.Return(cells, clearArray: true);
+            ArrayPool<int>.Shared.Return(match);
             ArrayPool<bool>.Shared.Return(olderOrEqual);
             if (buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
-    }
-
-    /// <summary>The cell at exactly the event timestamp; also whether the column holds any cell a delete would have removed.</summary>
-    private static Cell? Find(Row row, FeaturePlan feature, long timestampMicros, out bool olderOrEqualExists)
-    {
-        olderOrEqualExists = false;
-        long deleteEnd = FeaturePlan.DeleteEnd(timestampMicros);
-        for (int f = 0; f < row.Families.Count; f++)
-        {
-            Family family = row.Families[f];
-            if (family.Name != feature.Family)
-            {
-                continue;
-            }
-
-            for (int c = 0; c < family.Columns.Count; c++)
-            {
-                Column column = family.Columns[c];
-                if (!column.Qualifier.Span.SequenceEqual(feature.Qualifier))
-                {
-                    continue;
-                }
-
-                Cell? match = null;
-                for (int i = 0; i < column.Cells.Count; i++)
-                {
-                    Cell cell = column.Cells[i];
-                    if (cell.TimestampMicros == timestampMicros)
-                    {
-                        match = cell;
-                    }
-
-                    olderOrEqualExists |= cell.TimestampMicros < deleteEnd;
-                }
-
-                return match;
-            }
-        }
-
-        return null;
     }
 }

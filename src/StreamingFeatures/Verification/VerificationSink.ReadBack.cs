@@ -22,18 +22,34 @@ internal sealed partial class VerificationSink
             request.Rows.RowKeys.Add(pending.Key);
         }
 
-        Dictionary<ByteString, Row> found = await ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        long matched = 0;
-        foreach (ReadBackJob.PendingRow pending in job.Keys)
+        ReadRowsDigester digester = _digesters.TryTake(out ReadRowsDigester? idle) ? idle : new ReadRowsDigester(_digester);
+        try
         {
-            if (!found.TryGetValue(pending.Key, out Row? row))
+            await ReadAsync(request, job.Keys, digester, cancellationToken).ConfigureAwait(false);
+            Compare(job, digester);
+        }
+        finally
+        {
+            _digesters.Add(digester);
+        }
+
+        _completion?.Complete(job.Ranges());
+    }
+
+    private void Compare(ReadBackJob job, ReadRowsDigester digester)
+    {
+        long matched = 0;
+        for (int i = 0; i < job.Keys.Count; i++)
+        {
+            ReadBackJob.PendingRow pending = job.Keys[i];
+            if (!digester.TryGetDigest(i, out ulong digest))
             {
                 job.NoteProblem(pending, missing: true);
                 Interlocked.Increment(ref _missing);
                 _metrics.Verified.Add(1, MissingTag);
                 Note(_missingKeys, pending.Key);
             }
-            else if (_digester.Digest(row, pending.TimestampMicros) != pending.Digest)
+            else if (digest != pending.Digest)
             {
                 job.NoteProblem(pending, missing: false);
                 Interlocked.Increment(ref _changed);
@@ -48,28 +64,25 @@ internal sealed partial class VerificationSink
 
         Interlocked.Add(ref _matched, matched);
         _metrics.Verified.Add(matched, MatchedTag);
-        _completion?.Complete(job.Ranges());
     }
 
-    private async Task<Dictionary<ByteString, Row>> ReadAsync(ReadRowsRequest request, CancellationToken cancellationToken)
+    private async Task ReadAsync(ReadRowsRequest request, List<ReadBackJob.PendingRow> keys, ReadRowsDigester digester, CancellationToken cancellationToken)
     {
+        var options = new CallOptions(BigtableWriter.RequestParams(_tableName, _appProfileId), cancellationToken: cancellationToken);
         for (int attempt = 1; ; attempt++)
         {
-            var rows = new Dictionary<ByteString, Row>(request.Rows.RowKeys.Count);
-            var merger = new ReadRowsMerger();
+            digester.Start(keys);
             try
             {
-                using AsyncServerStreamingCall<ReadRowsResponse> call = _reader!.ReadRows(request, BigtableWriter.RequestParams(_tableName, _appProfileId), cancellationToken: cancellationToken);
+                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = _reader!.AsyncServerStreamingCall(ReadRowsRawMethod.Method, null, options, request);
                 while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
-                    foreach (Row row in merger.Add(call.ResponseStream.Current))
-                    {
-                        rows[row.Key] = row;
-                    }
+                    using ReadRowsRawMethod.RawResponse response = call.ResponseStream.Current;
+                    digester.Add(response.Span);
                 }
 
-                merger.Complete();
-                return rows;
+                digester.Complete();
+                return;
             }
             catch (RpcException e) when (attempt < ReadAttempts && WriteStatus.IsRetryable(e.StatusCode, hasRetryInfo: true) && !cancellationToken.IsCancellationRequested)
             {

@@ -1,9 +1,10 @@
+using System.Collections.Concurrent;
 using System.Threading.Tasks.Dataflow;
 using Google.Protobuf;
+using Grpc.Core;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Telemetry;
-using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
 namespace StreamingFeatures.Verification;
 
@@ -20,7 +21,7 @@ internal sealed partial class VerificationSink
     private readonly RowDigester _digester;
     private readonly IDeadLetterSink _deadLetters;
     private readonly PipelineMetrics _metrics;
-    private readonly BigtableClient? _reader;
+    private readonly CallInvoker? _reader;
     private readonly string _tableName;
     private readonly string? _appProfileId;
     private readonly IRowCompletion? _completion;
@@ -28,6 +29,7 @@ internal sealed partial class VerificationSink
     private readonly Dictionary<int, Checksum> _byPartition = [];
     private readonly Dictionary<int, Checksum> _byBucket = [];
     private readonly Lock _keysLock = new();
+    private readonly ConcurrentBag<ReadRowsDigester> _digesters = [];
 
     // The checksums, rows read and retries: written by the one consumer per batch, read by Report() from other threads
     // (the checkpoint writer), which would otherwise copy a dictionary while it grows.
@@ -48,7 +50,7 @@ internal sealed partial class VerificationSink
         RowMapper mapper,
         IDeadLetterSink deadLetters,
         PipelineMetrics metrics,
-        BigtableClient? reader,
+        CallInvoker? reader,
         string tableName,
         string? appProfileId,
         IRowCompletion? completion,
