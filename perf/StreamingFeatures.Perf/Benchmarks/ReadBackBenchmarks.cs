@@ -10,7 +10,8 @@ namespace StreamingFeatures.Perf.Benchmarks;
 /// <summary>
 /// Full verification's client side for 1,024 rows of 8 int64 features: ReadRows responses as cbtemulator sends them
 /// (one response per row, one chunk per cell, key, family and qualifier on every chunk) parsed, merged into rows and
-/// digested. The setup checks every digest equals the write side's, so the benchmark measures real verification.
+/// digested, the old way (generated messages, merged Row objects) and the way verification reads now (digests computed
+/// while parsing the bytes). The setup checks every digest equals the write side's, so both measure real verification.
 /// </summary>
 [MemoryDiagnoser]
 public class ReadBackBenchmarks
@@ -18,6 +19,8 @@ public class ReadBackBenchmarks
     private byte[][] _responses = [];
     private (long Timestamp, ulong Digest)[] _expected = [];
     private RowDigester _digester = null!;
+    private ReadRowsDigester _streaming = null!;
+    private List<ReadBackJob.PendingRow> _pending = [];
 
     [GlobalSetup]
     public void Setup()
@@ -53,7 +56,9 @@ public class ReadBackBenchmarks
         int[] order = [.. Enumerable.Range(0, _responses.Length).OrderBy(i => ReadRowsResponse.Parser.ParseFrom(_responses[i]).Chunks[0].RowKey, ByteStringOrder.Instance)];
         _responses = [.. order.Select(i => _responses[i])];
         _expected = [.. order.Select(i => _expected[i])];
-        if (ParseMergeDigest() != _responses.Length)
+        _pending = [.. _responses.Select((response, i) => new ReadBackJob.PendingRow(ReadRowsResponse.Parser.ParseFrom(response).Chunks[0].RowKey, _expected[i].Digest, _expected[i].Timestamp, -1))];
+        _streaming = new ReadRowsDigester(_digester);
+        if (ParseMergeDigest() != _responses.Length || DigestWhileParsing() != _responses.Length)
         {
             throw new InvalidOperationException("Read-back digests differ from the write side's.");
         }
@@ -70,6 +75,25 @@ public class ReadBackBenchmarks
             {
                 matched += _digester.Digest(row, _expected[i].Timestamp) == _expected[i].Digest ? 1 : 0;
             }
+        }
+
+        return matched;
+    }
+
+    [Benchmark(Description = "Digest while parsing the bytes (1,024 rows)")]
+    public int DigestWhileParsing()
+    {
+        _streaming.Start(_pending);
+        for (int i = 0; i < _responses.Length; i++)
+        {
+            _streaming.Add(_responses[i]);
+        }
+
+        _streaming.Complete();
+        int matched = 0;
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            matched += _streaming.TryGetDigest(i, out ulong digest) && digest == _pending[i].Digest ? 1 : 0;
         }
 
         return matched;
