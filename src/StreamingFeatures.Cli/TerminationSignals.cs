@@ -13,15 +13,20 @@ internal sealed class TerminationSignals : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<int> _forced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _grace;
-    private readonly PosixSignalRegistration _interrupt;
-    private readonly PosixSignalRegistration _terminate;
+    private readonly PosixSignalRegistration? _interrupt;
+    private readonly PosixSignalRegistration? _terminate;
     private int _signals;
 
-    public TerminationSignals(TimeSpan grace)
+    /// <param name="grace">How long a command may drain after the first signal.</param>
+    /// <param name="listen">False leaves the process's signals alone; <see cref="Receive"/> then stands in for them.</param>
+    public TerminationSignals(TimeSpan grace, bool listen = true)
     {
         _grace = grace;
-        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        if (listen)
+        {
+            _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        }
     }
 
     /// <summary>Runs <paramref name="command"/> with a token the first signal cancels; returns its exit code, or 128 + signal when it overstays.</summary>
@@ -34,18 +39,18 @@ internal sealed class TerminationSignals : IDisposable
 
     public void Dispose()
     {
-        _interrupt.Dispose();
-        _terminate.Dispose();
+        _interrupt?.Dispose();
+        _terminate?.Dispose();
         _stop.Dispose();
     }
 
     /// <summary>Exit code of a process ended by <paramref name="signal"/>, as a shell reports it.</summary>
     internal static int ExitCode(PosixSignal signal) => signal == PosixSignal.SIGINT ? 130 : 143;
 
-    private void OnSignal(PosixSignalContext context)
+    /// <summary>A signal arrived: the first cancels the command and starts the grace period, a second ends it now.</summary>
+    internal void Receive(PosixSignal signal)
     {
-        context.Cancel = true;
-        int exit = ExitCode(context.Signal);
+        int exit = ExitCode(signal);
         if (Interlocked.Increment(ref _signals) > 1)
         {
             _forced.TrySetResult(exit);
@@ -55,5 +60,11 @@ internal sealed class TerminationSignals : IDisposable
         // Cancellation callbacks run on the pool: the runtime's signal thread must not run the command's drain.
         _ = _stop.CancelAsync();
         _ = Task.Delay(_grace).ContinueWith(_ => _forced.TrySetResult(exit), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        Receive(context.Signal);
     }
 }

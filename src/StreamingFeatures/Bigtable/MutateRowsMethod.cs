@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using Google.Cloud.Bigtable.V2;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace StreamingFeatures.Bigtable;
@@ -18,14 +17,7 @@ internal static class MutateRowsMethod
         Google.Cloud.Bigtable.V2.Bigtable.Descriptor.FullName,
         "MutateRows",
         Marshallers.Create<MutateRowsPayload>(Serialize, _ => throw new NotSupportedException("Requests are only sent.")),
-        Marshallers.Create<MutateRowsResponse>(
-            (response, context) =>
-            {
-                context.SetPayloadLength(response.CalculateSize());
-                response.WriteTo(context.GetBufferWriter());
-                context.Complete();
-            },
-            context => MutateRowsResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence())));
+        ProtobufMarshaller.For(MutateRowsResponse.Parser));
 
     /// <summary>table_name = 1, app_profile_id = 3, encoded once per writer.</summary>
     public static byte[] Header(string tableName, string? appProfileId)

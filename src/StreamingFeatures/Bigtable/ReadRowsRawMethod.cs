@@ -1,6 +1,5 @@
 using System.Buffers;
 using Google.Cloud.Bigtable.V2;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace StreamingFeatures.Bigtable;
@@ -16,14 +15,7 @@ internal static class ReadRowsRawMethod
         MethodType.ServerStreaming,
         Google.Cloud.Bigtable.V2.Bigtable.Descriptor.FullName,
         "ReadRows",
-        Marshallers.Create<ReadRowsRequest>(
-            (request, context) =>
-            {
-                context.SetPayloadLength(request.CalculateSize());
-                request.WriteTo(context.GetBufferWriter());
-                context.Complete();
-            },
-            context => ReadRowsRequest.Parser.ParseFrom(context.PayloadAsReadOnlySequence())),
+        ProtobufMarshaller.For(ReadRowsRequest.Parser),
         Marshallers.Create<RawResponse>(
             (_, _) => throw new NotSupportedException("Responses are only received."),
             context => RawResponse.Copy(context.PayloadAsReadOnlySequence())));
