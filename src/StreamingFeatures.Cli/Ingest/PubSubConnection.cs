@@ -1,7 +1,7 @@
 using Google.Apis.Auth.OAuth2;
 using Grpc.Core;
 using Grpc.Net.Client;
-using StreamingFeatures.Bigtable;
+using StreamingFeatures.GoogleCloud;
 
 namespace StreamingFeatures.Cli.Ingest;
 
@@ -30,9 +30,9 @@ internal sealed class PubSubConnection : IDisposable
 
     public CallInvoker CallInvoker => _channel.CreateCallInvoker();
 
-    /// <exception cref="CredentialsException">Google Cloud without usable credentials.</exception>
+    /// <exception cref="Bigtable.CredentialsException">Google Cloud without usable credentials.</exception>
     public static Task<PubSubConnection> ConnectAsync(string? emulatorHost, string? credentialsFile, CancellationToken cancellationToken) =>
-        ConnectAsync(emulatorHost, credentialsFile, Environment.GetEnvironmentVariable, file => BigtableConnection.LoadCredentialAsync(file, cancellationToken));
+        ConnectAsync(emulatorHost, credentialsFile, Environment.GetEnvironmentVariable, file => GoogleChannels.LoadCredentialAsync(file, cancellationToken));
 
     internal static async Task<PubSubConnection> ConnectAsync(
         string? emulatorHost,
@@ -43,13 +43,12 @@ internal sealed class PubSubConnection : IDisposable
         string? emulator = emulatorHost ?? environment(EmulatorHostVariable);
         if (!string.IsNullOrWhiteSpace(emulator))
         {
-            var address = new Uri("http://" + emulator.Trim());
-            var plaintext = new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure, MaxReceiveMessageSize = null };
-            return new PubSubConnection(GrpcChannel.ForAddress(address, plaintext), address, isEmulator: true);
+            (GrpcChannel channel, Uri address) = GoogleChannels.Emulator(emulator);
+            return new PubSubConnection(channel, address, isEmulator: true);
         }
 
         ICredential credential = await credentials(credentialsFile).ConfigureAwait(false);
-        return new PubSubConnection(BigtableConnection.SecureChannel(Endpoint, credential, Scope), new Uri("https://" + Endpoint), isEmulator: false);
+        return new PubSubConnection(GoogleChannels.Secure(Endpoint, credential, Scope), new Uri("https://" + Endpoint), isEmulator: false);
     }
 
     public void Dispose() => _channel.Dispose();

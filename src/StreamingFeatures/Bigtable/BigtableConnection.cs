@@ -1,6 +1,7 @@
 using Google.Apis.Auth.OAuth2;
 using Grpc.Core;
 using Grpc.Net.Client;
+using StreamingFeatures.GoogleCloud;
 
 namespace StreamingFeatures.Bigtable;
 
@@ -44,7 +45,7 @@ public sealed class BigtableConnection : IDisposable
 
     /// <exception cref="ArgumentException">Neither an emulator nor a project and instance are named.</exception>
     public static Task<BigtableConnection> ConnectAsync(BigtableConnectionOptions options, CancellationToken cancellationToken = default) =>
-        ConnectAsync(options, Environment.GetEnvironmentVariable, file => LoadCredentialAsync(file, cancellationToken));
+        ConnectAsync(options, Environment.GetEnvironmentVariable, file => GoogleChannels.LoadCredentialAsync(file, cancellationToken));
 
     internal static async Task<BigtableConnection> ConnectAsync(
         BigtableConnectionOptions options,
@@ -56,9 +57,8 @@ public sealed class BigtableConnection : IDisposable
         if (!string.IsNullOrWhiteSpace(emulator))
         {
             string instance = $"projects/{options.Project ?? EmulatorProject}/instances/{options.Instance ?? EmulatorProject}";
-            var plaintext = new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure, MaxReceiveMessageSize = null };
-            GrpcChannel channel = GrpcChannel.ForAddress("http://" + emulator.Trim(), plaintext);
-            return new BigtableConnection(channel, channel, instance, options.AppProfileId, isEmulator: true) { DataAddress = new Uri("http://" + emulator.Trim()) };
+            (GrpcChannel channel, Uri address) = GoogleChannels.Emulator(emulator);
+            return new BigtableConnection(channel, channel, instance, options.AppProfileId, isEmulator: true) { DataAddress = address };
         }
 
         if (string.IsNullOrWhiteSpace(options.Project) || string.IsNullOrWhiteSpace(options.Instance))
@@ -68,24 +68,11 @@ public sealed class BigtableConnection : IDisposable
         }
 
         ICredential credential = await credentials(options.CredentialsFile).ConfigureAwait(false);
-        GrpcChannel data = SecureChannel(options.DataEndpoint, credential, DataScope);
-        GrpcChannel admin = SecureChannel(options.AdminEndpoint, credential, AdminScope);
+        GrpcChannel data = GoogleChannels.Secure(options.DataEndpoint, credential, DataScope);
+        GrpcChannel admin = GoogleChannels.Secure(options.AdminEndpoint, credential, AdminScope);
         return new BigtableConnection(data, admin, $"projects/{options.Project}/instances/{options.Instance}", options.AppProfileId, isEmulator: false)
         {
             DataAddress = new Uri("https://" + options.DataEndpoint),
-        };
-    }
-
-    /// <summary>Adds <c>authorization: Bearer …</c> to every call, with a token Google.Apis.Auth caches and refreshes.</summary>
-    internal static AsyncAuthInterceptor BearerToken(ICredential credential, params string[] scopes)
-    {
-        ITokenAccess access = credential is GoogleCredential google && google.IsCreateScopedRequired
-            ? google.CreateScoped(scopes)
-            : credential;
-        return async (context, metadata) =>
-        {
-            string token = await access.GetAccessTokenForRequestAsync(context.ServiceUrl, context.CancellationToken).ConfigureAwait(false);
-            metadata.Add("authorization", "Bearer " + token);
         };
     }
 
@@ -95,32 +82,6 @@ public sealed class BigtableConnection : IDisposable
         if (!ReferenceEquals(_admin, _data))
         {
             _admin.Dispose();
-        }
-    }
-
-    internal static GrpcChannel SecureChannel(string endpoint, ICredential credential, params string[] scopes) =>
-        GrpcChannel.ForAddress("https://" + endpoint, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.SecureSsl, CallCredentials.FromInterceptor(BearerToken(credential, scopes))),
-            MaxReceiveMessageSize = null,
-        });
-
-    /// <exception cref="CredentialsException">No Application Default Credentials, or an unreadable key file.</exception>
-    internal static async Task<ICredential> LoadCredentialAsync(string? file, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return file is null
-                ? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false)
-                : (await CredentialFactory.FromFileAsync<ServiceAccountCredential>(file, cancellationToken).ConfigureAwait(false)).ToGoogleCredential();
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException or Newtonsoft.Json.JsonException)
-        {
-            throw new CredentialsException(
-                file is null
-                    ? $"Google Cloud credentials: Application Default Credentials were not found ({e.Message}). Run 'gcloud auth application-default login', set GOOGLE_APPLICATION_CREDENTIALS, use Workload Identity, or pass a service-account key file."
-                    : $"Google Cloud credentials: the key file {file} cannot be used: {e.Message}",
-                e);
         }
     }
 }

@@ -1,6 +1,6 @@
 using Google.Apis.Auth.OAuth2;
 using Grpc.Core;
-using StreamingFeatures.Bigtable;
+using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Sources.BigQuery;
 
 namespace StreamingFeatures.Tests.BigQuery;
@@ -79,7 +79,7 @@ public sealed class BigQueryConnectionTests
     [TestMethod]
     public async Task BearerToken_BigQueryScopes_AddsAuthorizationHeaderFromCredential()
     {
-        AsyncAuthInterceptor interceptor = BigtableConnection.BearerToken(GoogleCredential.FromAccessToken("bq-token"), [.. BigQueryConnection.Scopes]);
+        AsyncAuthInterceptor interceptor = GoogleChannels.BearerToken(GoogleCredential.FromAccessToken("bq-token"), [.. BigQueryConnection.Scopes]);
         var metadata = new Metadata();
 
         await interceptor(new AuthInterceptorContext("https://bigquerystorage.googleapis.com/google.cloud.bigquery.storage.v1.BigQueryRead", "ReadRows"), metadata);

@@ -1,6 +1,7 @@
 using Google.Apis.Auth.OAuth2;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.GoogleCloud;
 
 namespace StreamingFeatures.Tests.Bigtable;
 
@@ -64,7 +65,7 @@ public sealed class BigtableConnectionTests
     [TestMethod]
     public async Task BearerToken_AddsAuthorizationHeaderFromCredential()
     {
-        AsyncAuthInterceptor interceptor = BigtableConnection.BearerToken(GoogleCredential.FromAccessToken("secret-token"), BigtableConnection.DataScope);
+        AsyncAuthInterceptor interceptor = GoogleChannels.BearerToken(GoogleCredential.FromAccessToken("secret-token"), BigtableConnection.DataScope);
         var metadata = new Metadata();
 
         await interceptor(new AuthInterceptorContext("https://bigtable.googleapis.com/google.bigtable.v2.Bigtable", "MutateRows"), metadata);

@@ -1,7 +1,7 @@
 using Google.Apis.Auth.OAuth2;
 using Grpc.Core;
 using Grpc.Net.Client;
-using StreamingFeatures.Bigtable;
+using StreamingFeatures.GoogleCloud;
 
 namespace StreamingFeatures.Sources.BigQuery;
 
@@ -30,7 +30,7 @@ public sealed class BigQueryConnection : IDisposable
     public CallInvoker CallInvoker => _channel.CreateCallInvoker();
 
     public static Task<BigQueryConnection> ConnectAsync(BigQueryConnectionOptions options, CancellationToken cancellationToken = default) =>
-        ConnectAsync(options, Environment.GetEnvironmentVariable, file => BigtableConnection.LoadCredentialAsync(file, cancellationToken));
+        ConnectAsync(options, Environment.GetEnvironmentVariable, file => GoogleChannels.LoadCredentialAsync(file, cancellationToken));
 
     internal static async Task<BigQueryConnection> ConnectAsync(
         BigQueryConnectionOptions options,
@@ -41,14 +41,13 @@ public sealed class BigQueryConnection : IDisposable
         string? emulator = options.EmulatorHost ?? environment(BigQueryConnectionOptions.EmulatorHostVariable);
         if (!string.IsNullOrWhiteSpace(emulator))
         {
-            var address = new Uri("http://" + emulator.Trim());
-            var plaintext = new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure, MaxReceiveMessageSize = null };
-            return new BigQueryConnection(GrpcChannel.ForAddress(address, plaintext), address, isEmulator: true);
+            (GrpcChannel channel, Uri address) = GoogleChannels.Emulator(emulator);
+            return new BigQueryConnection(channel, address, isEmulator: true);
         }
 
         ICredential credential = await credentials(options.CredentialsFile).ConfigureAwait(false);
         return new BigQueryConnection(
-            BigtableConnection.SecureChannel(options.Endpoint, credential, [.. Scopes]),
+            GoogleChannels.Secure(options.Endpoint, credential, [.. Scopes]),
             new Uri("https://" + options.Endpoint),
             isEmulator: false);
     }
