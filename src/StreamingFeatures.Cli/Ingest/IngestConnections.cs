@@ -4,6 +4,7 @@ using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Ingest.Local;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.GoogleCloud;
 
 namespace StreamingFeatures.Cli.Ingest;
 

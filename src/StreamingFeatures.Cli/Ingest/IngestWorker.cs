@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Telemetry;
 

@@ -30,7 +30,7 @@ internal sealed class PubSubConnection : IDisposable
 
     public CallInvoker CallInvoker => _channel.CreateCallInvoker();
 
-    /// <exception cref="Bigtable.CredentialsException">Google Cloud without usable credentials.</exception>
+    /// <exception cref="CredentialsException">Google Cloud without usable credentials.</exception>
     public static Task<PubSubConnection> ConnectAsync(string? emulatorHost, string? credentialsFile, CancellationToken cancellationToken) =>
         ConnectAsync(emulatorHost, credentialsFile, Environment.GetEnvironmentVariable, file => GoogleChannels.LoadCredentialAsync(file, cancellationToken));
 

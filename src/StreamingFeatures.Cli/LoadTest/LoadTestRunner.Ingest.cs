@@ -1,9 +1,9 @@
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
-using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Ingest;
 using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Keys;
 using StreamingFeatures.LoadTesting;
 using StreamingFeatures.LoadTesting.Service;

@@ -3,6 +3,7 @@ using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.LoadTesting;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.Synthetic;

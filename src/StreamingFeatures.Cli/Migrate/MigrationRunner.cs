@@ -7,6 +7,7 @@ using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Files;

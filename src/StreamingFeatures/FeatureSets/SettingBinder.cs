@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace StreamingFeatures.FeatureSets;
 
@@ -80,29 +81,9 @@ internal abstract class SettingBinder
         return null;
     }
 
-    protected int? ReadInt(string path, SettingNode node, string range)
-    {
-        if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
-            && int.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
-        {
-            return value;
-        }
+    protected int? ReadInt(string path, SettingNode node, string range) => ReadWholeNumber<int>(path, node, range);
 
-        FailUnlessNull(path, node, "a whole number, " + range);
-        return null;
-    }
-
-    protected long? ReadLong(string path, SettingNode node, string range)
-    {
-        if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
-            && long.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-        {
-            return value;
-        }
-
-        FailUnlessNull(path, node, "a whole number, " + range);
-        return null;
-    }
+    protected long? ReadLong(string path, SettingNode node, string range) => ReadWholeNumber<long>(path, node, range);
 
     protected double? ReadDouble(string path, SettingNode node, string range)
     {
@@ -114,6 +95,19 @@ internal abstract class SettingBinder
         }
 
         FailUnlessNull(path, node, "a number, " + range);
+        return null;
+    }
+
+    private T? ReadWholeNumber<T>(string path, SettingNode node, string range)
+        where T : struct, IBinaryInteger<T>
+    {
+        if (node is SettingScalar { Kind: ScalarKind.Number or ScalarKind.Plain } scalar
+            && T.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out T value))
+        {
+            return value;
+        }
+
+        FailUnlessNull(path, node, "a whole number, " + range);
         return null;
     }
 

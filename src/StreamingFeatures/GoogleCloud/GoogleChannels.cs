@@ -1,7 +1,6 @@
 using Google.Apis.Auth.OAuth2;
 using Grpc.Core;
 using Grpc.Net.Client;
-using StreamingFeatures.Bigtable;
 
 namespace StreamingFeatures.GoogleCloud;
 

@@ -40,7 +40,6 @@ internal sealed class ReadRowsDigester
     private int _runEnd;
     private byte[] _column = new byte[64];
     private int _familyLength = -1;
-    private int _columnLength;
     private int _feature = -1;
 
     // The open cell.
@@ -270,8 +269,8 @@ internal sealed class ReadRowsDigester
 
             Ensure(ref _column, _familyLength + 1 + qualifier.Length);
             qualifier.CopyTo(_column.AsSpan(_familyLength + 1));
-            _columnLength = _familyLength + 1 + qualifier.Length;
-            _feature = _features.TryGetValue(_column.AsSpan(0, _columnLength), out int feature) ? feature : -1;
+            int columnLength = _familyLength + 1 + qualifier.Length;
+            _feature = _features.TryGetValue(_column.AsSpan(0, columnLength), out int feature) ? feature : -1;
         }
 
         _cellTimestamp = timestamp;
@@ -322,7 +321,6 @@ internal sealed class ReadRowsDigester
         _inSplitCell = false;
         _keepCell = false;
         _familyLength = -1;
-        _columnLength = 0;
         _feature = -1;
         _runStart = _runEnd = _next;
         _cells.Clear();

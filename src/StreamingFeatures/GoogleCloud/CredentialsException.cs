@@ -1,4 +1,4 @@
-namespace StreamingFeatures.Bigtable;
+namespace StreamingFeatures.GoogleCloud;
 
 /// <summary>No usable Google Cloud credentials: Application Default Credentials are missing or a key file is bad.</summary>
 public sealed class CredentialsException : Exception
