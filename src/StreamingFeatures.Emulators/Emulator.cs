@@ -94,6 +94,9 @@ public sealed class Emulator : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process?.DisposeAsync() ?? ValueTask.CompletedTask;
 
+    /// <summary>Leaves an emulator started here running after this process ends (dispose no longer stops it).</summary>
+    public void Release() => _process?.Release();
+
     private async Task WaitUntilAnsweringAsync(EmulatorSpec spec, TimeSpan timeout, string source, CancellationToken cancellationToken)
     {
         using GrpcChannel channel = CreateChannel();

@@ -77,6 +77,16 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Lets the process outlive this one: it is no longer ended on dispose or on process exit.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit -= OnHostExit;
+            _process.Dispose();
+        }
+    }
+
     private void OnHostExit(object? sender, EventArgs e) => Kill();
 
     private void Kill()

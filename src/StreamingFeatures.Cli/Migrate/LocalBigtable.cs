@@ -10,26 +10,29 @@ namespace StreamingFeatures.Cli.Migrate;
 /// <summary>
 /// The Bigtable emulator of a local job. A job killed with kill -9 cannot stop the emulator it started, and that
 /// emulator still holds every row written; a resumed run finds it through the checkpoint, uses it and stops it at
-/// the end. When it is gone its rows went with it, and the job must start over.
+/// the end. A run stopped by Ctrl+C or SIGTERM, or failed, leaves it running the same way (<see cref="KeepRunning"/>),
+/// so the same command resumes. When it is gone its rows went with it, and the job must start over.
 /// </summary>
 internal sealed class LocalBigtable : IAsyncDisposable
 {
     private readonly Emulator? _started;
     private readonly Process? _adopted;
+    private bool _kept;
 
     private LocalBigtable(string endpoint, Emulator? started, Process? adopted)
     {
         Endpoint = endpoint;
         _started = started;
         _adopted = adopted;
+        Owned = started is { IsExternal: false, ProcessId: { } pid } ? new OwnedEmulator(endpoint, pid)
+            : adopted is not null ? new OwnedEmulator(endpoint, adopted.Id)
+            : null;
     }
 
     public string Endpoint { get; }
 
     /// <summary>This job owns the emulator process (it was not given by <c>BIGTABLE_EMULATOR_HOST</c>).</summary>
-    public OwnedEmulator? Owned => _started is { IsExternal: false, ProcessId: { } pid } ? new OwnedEmulator(Endpoint, pid)
-        : _adopted is not null ? new OwnedEmulator(Endpoint, _adopted.Id)
-        : null;
+    public OwnedEmulator? Owned { get; }
 
     /// <summary>An earlier run's emulator was found alive and is in use.</summary>
     public bool Adopted => _adopted is not null;
@@ -49,8 +52,30 @@ internal sealed class LocalBigtable : IAsyncDisposable
         return new LocalBigtable(emulator.Endpoint, emulator, null);
     }
 
+    /// <summary>
+    /// Leaves an emulator this job owns running after the process ends, with the rows written so far, for the run
+    /// that resumes from the checkpoint naming it; returns it, or null when the emulator is not the job's to keep.
+    /// </summary>
+    public OwnedEmulator? KeepRunning()
+    {
+        if (Owned is null)
+        {
+            return null;
+        }
+
+        _kept = true;
+        _started?.Release();
+        return Owned;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_kept)
+        {
+            _adopted?.Dispose();
+            return;
+        }
+
         if (_started is not null)
         {
             await _started.DisposeAsync().ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using StreamingFeatures.Cli.Options;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Verification;
 
@@ -8,15 +9,15 @@ namespace StreamingFeatures.Cli.Migrate;
 /// <summary><c>streamingfeatures migrate</c>: moves a feature table into Bigtable and proves every row arrived.</summary>
 internal static class MigrateCommand
 {
-    private static readonly Option<string> Source = new("--source") { Description = "Where rows come from: sample (a sample table in the built-in BigQuery Storage emulator, read through the Storage Read API), synthetic (the same rows from the generator), files:GLOB.parquet, files:GLOB.csv, or bigquery:projects/P/datasets/D/tables/T.", DefaultValueFactory = _ => "sample" };
+    private static readonly Option<string> Source = new("--source") { Description = "Where rows come from: sample (a sample table in the built-in BigQuery Storage emulator, read through the Storage Read API), synthetic (the same rows from the generator), files:GLOB.parquet, files:GLOB.csv, or bigquery:TABLE with TABLE as projects/P/datasets/D/tables/T, P.D.T or P:D.T.", DefaultValueFactory = _ => "sample" };
     private static readonly Option<FileInfo?> FeatureSetFile = new("--feature-set") { Description = "The feature set (JSON or YAML). Default: the sample table's." };
     private static readonly Option<string?> Project = new("--project") { Description = "Google Cloud project of the Bigtable instance. Without it, the job runs locally on the emulator." };
     private static readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id." };
     private static readonly Option<string?> AppProfile = new("--app-profile") { Description = "Bigtable app profile for the writes." };
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id; overrides the feature set's." };
     private static readonly Option<bool> Local = new("--local") { Description = "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
-    private static readonly Option<long> SampleRows = new("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => 1_000_000 };
-    private static readonly Option<int> SampleFeatures = new("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => 8 };
+    private static readonly Option<long> SampleRows = new Option<long>("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => 1_000_000 }.WholeNumber();
+    private static readonly Option<int> SampleFeatures = new Option<int>("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => 8 }.WholeNumber();
     private static readonly Option<bool> NoCreate = new("--no-create") { Description = "Refuse to create the table or its column families." };
     private static readonly Option<string> Verify = new("--verify") { Description = "none | sample:RATE | full", DefaultValueFactory = _ => "full" };
     private static readonly Option<FileInfo?> SummaryJson = new("--summary-json") { Description = "Write the migration's figures (all runs) as JSON to this file." };
@@ -24,14 +25,14 @@ internal static class MigrateCommand
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check configuration and schema, print the plan, write nothing." };
     private static readonly Option<string?> BillingProject = new("--billing-project") { Description = "Project billed for BigQuery reads. Default: the table's project." };
     private static readonly Option<string?> RowRestriction = new("--row-restriction") { Description = "A BigQuery filter on the source rows, e.g. \"event_time >= '2026-01-01'\"." };
-    private static readonly Option<DateTimeOffset?> SnapshotTime = new("--snapshot-time") { Description = "Read the BigQuery table as of this time (ISO 8601). Default: when the job starts; a resumed job keeps its first run's." };
-    private static readonly Option<int> MaxStreams = new("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int> ReadStreams = new("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => 4 };
+    private static readonly Option<DateTimeOffset?> SnapshotTime = new Option<DateTimeOffset?>("--snapshot-time") { Description = "Read the BigQuery table as of this time (RFC 3339, e.g. 2026-11-26T00:00:00Z). Default: when the job starts; a resumed job keeps its first run's." }.Rfc3339Time();
+    private static readonly Option<int> MaxStreams = new Option<int>("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => 0 }.WholeNumber();
+    private static readonly Option<int> ReadStreams = new Option<int>("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => 4 }.WholeNumber();
     private static readonly Option<string> DataFormat = new("--data-format") { Description = "The format BigQuery Storage Read sessions send rows in: arrow (column batches, the default) or avro (binary rows). A resumed job keeps its first run's.", DefaultValueFactory = _ => "arrow" };
-    private static readonly Option<int> ShardIndex = new("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int> ShardCount = new("--shard-count") { Description = "Replicas sharing the migration; each reads the rows whose entity key hashes to its shard.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
+    private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration; each reads the rows whose entity key hashes to its shard.", DefaultValueFactory = _ => 1 }.WholeNumber();
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
-    private static readonly Option<double> CheckpointInterval = new("--checkpoint-interval") { Description = "Seconds between checkpoint saves.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoint saves (0.1 to 3600).", DefaultValueFactory = _ => 5 }.Seconds(0.1, 3600);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
@@ -43,7 +44,12 @@ internal static class MigrateCommand
             BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
-        return command;
+        return command.WithExitCodes(
+            new ExitCode(ExitCodes.Success, "Every row written (and verified, unless --verify none); or a dry run found the plan sound."),
+            new ExitCode(ExitCodes.Failure, "Another failure (Bigtable unreachable, a fatal write fault); progress is saved and the same command resumes."),
+            new ExitCode(ExitCodes.BadInput, "Bad flags, feature set, source, environment or checkpoint, found before anything was written."),
+            new ExitCode(ExitCodes.VerificationFailed, "Verification found missing or changed rows (listed in the report)."),
+            new ExitCode(ExitCodes.Stopped, "Stopped by Ctrl+C or SIGTERM after draining; progress is saved and the same command resumes."));
     }
 
     private static Task<int> RunAsync(ParseResult parse, CancellationToken stop)
@@ -60,6 +66,18 @@ internal static class MigrateCommand
         if (kind is null)
         {
             problems.Add($"--source is '{source}'; allowed: {SourceSpec.Allowed}.");
+        }
+        else if (kind == SourceKind.BigQuery)
+        {
+            if (bigQueryTable is null)
+            {
+                problems.Add($"--source is '{source}': not a BigQuery table name; allowed: bigquery:{BigQueryTableName.Forms} (dataset: letters, digits and underscores).");
+            }
+            else
+            {
+                // One job, however its table was spelled: the identity (and the checkpoint's name) uses the API form.
+                source = "bigquery:" + bigQueryTable;
+            }
         }
 
         string dataFormatText = parse.GetValue(DataFormat)!;
@@ -102,6 +120,12 @@ internal static class MigrateCommand
             CredentialsFile = parse.GetValue(Credentials)?.FullName,
         };
         problems.AddRange(settings.Problems());
+        if (problems.Count == 0)
+        {
+            // The file system and the environment only once the flags make sense.
+            problems.AddRange(MigrationPreflight.Problems(settings, Environment.GetEnvironmentVariable));
+        }
+
         if (problems.Count > 0)
         {
             return Task.FromResult(MigrationRunner.BadInput(string.Join(Environment.NewLine + "error: ", problems)));

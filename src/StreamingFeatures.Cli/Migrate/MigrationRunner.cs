@@ -64,8 +64,15 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         {
             if (_settings.Checkpoint is null || (_settings.Checkpoint != "none" && !_settings.Checkpoint.StartsWith("bigtable:", StringComparison.Ordinal)))
             {
-                _store = new FileCheckpointStore(_settings.Checkpoint ?? Path.Combine("streamingfeatures-checkpoints", job.Id + ".json"));
+                _store = new FileCheckpointStore(_settings.Checkpoint ?? Path.Combine(MigrationPreflight.CheckpointFolder, job.Id + ".json"));
                 _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
+
+                // Before the local emulator is looked at: an earlier run's emulator being gone makes a run start over
+                // and overwrite the checkpoint, which must never happen to another job's.
+                if (AnotherJobs(job) is { } refused)
+                {
+                    return refused;
+                }
             }
 
             await using LocalBigtable? localBigtable = local ? await LocalBigtable.StartAsync(_checkpoint?.Emulator, stop).ConfigureAwait(false) : null;
@@ -89,21 +96,16 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             {
                 _store = new BigtableCheckpointStore(bigtable.Data, bigtable.Admin, bigtable.InstanceName, spec["bigtable:".Length..], job.Id, bigtable.AppProfileId);
                 _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
+                if (AnotherJobs(job) is { } refused)
+                {
+                    return refused;
+                }
             }
 
-            if (_checkpoint is not null)
+            if (_checkpoint is { Completed: true })
             {
-                IReadOnlyList<string> differences = _checkpoint.Differences(job.Identity);
-                if (differences.Count > 0)
-                {
-                    return BadInput($"The checkpoint {_store!.Description} belongs to another migration ({string.Join("; ", differences)}). Run with the same arguments, name another --checkpoint, or start over with --restart.");
-                }
-
-                if (_checkpoint.Completed)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"This migration finished in an earlier run (checkpoint {_store!.Description}); nothing to do. Use --restart to run it again.");
-                    return await FinishAsync(Combined(_checkpoint.Totals, null), _checkpoint, stopped: false).ConfigureAwait(false);
-                }
+                AnsiConsole.MarkupLineInterpolated($"This migration finished in an earlier run (checkpoint {_store!.Description}); nothing to do. Use --restart to run it again.");
+                return await FinishAsync(Combined(_checkpoint.Totals, null), _checkpoint, stopped: false).ConfigureAwait(false);
             }
 
             return await MigrateAsync(job, featureSet, bigtable, localBigtable, stop).ConfigureAwait(false);
@@ -125,6 +127,14 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>Exit 2 when the loaded checkpoint is another migration's; null when there is none or it is this one's.</summary>
+    private int? AnotherJobs(MigrationJob job)
+    {
+        IReadOnlyList<string> differences = _checkpoint?.Differences(job.Identity) ?? [];
+        return differences.Count == 0 ? null
+            : BadInput($"The checkpoint {_store!.Description} belongs to another migration ({string.Join("; ", differences)}). Run with the same arguments, name another --checkpoint, or start over with --restart.");
     }
 
     private async Task<int> MigrateAsync(MigrationJob job, FeatureSetOptions featureSet, BigtableConnection bigtable, LocalBigtable? localBigtable, CancellationToken stop)
@@ -228,6 +238,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             catch (PipelineException e)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                KeepEmulator(localBigtable);
                 await SaveFinalAsync(writer, _store, s => Build(s, completed: false)).ConfigureAwait(false);
                 AnsiConsole.MarkupLineInterpolated($"Progress is saved ({_store?.Description ?? "no checkpoint"}): the same command resumes.");
                 return ExitCodes.Failure;
@@ -235,6 +246,11 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
 
             (IReadOnlyDictionary<int, PartitionCheckpoint> committed, int pending) = progress.Snapshot();
             finished = !result.Stopped && pending == 0;
+            if (!finished)
+            {
+                KeepEmulator(localBigtable);
+            }
+
             MigrationCheckpoint final = await SaveFinalAsync(writer, _store, s => Build(s, finished)).ConfigureAwait(false);
             RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
             return await FinishAsync(Combined(totals, result.Report), final, result.Stopped).ConfigureAwait(false);
@@ -245,6 +261,15 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>A run that did not finish leaves the emulator it owns running, with its rows, for the run that resumes.</summary>
+    private static void KeepEmulator(LocalBigtable? localBigtable)
+    {
+        if (localBigtable?.KeepRunning() is { } kept)
+        {
+            AnsiConsole.MarkupLineInterpolated($"The Bigtable emulator (pid {kept.ProcessId}, {kept.Endpoint}) keeps running with the rows written so far; the same command resumes on it and stops it at the end.");
         }
     }
 

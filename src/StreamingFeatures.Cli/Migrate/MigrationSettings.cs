@@ -80,6 +80,13 @@ internal sealed record MigrationSettings
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
+        if (Local && (Project is not null || Instance is not null))
+        {
+            // Otherwise the plan would name the production table while the rows went to the emulator.
+            string named = string.Join(" ", new[] { Project is null ? null : $"--project {Project}", Instance is null ? null : $"--instance {Instance}" }.OfType<string>());
+            problems.Add($"--local runs on the emulator, but {named} names a Google Cloud instance; drop --local to write there, or drop {named} to run locally.");
+        }
+
         if (ShardCount < 1 || ShardCount > 10_000)
         {
             problems.Add(Invariant($"--shard-count is {ShardCount}; allowed 1 to 10000."));

@@ -16,10 +16,13 @@ namespace StreamingFeatures.Cli.Migrate;
 /// </summary>
 internal static class SourceSpec
 {
-    public const string Allowed = "sample, synthetic, files:GLOB.parquet, files:GLOB.csv, bigquery:projects/P/datasets/D/tables/T";
+    public const string Allowed = "sample, synthetic, files:GLOB.parquet, files:GLOB.csv, bigquery:TABLE (TABLE as " + BigQueryTableName.Forms + ")";
     public const string SampleTable = "projects/local/datasets/features/tables/sample";
 
-    /// <summary>The kind of source, and for BigQuery the table; null when the spec matches none.</summary>
+    /// <summary>
+    /// The kind of source, and for BigQuery the table as <c>projects/P/datasets/D/tables/T</c> (null when it names
+    /// no table); null when the spec matches no kind.
+    /// </summary>
     public static SourceKind? KindOf(string spec, out string? bigQueryTable)
     {
         bigQueryTable = null;
@@ -34,7 +37,7 @@ internal static class SourceSpec
 
         if (spec.StartsWith("bigquery:", StringComparison.Ordinal))
         {
-            bigQueryTable = spec["bigquery:".Length..];
+            bigQueryTable = BigQueryTableName.Normalize(spec["bigquery:".Length..]);
             return SourceKind.BigQuery;
         }
 

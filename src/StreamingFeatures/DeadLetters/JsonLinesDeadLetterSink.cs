@@ -5,7 +5,8 @@ namespace StreamingFeatures.DeadLetters;
 
 /// <summary>
 /// Appends dead letters to a file, one JSON object a line (reason, message, partition, offset, key, field, status),
-/// flushed before each write returns so an acknowledged record is never only in memory.
+/// flushed before each write returns so an acknowledged record is never only in memory. The file is created (or
+/// opened for appending) by the first dead letter, so a run without any leaves no empty file behind.
 /// </summary>
 public sealed class JsonLinesDeadLetterSink : IDeadLetterSink, IAsyncDisposable
 {
@@ -16,15 +17,14 @@ public sealed class JsonLinesDeadLetterSink : IDeadLetterSink, IAsyncDisposable
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private readonly FileStream _file;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private FileStream? _file;
     private long _count;
 
     public JsonLinesDeadLetterSink(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = System.IO.Path.GetFullPath(path);
-        _file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
     }
 
     public string Path { get; }
@@ -37,6 +37,7 @@ public sealed class JsonLinesDeadLetterSink : IDeadLetterSink, IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _file ??= new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
             await _file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
             _file.WriteByte((byte)'\n');
             await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -50,7 +51,11 @@ public sealed class JsonLinesDeadLetterSink : IDeadLetterSink, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _file.DisposeAsync().ConfigureAwait(false);
+        if (_file is not null)
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+
         _gate.Dispose();
     }
 }

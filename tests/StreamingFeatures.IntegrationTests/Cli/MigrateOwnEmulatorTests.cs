@@ -6,7 +6,8 @@ namespace StreamingFeatures.IntegrationTests.Cli;
 /// <summary>
 /// <c>migrate --local</c> on the Bigtable emulator it starts itself (no <c>BIGTABLE_EMULATOR_HOST</c>): killed with
 /// SIGKILL, it leaves that emulator running with every row written so far; the rerun finds it through the
-/// checkpoint, finishes the job on it, and stops it.
+/// checkpoint, finishes the job on it, and stops it. Stopped with SIGTERM, it leaves the emulator running the same
+/// way. Another job's checkpoint is refused before any of this is looked at.
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
@@ -47,6 +48,77 @@ public sealed class MigrateOwnEmulatorTests
                 using Process leftover = Process.GetProcessById(orphan.ProcessId);
                 leftover.Kill();
             }
+        }
+    }
+
+    [TestMethod]
+    public async Task Migrate_SigTermOnOwnEmulator_KeepsEmulatorRunning_RerunResumesOnItAndStopsIt()
+    {
+        await using var workspace = MigrationWorkspace.Create("ownstop");
+        string[] arguments = CrashingRun.SampleArguments(workspace, Rows);
+        OwnedEmulator? kept = null;
+        try
+        {
+            CliResult stopped;
+            using (CliProcess cli = workspace.Start(arguments, environment: null))
+            {
+                await cli.WaitUntilAsync(() => Task.FromResult(workspace.ReadCheckpoint() is { } c && CrashingRun.Midway(c)), "rows checkpointed", TimeSpan.FromMinutes(2), TestContext.CancellationToken);
+                await cli.TerminateAsync(TestContext.CancellationToken);
+                stopped = await cli.WaitAsync(TestContext.CancellationToken, TimeSpan.FromSeconds(60));
+            }
+
+            Assert.AreEqual(130, stopped.Code, stopped.Output);
+            MigrationCheckpoint saved = workspace.ReadCheckpoint() ?? throw new AssertFailedException("A stopped run leaves its checkpoint.");
+            kept = saved.Emulator ?? throw new AssertFailedException("The checkpoint of a stopped job on its own emulator names no emulator.");
+            Assert.IsFalse(saved.Completed);
+            Assert.IsTrue(IsRunningEmulator(kept.ProcessId), $"the stopped run's emulator (pid {kept.ProcessId}) must keep running:{Environment.NewLine}{stopped.Output}");
+            MigrateAssert.OutputContains(stopped, $"pid {kept.ProcessId}");
+
+            CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
+
+            Assert.AreEqual(0, rerun.Code, rerun.Output);
+            MigrateAssert.OutputContains(rerun, "Resuming from");
+            MigrateAssert.OutputContains(rerun, "emulator http://" + kept.Endpoint);
+            MigrateAssert.OutputLacks(rerun, "is gone");
+            MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
+            Assert.IsTrue(await ExitsAsync(kept.ProcessId, TimeSpan.FromSeconds(15)), $"the kept emulator (pid {kept.ProcessId}) must be stopped by the run that finished on it");
+        }
+        finally
+        {
+            StopIfRunning(kept);
+        }
+    }
+
+    [TestMethod]
+    public async Task Migrate_CheckpointOfAnotherJob_ExitsTwoAndLeavesItUntouched()
+    {
+        await using var workspace = MigrationWorkspace.Create("otherjob");
+
+        // Job A finishes on its own emulator and stops it: its checkpoint names an emulator that is gone.
+        CliResult first = await workspace.RunAsync(["migrate", "--local", "--sample-rows", "1000", "--table", workspace.Table.Id], environment: null, TestContext.CancellationToken);
+        Assert.AreEqual(0, first.Code, first.Output);
+        string checkpoint = Directory.GetFiles(workspace.PathOf(MigrationWorkspace.CheckpointFolder), "*.json").Single();
+        File.Copy(checkpoint, workspace.PathOf("other.json"));
+        byte[] before = File.ReadAllBytes(workspace.PathOf("other.json"));
+
+        // Job B (another source) is pointed at A's checkpoint.
+        CliResult other = await workspace.RunAsync(
+            ["migrate", "--local", "--source", "synthetic", "--sample-rows", "1000", "--table", workspace.Table.Id, "--checkpoint", "other.json"],
+            environment: null,
+            TestContext.CancellationToken);
+
+        Assert.AreEqual(2, other.Code, other.Output);
+        MigrateAssert.OutputContains(other, "belongs to another migration");
+        MigrateAssert.OutputLacks(other, "starting the migration over");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(workspace.PathOf("other.json")), "another job's checkpoint must stay as it was");
+    }
+
+    private static void StopIfRunning(OwnedEmulator? emulator)
+    {
+        if (emulator is not null && IsRunningEmulator(emulator.ProcessId))
+        {
+            using Process leftover = Process.GetProcessById(emulator.ProcessId);
+            leftover.Kill();
         }
     }
 

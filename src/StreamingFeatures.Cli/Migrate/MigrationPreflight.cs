@@ -1,0 +1,54 @@
+using StreamingFeatures.Bigtable;
+using StreamingFeatures.Cli.Options;
+using StreamingFeatures.Sources.BigQuery;
+
+namespace StreamingFeatures.Cli.Migrate;
+
+/// <summary>
+/// What the flags point at outside the process, checked before any work starts: every output file can be written
+/// (a summary that cannot be written would otherwise fail after the whole migration) and every emulator variable in
+/// use is host:port with a host that resolves. Nothing is left behind by the checks.
+/// </summary>
+internal static class MigrationPreflight
+{
+    public const string CheckpointFolder = "streamingfeatures-checkpoints";
+
+    public static IReadOnlyList<string> Problems(MigrationSettings settings, Func<string, string?> environment)
+    {
+        var problems = new List<string>();
+        if (settings.Local || settings.Project is null)
+        {
+            Add(problems, OutputChecks.EndpointVariableProblem(BigtableConnectionOptions.EmulatorHostVariable, environment));
+        }
+
+        if (settings.SourceKind == SourceKind.BigQuery)
+        {
+            Add(problems, OutputChecks.EndpointVariableProblem(BigQueryConnectionOptions.EmulatorHostVariable, environment));
+        }
+
+        Add(problems, OutputChecks.FileProblem("--dead-letter", settings.DeadLetterFile.FullName));
+        if (settings.SummaryJson is { } summary)
+        {
+            Add(problems, OutputChecks.FileProblem("--summary-json", summary.FullName));
+        }
+
+        if (settings.Checkpoint is null)
+        {
+            Add(problems, OutputChecks.FileProblem("--checkpoint", Path.Combine(CheckpointFolder, "JOB.json"), createsFolder: true));
+        }
+        else if (settings.Checkpoint != "none" && !settings.Checkpoint.StartsWith("bigtable:", StringComparison.Ordinal))
+        {
+            Add(problems, OutputChecks.FileProblem("--checkpoint", settings.Checkpoint, createsFolder: true));
+        }
+
+        return problems;
+    }
+
+    private static void Add(List<string> problems, string? problem)
+    {
+        if (problem is not null)
+        {
+            problems.Add(problem);
+        }
+    }
+}
