@@ -26,10 +26,11 @@ internal static class MigrationPreflight
             Add(problems, OutputChecks.EndpointVariableProblem(BigQueryConnectionOptions.EmulatorHostVariable, environment));
         }
 
-        Add(problems, OutputChecks.FileProblem("--dead-letter", settings.DeadLetterFile.FullName));
+        // FileInfo.ToString() is the path as the user typed it.
+        Add(problems, OutputChecks.FileProblem("--dead-letter", settings.DeadLetterFile.ToString()));
         if (settings.SummaryJson is { } summary)
         {
-            Add(problems, OutputChecks.FileProblem("--summary-json", summary.FullName));
+            Add(problems, OutputChecks.FileProblem("--summary-json", summary.ToString()));
         }
 
         if (settings.Checkpoint is null)

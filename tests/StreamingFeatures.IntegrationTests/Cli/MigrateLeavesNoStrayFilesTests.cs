@@ -56,7 +56,7 @@ public sealed class MigrateLeavesNoStrayFilesTests
         Assert.AreEqual(0, result.Code, result.Output);
         string[] lines = File.ReadAllLines(workspace.PathOf("out/dl.jsonl"));
         Assert.HasCount(1, lines, string.Join(Environment.NewLine, lines));
-        StringAssert.Contains(lines[0], "e2");
+        StringAssert.Contains(lines[0], "rows.csv line 3");
     }
 
     [TestMethod]
