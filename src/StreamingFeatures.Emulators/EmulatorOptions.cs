@@ -33,6 +33,13 @@ public sealed record EmulatorOptions
     /// <summary>Variables set in the emulator's environment on top of this process's (e.g. <see cref="GoRuntimeSettings"/>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Start the emulator in a session of its own (through <c>setsid</c>, where there is one), so a Ctrl+C in the
+    /// terminal, which signals the whole foreground process group, reaches only this process and not the emulator
+    /// it may need to leave running. Default false.
+    /// </summary>
+    public bool OwnSession { get; init; }
+
     /// <summary>Throws with every invalid setting named, its value and the allowed range.</summary>
     public void Validate()
     {

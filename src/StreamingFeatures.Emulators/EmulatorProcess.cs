@@ -32,7 +32,9 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public static EmulatorProcess Start(string executable, IEnumerable<string> arguments, EmulatorOptions options)
     {
-        var start = new ProcessStartInfo(executable, arguments)
+        // setsid execs the emulator in place (a child is never a process-group leader), so the pid stays the emulator's.
+        string? setsid = options.OwnSession ? new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists) : null;
+        var start = new ProcessStartInfo(setsid ?? executable, setsid is null ? arguments : arguments.Prepend(executable))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

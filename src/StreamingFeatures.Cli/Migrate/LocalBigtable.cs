@@ -47,7 +47,12 @@ internal sealed class LocalBigtable : IAsyncDisposable
         }
 
         // A migration is a bulk load: the emulator collects garbage less often, within a memory limit.
-        var options = new EmulatorOptions { Environment = GoRuntimeSettings.ForBulkLoad(Environment.GetEnvironmentVariable, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) };
+        // Its own session: a Ctrl+C in the terminal must not take the emulator (and the rows it holds) with this run.
+        var options = new EmulatorOptions
+        {
+            Environment = GoRuntimeSettings.ForBulkLoad(Environment.GetEnvironmentVariable, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes),
+            OwnSession = true,
+        };
         Emulator emulator = await Emulator.StartAsync(EmulatorKind.Bigtable, options, cancellationToken).ConfigureAwait(false);
         return new LocalBigtable(emulator.Endpoint, emulator, null);
     }
@@ -58,7 +63,7 @@ internal sealed class LocalBigtable : IAsyncDisposable
     /// </summary>
     public OwnedEmulator? KeepRunning()
     {
-        if (Owned is null)
+        if (Owned is null || !IsRunning(Owned.ProcessId))
         {
             return null;
         }
@@ -94,6 +99,19 @@ internal sealed class LocalBigtable : IAsyncDisposable
             }
 
             _adopted.Dispose();
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

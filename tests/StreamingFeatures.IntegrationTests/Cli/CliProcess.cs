@@ -44,15 +44,21 @@ internal sealed class CliProcess : IDisposable
     /// <param name="workingDirectory">The child's current directory (default checkpoints and dead letters go there).</param>
     /// <param name="arguments">Everything after <c>streamingfeatures</c>.</param>
     /// <param name="environment">Variables to set; the emulator host variables are removed unless given here.</param>
-    public static CliProcess Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="ownProcessGroup">Run in a process group of its own, as a shell runs a job, for <see cref="InterruptGroupAsync"/>.</param>
+    public static CliProcess Start(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool ownProcessGroup = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        if (ownProcessGroup)
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StreamingFeatures.Cli.dll"));
         foreach (string argument in arguments)
         {
@@ -133,6 +139,14 @@ internal sealed class CliProcess : IDisposable
         using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         await kill.WaitForExitAsync(cancellationToken);
         Assert.AreEqual(0, kill.ExitCode, "kill -TERM");
+    }
+
+    /// <summary>SIGINT to the CLI's whole process group, as Ctrl+C in a terminal sends it (needs <c>ownProcessGroup</c>).</summary>
+    public async Task InterruptGroupAsync(CancellationToken cancellationToken)
+    {
+        using Process kill = Process.Start("kill", ["-INT", "--", "-" + _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync(cancellationToken);
+        Assert.AreEqual(0, kill.ExitCode, "kill -INT to the process group");
     }
 
     /// <summary>

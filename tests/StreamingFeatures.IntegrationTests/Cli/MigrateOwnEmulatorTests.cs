@@ -6,8 +6,8 @@ namespace StreamingFeatures.IntegrationTests.Cli;
 /// <summary>
 /// <c>migrate --local</c> on the Bigtable emulator it starts itself (no <c>BIGTABLE_EMULATOR_HOST</c>): killed with
 /// SIGKILL, it leaves that emulator running with every row written so far; the rerun finds it through the
-/// checkpoint, finishes the job on it, and stops it. Stopped with SIGTERM, it leaves the emulator running the same
-/// way. Another job's checkpoint is refused before any of this is looked at.
+/// checkpoint, finishes the job on it, and stops it. Stopped with SIGTERM or Ctrl+C, it leaves the emulator running
+/// the same way. Another job's checkpoint is refused before any of this is looked at.
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
@@ -52,7 +52,9 @@ public sealed class MigrateOwnEmulatorTests
     }
 
     [TestMethod]
-    public async Task Migrate_SigTermOnOwnEmulator_KeepsEmulatorRunning_RerunResumesOnItAndStopsIt()
+    [DataRow(false, DisplayName = "SIGTERM to the CLI (a pod's stop)")]
+    [DataRow(true, DisplayName = "SIGINT to its process group (Ctrl+C in a terminal)")]
+    public async Task Migrate_StoppedOnOwnEmulator_KeepsEmulatorRunning_RerunResumesOnItAndStopsIt(bool ctrlC)
     {
         await using var workspace = MigrationWorkspace.Create("ownstop");
         string[] arguments = CrashingRun.SampleArguments(workspace, Rows);
@@ -60,10 +62,10 @@ public sealed class MigrateOwnEmulatorTests
         try
         {
             CliResult stopped;
-            using (CliProcess cli = workspace.Start(arguments, environment: null))
+            using (CliProcess cli = CliProcess.Start(workspace.Folder, arguments, environment: null, ownProcessGroup: ctrlC))
             {
                 await cli.WaitUntilAsync(() => Task.FromResult(workspace.ReadCheckpoint() is { } c && CrashingRun.Midway(c)), "rows checkpointed", TimeSpan.FromMinutes(2), TestContext.CancellationToken);
-                await cli.TerminateAsync(TestContext.CancellationToken);
+                await (ctrlC ? cli.InterruptGroupAsync(TestContext.CancellationToken) : cli.TerminateAsync(TestContext.CancellationToken));
                 stopped = await cli.WaitAsync(TestContext.CancellationToken, TimeSpan.FromSeconds(60));
             }
 
