@@ -21,7 +21,7 @@ internal static class MigrateCommand
     private static readonly Option<bool> NoCreate = new("--no-create") { Description = "Refuse to create the table or its column families." };
     private static readonly Option<string> Verify = new("--verify") { Description = "none | sample:RATE | full", DefaultValueFactory = _ => "full" };
     private static readonly Option<FileInfo?> SummaryJson = new("--summary-json") { Description = "Write the migration's figures (all runs) as JSON to this file." };
-    private static readonly Option<FileInfo> DeadLetterFile = new("--dead-letter") { Description = "Dead-letter file (JSON lines, appended).", DefaultValueFactory = _ => new FileInfo("streamingfeatures-dead-letters.jsonl") };
+    private static readonly Option<FileInfo> DeadLetterFile = new("--dead-letter") { Description = "Dead-letter file (JSON lines, appended; created by the first dead letter). Its folder must exist.", DefaultValueFactory = _ => new FileInfo("streamingfeatures-dead-letters.jsonl") };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check configuration and schema, print the plan, write nothing." };
     private static readonly Option<string?> BillingProject = new("--billing-project") { Description = "Project billed for BigQuery reads. Default: the table's project." };
     private static readonly Option<string?> RowRestriction = new("--row-restriction") { Description = "A BigQuery filter on the source rows, e.g. \"event_time >= '2026-01-01'\"." };

@@ -264,10 +264,13 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         }
     }
 
-    /// <summary>A run that did not finish leaves the emulator it owns running, with its rows, for the run that resumes.</summary>
-    private static void KeepEmulator(LocalBigtable? localBigtable)
+    /// <summary>
+    /// A run that did not finish leaves the emulator it owns running, with its rows, for the run that resumes: only
+    /// when a checkpoint file names it, since a checkpoint kept in that emulator could never lead back to it.
+    /// </summary>
+    private void KeepEmulator(LocalBigtable? localBigtable)
     {
-        if (localBigtable?.KeepRunning() is { } kept)
+        if (_store is FileCheckpointStore && localBigtable?.KeepRunning() is { } kept)
         {
             AnsiConsole.MarkupLineInterpolated($"The Bigtable emulator (pid {kept.ProcessId}, {kept.Endpoint}) keeps running with the rows written so far; the same command resumes on it and stops it at the end.");
         }
