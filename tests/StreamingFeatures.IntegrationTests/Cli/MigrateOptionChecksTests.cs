@@ -35,6 +35,16 @@ public sealed class MigrateOptionChecksTests
     }
 
     [TestMethod]
+    public void WholeNumber_TooLargeForTheOption_ErrorNamesTheLimits()
+    {
+        Option<int> option = new Option<int>("--streams").WholeNumber();
+
+        ParseResult parse = new RootCommand { option }.Parse(["--streams", "3000000000"]);
+
+        StringAssert.Contains(parse.Errors.Single().Message, "--streams is '3000000000'; allowed: a whole number from -2147483648 to 2147483647");
+    }
+
+    [TestMethod]
     public void WholeNumber_NotGiven_Default()
     {
         Option<long> option = new Option<long>("--rows") { DefaultValueFactory = _ => 42 }.WholeNumber();
