@@ -141,6 +141,11 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             return BadInput(e.Message);
         }
 
+        if (CheckLocalCapacity(opened, featureSet, localBigtable) is { } tooBig)
+        {
+            return tooBig;
+        }
+
         // Event times may not be far ahead of the snapshot (files: the first run's start), the same in every run.
         DateTimeOffset snapshot = opened.BigQuery?.Session.SnapshotTime ?? _checkpoint?.SnapshotTime ?? TimeProvider.System.GetUtcNow();
         string tableName = bigtable.TableName(featureSet.Table);
