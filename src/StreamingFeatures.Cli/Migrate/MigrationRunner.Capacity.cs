@@ -9,9 +9,9 @@ namespace StreamingFeatures.Cli.Migrate;
 internal sealed partial class MigrationRunner
 {
     /// <summary>
-    /// Exit 2 when the emulator this job started cannot hold the source's rows in the memory available; a warning when
-    /// the emulator is one <c>BIGTABLE_EMULATOR_HOST</c> names and the rows would not fit here (it may run elsewhere). CSV files
-    /// have no row count before they are read: then a note says how many rows fit.
+    /// Exit 2 when the emulator this job started cannot hold the source's rows in the memory available; a warning
+    /// when the emulator is one <c>BIGTABLE_EMULATOR_HOST</c> names and the rows would not fit here (it may run
+    /// elsewhere). CSV files have no row count before they are read: then a note says how many rows fit.
     /// </summary>
     private int? CheckLocalCapacity(OpenedSource opened, FeatureSetOptions featureSet, LocalBigtable? localBigtable)
     {
@@ -27,7 +27,7 @@ internal sealed partial class MigrationRunner
             if (available is { } memory && localBigtable.Owned is not null)
             {
                 AnsiConsole.MarkupLineInterpolated(
-                    $"The source has no row count before it is read; the local Bigtable emulator keeps every cell in memory, and the {memory / (double)(1L << 30):N0} GiB available fit about {BigtableEmulatorCapacity.RowsThatFit(memory, cells):N0} rows of {cells} features.");
+                    $"The source has no row count before it is read; the local Bigtable emulator keeps every cell in memory, and the {Math.Floor(memory / (double)(1L << 30)):N0} GiB available fit about {BigtableEmulatorCapacity.RowsThatFit(memory, cells):N0} rows of {cells} features.");
             }
 
             return null;
