@@ -151,6 +151,13 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             return BadInput(e.Message);
         }
 
+        if (CheckLocalCapacity(opened, featureSet, localBigtable) is { } tooBig)
+        {
+            return tooBig;
+        }
+
+        // Event times may not be far ahead of the snapshot (files: the first run's start), the same in every run.
+        DateTimeOffset snapshot = opened.BigQuery?.Session.SnapshotTime ?? _checkpoint?.SnapshotTime ?? TimeProvider.System.GetUtcNow();
         string tableName = bigtable.TableName(featureSet.Table);
         using var metrics = new PipelineMetrics();
         IngestionPipeline pipeline;
@@ -162,7 +169,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
                 bigtable.Data,
                 tableName,
                 deadLetters,
-                new PipelineOptions { Verification = _settings.Verification },
+                new PipelineOptions { Verification = _settings.Verification, EventTimeReference = snapshot },
                 metrics,
                 appProfileId: bigtable.AppProfileId,
                 progress: progress);
@@ -195,7 +202,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             {
                 Job = job.Identity,
                 Sequence = sequence,
-                SnapshotTime = opened.BigQuery?.Session.SnapshotTime ?? _checkpoint?.SnapshotTime,
+                SnapshotTime = snapshot,
                 Session = opened.BigQuery is { } bq
                     ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount, bq.AvroSchema)
                     : null,

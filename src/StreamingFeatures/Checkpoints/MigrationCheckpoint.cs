@@ -27,7 +27,10 @@ public sealed record MigrationCheckpoint
     /// <summary>Increases with every save; orders saves (and stamps the cell in a Bigtable store).</summary>
     public long Sequence { get; init; }
 
-    /// <summary>The source snapshot every run reads, when the source has one (BigQuery).</summary>
+    /// <summary>
+    /// The source snapshot every run reads (BigQuery); for other sources the first run's start. Event times are
+    /// bounded against it (maxFutureSkew).
+    /// </summary>
     public DateTimeOffset? SnapshotTime { get; init; }
 
     public ReadSessionCheckpoint? Session { get; init; }

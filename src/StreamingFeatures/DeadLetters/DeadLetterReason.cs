@@ -29,4 +29,10 @@ public enum DeadLetterReason
 
     /// <summary>Bigtable kept failing the row until the retry deadline passed.</summary>
     RetriesExhausted,
+
+    /// <summary>
+    /// The event time is more than the feature set's <c>maxFutureSkew</c> ahead of the clock (or a migration's
+    /// snapshot): written, it would beat every real event of its entity and column for good.
+    /// </summary>
+    EventTimeInFuture,
 }

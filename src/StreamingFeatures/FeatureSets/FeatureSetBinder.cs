@@ -6,7 +6,7 @@ namespace StreamingFeatures.FeatureSets;
 /// </summary>
 internal sealed class FeatureSetBinder : SettingBinder
 {
-    private static readonly string[] RootKeys = ["table", "entityKey", "eventTime", "features", "families", "rowKey", "nulls"];
+    private static readonly string[] RootKeys = ["table", "entityKey", "eventTime", "features", "families", "rowKey", "nulls", "maxFutureSkew"];
     private static readonly string[] FeatureKeys = ["name", "column", "family", "qualifier", "type", "nullable"];
     private static readonly string[] FamilyKeys = ["maxVersions", "maxAge"];
     private static readonly string[] RowKeyKeys = ["bucketPrefix", "buckets", "delimiter", "reversedTimeSuffix"];
@@ -26,6 +26,7 @@ internal sealed class FeatureSetBinder : SettingBinder
                 case "features": options.Features = ReadFeatures(path, value); break;
                 case "families": options.Families = ReadFamilies(value); break;
                 case "rowKey": options.RowKey = ReadRowKey(path, value); break;
+                case "maxFutureSkew": options.MaxFutureSkew = ReadDuration(path, value) ?? options.MaxFutureSkew; break;
                 default: options.Nulls = ReadEnum<NullHandling>(path, value) ?? options.Nulls; break;
             }
         }

@@ -29,4 +29,14 @@ public sealed class FeatureSetOptions
 
     /// <summary>What a null value writes. Default <see cref="NullHandling.Skip"/>.</summary>
     public NullHandling Nulls { get; set; } = NullHandling.Skip;
+
+    /// <summary>
+    /// How far an event time may be ahead of the clock (for a migration, of its snapshot time) before the row is
+    /// dead-lettered as <c>eventTimeInFuture</c>: a cell stamped far ahead would win over every real event for good.
+    /// 0 to 10,000 years. Default 1 hour.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; set; } = DefaultMaxFutureSkew;
+
+    /// <summary>The default of <see cref="MaxFutureSkew"/>.</summary>
+    public static TimeSpan DefaultMaxFutureSkew { get; } = TimeSpan.FromHours(1);
 }

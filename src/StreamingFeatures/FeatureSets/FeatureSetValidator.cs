@@ -21,6 +21,7 @@ public static partial class FeatureSetValidator
     internal const string FeaturesRange = "1 to 1,000";
     internal const string MaxVersionsRange = "1 to 1,000,000";
     internal const string MaxAgeRange = "1ms to 3652500d (10,000 years), in whole milliseconds";
+    internal const string MaxFutureSkewRange = "0ms to 3652500d (10,000 years)";
     internal const string DelimiterRule = "one printable ASCII character other than a letter, digit, space or backslash, such as # | : or /";
 
     internal static readonly string BucketsRange = string.Create(CultureInfo.InvariantCulture, $"1 to {RowKeyOptions.MaxBuckets:N0}");
@@ -60,6 +61,11 @@ public static partial class FeatureSetValidator
         CheckFamilies(errors, options.Families);
         CheckRowKey(errors, options.RowKey);
         CheckEnum(errors, "nulls", options.Nulls);
+        if (options.MaxFutureSkew < TimeSpan.Zero || options.MaxFutureSkew > MaxAgeLimit)
+        {
+            errors.Add(FeatureSetError.Invalid("maxFutureSkew", DurationText.Format(options.MaxFutureSkew), MaxFutureSkewRange));
+        }
+
         return errors;
     }
 

@@ -85,10 +85,10 @@ public sealed class IngestionPipeline
         }
 
         // Every source must fit before anything is written; all sources share one schema.
-        _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes);
+        _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
         foreach (IRowSource source in sources.Skip(1))
         {
-            RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes);
+            RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
         }
     }
 

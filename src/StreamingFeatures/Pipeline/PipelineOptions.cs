@@ -24,6 +24,12 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The time event times are bounded against (at most the feature set's maxFutureSkew ahead): a migration's
+    /// snapshot time, the same in every run of the job. Null: the pipeline's clock as each chunk is mapped (ingestion).
+    /// </summary>
+    public DateTimeOffset? EventTimeReference { get; init; }
+
     internal int EffectiveChunkQueue => ChunkQueue ?? (2 * MapParallelism);
 
     public void Validate()

@@ -9,9 +9,12 @@ internal sealed partial class RowMapper
     /// <summary>
     /// Compiles the mapping of <paramref name="schema"/> through <paramref name="featureSet"/> (already validated).
     /// Every missing column and type that cannot map is reported at once, before anything is written.
+    /// Event times may be at most the feature set's maxFutureSkew ahead of <paramref name="eventTimeReference"/> (a
+    /// migration's snapshot time) or, without one, of <paramref name="clock"/> (default: the system clock) as each
+    /// chunk is mapped.
     /// </summary>
     /// <exception cref="SchemaMismatchException">The source cannot feed the feature set.</exception>
-    public static RowMapper Create(FeatureSetOptions featureSet, SourceSchema schema, int maxEntryBytes)
+    public static RowMapper Create(FeatureSetOptions featureSet, SourceSchema schema, int maxEntryBytes, DateTimeOffset? eventTimeReference = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(featureSet);
         ArgumentNullException.ThrowIfNull(schema);
@@ -55,7 +58,7 @@ internal sealed partial class RowMapper
             throw new SchemaMismatchException(errors);
         }
 
-        return new RowMapper([.. features], keyOrdinals, [.. featureSet.EntityKey], eventTime, featureSet.EventTime, featureSet, maxEntryBytes);
+        return new RowMapper([.. features], keyOrdinals, [.. featureSet.EntityKey], eventTime, featureSet.EventTime, featureSet, maxEntryBytes, new EventTimeHorizon(featureSet.MaxFutureSkew, eventTimeReference, clock ?? TimeProvider.System));
     }
 
     /// <summary>The source column type that feeds a feature of <paramref name="type"/> as it is (no conversion).</summary>

@@ -39,9 +39,11 @@ internal sealed partial class RowMapper
     private readonly RowKeyFormat _keys;
     private readonly NullHandling _nulls;
     private readonly int _maxEntryBytes;
+    private readonly EventTimeHorizon _horizon;
 
-    private RowMapper(FeaturePlan[] features, int[] keyOrdinals, string[] keyNames, int eventTimeOrdinal, string eventTimeName, FeatureSetOptions featureSet, int maxEntryBytes)
+    private RowMapper(FeaturePlan[] features, int[] keyOrdinals, string[] keyNames, int eventTimeOrdinal, string eventTimeName, FeatureSetOptions featureSet, int maxEntryBytes, EventTimeHorizon horizon)
     {
+        _horizon = horizon;
         _features = features;
         _keyOrdinals = keyOrdinals;
         _keyNames = keyNames;
@@ -69,9 +71,10 @@ internal sealed partial class RowMapper
         try
         {
             var eventTimes = (Int64Column)chunk.Columns[_eventTimeOrdinal];
+            long latest = _horizon.LimitMicros();
             for (int row = 0; row < chunk.RowCount; row++)
             {
-                DeadLetter? problem = MapRow(chunk, row, eventTimes, rows, entity, key, lengths);
+                DeadLetter? problem = MapRow(chunk, row, eventTimes, latest, rows, entity, key, lengths);
                 if (problem is not null)
                 {
                     (deadLetters ??= []).Add(problem);
@@ -88,11 +91,23 @@ internal sealed partial class RowMapper
         return new MappedChunk(chunk.Partition, chunk.FirstOffset, chunk.RowCount, rows, (IReadOnlyList<DeadLetter>?)deadLetters ?? []);
     }
 
-    private DeadLetter? MapRow(SourceChunk chunk, int row, Int64Column eventTimes, RowBuffer rows, byte[] entityScratch, byte[] keyScratch, int[] lengths)
+    private DeadLetter? MapRow(SourceChunk chunk, int row, Int64Column eventTimes, long latest, RowBuffer rows, byte[] entityScratch, byte[] keyScratch, int[] lengths)
     {
         long offset = chunk.FirstOffset + row;
-        if (eventTimes.IsNull(row) || eventTimes.Values[row] < 0)
+
+        // One unsigned comparison refuses both a time before the epoch (negative) and one past the horizon.
+        if (eventTimes.IsNull(row) || (ulong)eventTimes.Values[row] > (ulong)latest)
         {
+            if (!eventTimes.IsNull(row) && eventTimes.Values[row] >= 0)
+            {
+                return new DeadLetter(
+                    DeadLetterReason.EventTimeInFuture,
+                    _horizon.Describe(_eventTimeName, eventTimes.Values[row], latest),
+                    chunk.Partition,
+                    offset,
+                    Field: _eventTimeName);
+            }
+
             return new DeadLetter(
                 DeadLetterReason.BadEventTime,
                 $"Event time '{_eventTimeName}' is {eventTimes.Describe(row)}; a cell timestamp needs a time at or after 1970-01-01T00:00:00Z.",

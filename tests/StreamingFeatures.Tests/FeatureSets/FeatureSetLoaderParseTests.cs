@@ -47,7 +47,7 @@ public sealed class FeatureSetLoaderParseTests
         string[] errors = Errors(Yaml + "\ntabel: x", FeatureSetFormat.Yaml);
 
         Assert.AreEqual(
-            "tabel is not a setting; allowed: table, entityKey, eventTime, features, families, rowKey, nulls (at line 10, column 1)", errors[0]);
+            "tabel is not a setting; allowed: table, entityKey, eventTime, features, families, rowKey, nulls, maxFutureSkew (at line 10, column 1)", errors[0]);
     }
 
     [TestMethod]
