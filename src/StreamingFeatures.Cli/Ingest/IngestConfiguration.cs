@@ -14,6 +14,7 @@ internal sealed class IngestConfiguration
     public const string LoggingSection = "Logging";
 
     private readonly string? _file;
+    private readonly HashSet<string> _fileKeys;
     private readonly Dictionary<string, string?> _environment;
     private readonly Dictionary<string, string?> _flags;
 
@@ -21,6 +22,9 @@ internal sealed class IngestConfiguration
     {
         Root = root;
         _file = file;
+        _fileKeys = new HashSet<string>(
+            root.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().SelectMany(p => p.GetChildKeys([], null)),
+            StringComparer.OrdinalIgnoreCase);
         _environment = environment;
         _flags = flags;
     }
@@ -82,18 +86,21 @@ internal sealed class IngestConfiguration
         : _file is not null ? "file " + _file
         : "default";
 
-    /// <summary>Top-level keys that are no setting (typos, settings of another version), each with its origin.</summary>
-    public IEnumerable<string> UnknownKeys()
-    {
-        var known = new HashSet<string>(IngestSetting.All.Select(s => s.Key), StringComparer.OrdinalIgnoreCase) { LoggingSection };
-        foreach (IConfigurationSection section in Root.GetChildren())
-        {
-            if (!known.Contains(section.Key))
-            {
-                yield return _environment.ContainsKey(section.Key) && !_flags.ContainsKey(section.Key)
-                    ? $"environment {IngestSetting.EnvironmentPrefix}{section.Key.ToUpperInvariant()}"
-                    : $"'{section.Key}' in file {_file}";
-            }
-        }
-    }
+    /// <summary>Top-level keys of the file that are no setting (typos, settings of another version): refused.</summary>
+    public IEnumerable<string> UnknownKeys() =>
+        _fileKeys.Where(key => !IsKnown(key)).Order(StringComparer.OrdinalIgnoreCase).Select(key => $"'{key}' in file {_file}");
+
+    /// <summary>
+    /// <c>STREAMINGFEATURES_*</c> variables that name no setting: ignored with a warning, not refused, because the
+    /// environment is not all the user's. Kubernetes injects <c>STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST</c> and
+    /// friends into every pod of a namespace with a Service named <c>streamingfeatures-ingest-metrics</c>.
+    /// </summary>
+    public IReadOnlyList<string> IgnoredVariables() =>
+        [.. _environment.Keys
+            .Where(key => !IsKnown(key.Split(ConfigurationPath.KeyDelimiter)[0]))
+            .Select(key => IngestSetting.EnvironmentPrefix + key.Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal).ToUpperInvariant())
+            .Order(StringComparer.Ordinal)];
+
+    private static bool IsKnown(string key) =>
+        key.Equals(LoggingSection, StringComparison.OrdinalIgnoreCase) || IngestSetting.All.Any(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
 }
