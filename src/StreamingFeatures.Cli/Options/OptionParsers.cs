@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace StreamingFeatures.Cli.Options;
+
+/// <summary>
+/// Parsers for option values that say what a user must type: System.CommandLine's own errors name .NET types
+/// (<c>System.Int64</c>, <c>System.Nullable`1[System.DateTimeOffset]</c>), and a double such as NaN or 1e300 passes
+/// its parser only to overflow a TimeSpan later. Each error names the option, the value and what is allowed.
+/// </summary>
+internal static partial class OptionParsers
+{
+    /// <summary>Makes <paramref name="option"/> take a whole number, within [<paramref name="min"/>, <paramref name="max"/>] when given.</summary>
+    public static Option<long> WholeNumber(this Option<long> option, long? min = null, long? max = null)
+    {
+        option.CustomParser = result => ParseWhole(result, min, max, long.MinValue, long.MaxValue);
+        return option;
+    }
+
+    /// <inheritdoc cref="WholeNumber(Option{long}, long?, long?)"/>
+    public static Option<int> WholeNumber(this Option<int> option, int? min = null, int? max = null)
+    {
+        option.CustomParser = result => (int)ParseWhole(result, min, max, int.MinValue, int.MaxValue);
+        return option;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="option"/> take a number of seconds (e.g. 5 or 0.2) from <paramref name="min"/> to
+    /// <paramref name="max"/>: finite, so <c>TimeSpan.FromSeconds</c> of the value cannot fail.
+    /// </summary>
+    public static Option<double> Seconds(this Option<double> option, double min, double max)
+    {
+        option.CustomParser = result =>
+        {
+            string text = Text(result);
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= min && seconds <= max)
+            {
+                return seconds;
+            }
+
+            result.AddError(Invariant($"{Name(result)} is '{text}'; allowed: a number of seconds from {min} to {max}, e.g. 5 or 0.5."));
+            return default;
+        };
+        return option;
+    }
+
+    /// <summary>Makes <paramref name="option"/> take an RFC 3339 time with its offset, e.g. 2026-11-26T00:00:00Z.</summary>
+    public static Option<DateTimeOffset?> Rfc3339Time(this Option<DateTimeOffset?> option)
+    {
+        option.CustomParser = result =>
+        {
+            string text = Text(result);
+            if (TryParseRfc3339(text, out DateTimeOffset time))
+            {
+                return time;
+            }
+
+            result.AddError($"{Name(result)} is '{text}'; allowed: an RFC 3339 time with its offset, e.g. 2026-11-26T00:00:00Z or 2026-11-26T09:30:00+01:00.");
+            return null;
+        };
+        return option;
+    }
+
+    /// <summary>Date, time and offset (Z or ±hh:mm), with optional fractions of a second; a space may stand for the T.</summary>
+    public static bool TryParseRfc3339(string text, out DateTimeOffset time)
+    {
+        time = default;
+        return Rfc3339().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
+
+    private static long ParseWhole(ArgumentResult result, long? min, long? max, long typeMin, long typeMax)
+    {
+        string text = Text(result);
+        long low = min ?? typeMin;
+        long high = max ?? typeMax;
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= low && value <= high)
+        {
+            return value;
+        }
+
+        string range = min is null && max is null ? string.Empty : Invariant($" from {low} to {high}");
+        result.AddError($"{Name(result)} is '{text}'; allowed: a whole number{range}, without separators or exponent (e.g. 1000000).");
+        return 0;
+    }
+
+    private static string Text(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+
+    private static string Name(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
+}
