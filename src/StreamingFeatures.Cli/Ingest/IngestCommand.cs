@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamingFeatures.Cli.Ingest.Health;
 using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.Cli.Options;
 using StreamingFeatures.FeatureSets;
 
 namespace StreamingFeatures.Cli.Ingest;
@@ -39,7 +40,10 @@ internal static class IngestCommand
         }
 
         command.SetAction((parse, _) => RunAsync(parse));
-        return command;
+        return command.WithExitCodes(
+            new ExitCode(ExitCodes.Success, "Stopped by SIGTERM, Ctrl+C or --duration after the drain: what was written is acked, the rest nacked; or a dry run found every setting sound."),
+            new ExitCode(ExitCodes.Failure, "A fatal fault (Bigtable refusing writes past the retry deadline, the source failing) or a drain past --shutdown-timeout; outstanding messages are redelivered."),
+            new ExitCode(ExitCodes.BadInput, "Bad settings (flag, STREAMINGFEATURES_* variable or --config file), feature set, HTTP port, emulator variable or missing table with --no-create; nothing was pulled."));
     }
 
     /// <summary>

@@ -123,6 +123,11 @@ internal sealed partial record LoadTestSettings
             problems.Add($"--metrics-url is '{MetricsUrl}'; allowed an http:// or https:// URL of the service's Prometheus endpoint, e.g. http://localhost:8080/metrics.");
         }
 
+        if (Compare is null && OutputFolder.Problem(Output) is { } output)
+        {
+            problems.Add(output);
+        }
+
         if (FeatureSet is { Exists: false })
         {
             problems.Add($"--feature-set is '{FeatureSet.FullName}': no such file.");

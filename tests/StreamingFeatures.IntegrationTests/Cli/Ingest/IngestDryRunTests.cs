@@ -94,4 +94,28 @@ public sealed class IngestDryRunTests
             $"error: HttpPort (--http-port) is '{port}' (flag --http-port); cannot listen there for health and metrics: another process listens on it. Allowed: a free port, or 0 for any free one.",
             result.Output.Trim());
     }
+
+    [TestMethod]
+    public async Task Ingest_Help_ListsItsExitCodesAndDryRun()
+    {
+        CliResult result = await CliProcess.RunAsync(_folder, ["ingest", "--help"], environment: null, Cancellation);
+
+        Assert.AreEqual(0, result.Code, result.Output);
+        StringAssert.Contains(result.Output, "--dry-run");
+        StringAssert.Contains(result.Output, "Exit codes:");
+        foreach (string code in new[] { "0 ", "1 ", "2 " })
+        {
+            StringAssert.Contains(result.Output, "  " + code, code);
+        }
+    }
+
+    [TestMethod]
+    public async Task Ingest_UnknownFlag_ExitsTwoWithTheErrorAndNotTheHelp()
+    {
+        CliResult result = await CliProcess.RunAsync(_folder, ["ingest", "--dry-run", "--ack-dedline", "60s"], environment: null, Cancellation);
+
+        Assert.AreEqual(2, result.Code, result.Output);
+        StringAssert.Contains(result.Output, "--ack-dedline");
+        Assert.DoesNotContain("Options:", result.Output, "the error, not the whole help");
+    }
 }
