@@ -80,6 +80,11 @@ internal static class IngestCommand
         if (settings.Table is { } table)
         {
             featureSet.Table = table;
+            if (FeatureSetValidator.Validate(featureSet).Count > 0)
+            {
+                // The feature set passed its own checks when loaded: only the table id can be wrong now.
+                throw new IngestConfigurationException($"{IngestSetting.Table.Key} ({IngestSetting.Table.Flag}) is '{table}' ({configuration.Origin(IngestSetting.Table)}); allowed a Bigtable table id ({FeatureSetValidator.TableRule}).");
+            }
         }
 
         // The engine's own checks, so nothing they would refuse gets as far as the host.

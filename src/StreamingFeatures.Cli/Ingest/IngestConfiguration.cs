@@ -43,7 +43,9 @@ internal sealed class IngestConfiguration
             string path = Path.GetFullPath(file);
             if (!File.Exists(path))
             {
-                throw new IngestConfigurationException($"--config: the file {path} does not exist.");
+                throw new IngestConfigurationException(Directory.Exists(path)
+                    ? $"--config: {path} is a folder; name the JSON file of settings."
+                    : $"--config: the file {path} does not exist.");
             }
 
             builder.AddJsonFile(path, optional: false, reloadOnChange: false);
@@ -78,6 +80,9 @@ internal sealed class IngestConfiguration
 
     /// <summary>The value of <paramref name="setting"/>, or null when no layer sets it (or sets it empty).</summary>
     public string? this[IngestSetting setting] => Root[setting.Key] is { Length: > 0 } value ? value : null;
+
+    /// <summary>True when the file or a <c>__</c> variable gives <paramref name="setting"/> as an object or array, not one value.</summary>
+    public bool IsNested(IngestSetting setting) => Root.GetSection(setting.Key).GetChildren().Any();
 
     /// <summary>Which layer gave the value: "flag --ack-deadline", "environment STREAMINGFEATURES_ACKDEADLINE" or "file PATH".</summary>
     public string Origin(IngestSetting setting) =>
