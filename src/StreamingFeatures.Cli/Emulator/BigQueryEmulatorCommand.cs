@@ -16,7 +16,7 @@ internal static partial class BigQueryEmulatorCommand
 
     private static readonly Option<int> Port = new Option<int>("--port") { Description = "Port to listen on (0 to 65535); 0 picks a free one, printed at start.", DefaultValueFactory = _ => 0 }.WholeNumber(0, 65_535);
     private static readonly Option<string> Host = new("--host") { Description = "Address to listen on. Only loopback (127.0.0.1 or localhost) is supported: the emulator has no TLS and no authentication.", DefaultValueFactory = _ => "127.0.0.1" };
-    private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.ZeroOrMore };
+    private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.OneOrMore };
     private static readonly Option<bool> StopOnStdinClose = new("--stop-on-stdin-close") { Description = "Also stop when standard input closes, so a parent process that dies takes the emulator with it." };
 
     public static Command Create()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Cli.Options;
 
 namespace StreamingFeatures.Cli.Ingest;
 
@@ -24,7 +25,7 @@ internal static class IngestPreflight
 
         foreach (string variable in new[] { PubSubConnection.EmulatorHostVariable, BigtableConnectionOptions.EmulatorHostVariable })
         {
-            if (EndpointVariableProblem(variable, environment(variable)) is { } problem)
+            if (OutputChecks.EndpointVariableProblem(variable, environment) is { } problem)
             {
                 problems.Add(problem);
             }
@@ -98,21 +99,4 @@ internal static class IngestPreflight
         SocketError.AccessDenied => "permission denied (ports below 1024 need privileges)",
         _ => e.Message,
     };
-
-    /// <summary>A problem with an emulator variable that is set but not <c>host:port</c>, or null.</summary>
-    internal static string? EndpointVariableProblem(string variable, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        string trimmed = value.Trim();
-        int colon = trimmed.LastIndexOf(':');
-        string host = colon > 0 ? trimmed[..colon] : string.Empty;
-        bool bracketed = host.StartsWith('[') && host.EndsWith(']');
-        bool valid = host.Length > 0 && (bracketed || !host.Contains(':')) && !host.Contains('/')
-            && int.TryParse(trimmed[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 1 and <= 65_535;
-        return valid ? null : $"{variable} is '{value}'; allowed: host:port with a port from 1 to 65535, e.g. localhost:8085 or [::1]:8085.";
-    }
 }

@@ -21,6 +21,16 @@ public sealed class EmulatorCommandErrorTests
     }
 
     [TestMethod]
+    public async Task EmulatorBigQuery_TableWithoutValue_ExitsTwoInsteadOfServingTheSample()
+    {
+        CliResult result = await CliProcess.RunAsync(Path.GetTempPath(), ["emulator", "bigquery", "--table"], environment: null, TestContext.CancellationToken);
+
+        Assert.AreEqual(2, result.Code, result.Output);
+        StringAssert.Contains(result.Output, "--table");
+        Assert.DoesNotContain("listening", result.Output);
+    }
+
+    [TestMethod]
     public async Task EmulatorBigQuery_Help_ListsItsExitCodes()
     {
         CliResult result = await CliProcess.RunAsync(Path.GetTempPath(), ["emulator", "bigquery", "--help"], environment: null, TestContext.CancellationToken);

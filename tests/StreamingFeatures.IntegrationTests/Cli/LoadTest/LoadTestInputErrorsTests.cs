@@ -80,6 +80,25 @@ public sealed class LoadTestInputErrorsTests
     }
 
     [TestMethod]
+    [DataRow("BIGTABLE_EMULATOR_HOST", "bad", "error: BIGTABLE_EMULATOR_HOST is 'bad'; allowed: host:port", DisplayName = "an emulator variable that is no host:port")]
+    [DataRow("PUBSUB_EMULATOR_HOST", "localhost:0", "error: PUBSUB_EMULATOR_HOST is 'localhost:0'; allowed: host:port", DisplayName = "an emulator variable with port 0")]
+    [DataRow(null, null, "error: --table is 'bad table!'; allowed a Bigtable table id", DisplayName = "a table id Bigtable refuses")]
+    public async Task Loadtest_BadEnvironmentOrTable_ExitsTwoInOneLineBeforeTheRun(string? variable, string? value, string expected)
+    {
+        using var workspace = LoadTestWorkspace.Create("badenv");
+        workspace.Write("p.yaml", Profile);
+        var environment = variable is null ? new Dictionary<string, string>(LoadTestWorkspace.SharedBigtable) : new Dictionary<string, string> { [variable] = value! };
+        string[] table = variable is null ? ["--table", "bad table!"] : [];
+
+        CliResult result = await workspace.RunAsync(["loadtest", "--profile", "p.yaml", .. table], environment, Cancellation);
+
+        Assert.AreEqual(2, result.Code, result.Output);
+        Assert.StartsWith(expected, result.Output.Trim(), result.Output);
+        Assert.DoesNotContain("   at ", result.Output, "no stack trace");
+        Assert.DoesNotContain("Load test '", result.Output, "nothing ran");
+    }
+
+    [TestMethod]
     public async Task Loadtest_Help_ListsItsExitCodes()
     {
         using var workspace = LoadTestWorkspace.Create("help");
