@@ -76,12 +76,14 @@ internal static partial class OptionParsers
         string text = Text(result);
         long low = min ?? typeMin;
         long high = max ?? typeMax;
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= low && value <= high)
+        bool whole = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value);
+        if (whole && value >= low && value <= high)
         {
             return value;
         }
 
-        string range = min is null && max is null ? string.Empty : Invariant($" from {low} to {high}");
+        // The range is named when one was given, or when the number is whole but too large for the option.
+        string range = min is null && max is null && !whole ? string.Empty : Invariant($" from {low} to {high}");
         result.AddError($"{Name(result)} is '{text}'; allowed: a whole number{range}, without separators or exponent (e.g. 1000000).");
         return 0;
     }
