@@ -25,7 +25,8 @@ internal static class IngestPreflight
 
         foreach (string variable in new[] { PubSubConnection.EmulatorHostVariable, BigtableConnectionOptions.EmulatorHostVariable })
         {
-            if (OutputChecks.EndpointVariableProblem(variable, environment) is { } problem)
+            // Set but empty means unset, as for the clients that read them.
+            if (OutputChecks.EndpointVariableProblem(variable, name => string.IsNullOrWhiteSpace(environment(name)) ? null : environment(name)) is { } problem)
             {
                 problems.Add(problem);
             }

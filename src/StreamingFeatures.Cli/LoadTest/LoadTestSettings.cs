@@ -138,7 +138,8 @@ internal sealed partial record LoadTestSettings
         // Read by the emulator launcher and the Pub/Sub publisher only once the run starts, too late for one line.
         foreach (string variable in EmulatorVariables)
         {
-            if (Options.OutputChecks.EndpointVariableProblem(variable, Environment) is { } problem)
+            // Set but empty means unset, as for the clients that read them.
+            if (Options.OutputChecks.EndpointVariableProblem(variable, name => string.IsNullOrWhiteSpace(Environment(name)) ? null : Environment(name)) is { } problem)
             {
                 problems.Add(problem);
             }
