@@ -110,6 +110,16 @@ public sealed class IngestDryRunTests
     }
 
     [TestMethod]
+    public async Task Ingest_EmptyConfigPath_ExitsTwoWithoutTypeName()
+    {
+        CliResult result = await CliProcess.RunAsync(_folder, ["ingest", "--dry-run", "--config", ""], environment: null, Cancellation);
+
+        Assert.AreEqual(2, result.Code, result.Output);
+        StringAssert.StartsWith(result.Output, "error: --config is ''; allowed: a file path.");
+        Assert.DoesNotContain("System.", result.Output);
+    }
+
+    [TestMethod]
     public async Task Ingest_UnknownFlag_ExitsTwoWithTheErrorAndNotTheHelp()
     {
         CliResult result = await CliProcess.RunAsync(_folder, ["ingest", "--dry-run", "--ack-dedline", "60s"], environment: null, Cancellation);

@@ -99,6 +99,23 @@ public sealed class LoadTestInputErrorsTests
     }
 
     [TestMethod]
+    [DataRow("--profile", "a file path")]
+    [DataRow("--output", "a folder path")]
+    [DataRow("--baseline", "a file path")]
+    public async Task Loadtest_EmptyPath_ExitsTwoWithoutTypeName(string option, string allowed)
+    {
+        using var workspace = LoadTestWorkspace.Create("emptypath");
+        workspace.Write("p.yaml", Profile);
+        string[] profile = option == "--profile" ? [] : ["--profile", "p.yaml"];
+
+        CliResult result = await workspace.RunAsync(["loadtest", .. profile, option, ""], environment: null, Cancellation);
+
+        Assert.AreEqual(2, result.Code, result.Output);
+        Assert.StartsWith($"error: {option} is ''; allowed: {allowed}.", result.Output.Trim(), result.Output);
+        Assert.DoesNotContain("System.", result.Output);
+    }
+
+    [TestMethod]
     public async Task Loadtest_Help_ListsItsExitCodes()
     {
         using var workspace = LoadTestWorkspace.Create("help");
