@@ -134,13 +134,3 @@ internal static partial class IngestHost
     [LoggerMessage(EventId = 31, Level = LogLevel.Critical, Message = "The service failed to start")]
     public static partial void StartFailed(ILogger logger, Exception exception);
 }
-
-/// <summary>Whether the host is still starting: <see cref="IngestHost"/> holds back the host's own error lines meanwhile.</summary>
-internal sealed class HostStartup
-{
-    private volatile bool _starting = true;
-
-    public bool Starting => _starting;
-
-    public void Done() => _starting = false;
-}
