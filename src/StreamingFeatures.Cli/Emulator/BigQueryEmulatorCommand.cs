@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StreamingFeatures.Cli.Options;
 using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.Sources;
 
@@ -13,9 +14,9 @@ internal static partial class BigQueryEmulatorCommand
     /// <summary>The variable the last start-up line sets, so scripts can <c>export</c> it as printed.</summary>
     public const string EndpointVariable = "BIGQUERY_STORAGE_EMULATOR_HOST";
 
-    private static readonly Option<int> Port = new("--port") { Description = "Port to listen on (0 to 65535); 0 picks a free one, printed at start.", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int> Port = new Option<int>("--port") { Description = "Port to listen on (0 to 65535); 0 picks a free one, printed at start.", DefaultValueFactory = _ => 0 }.WholeNumber(0, 65_535);
     private static readonly Option<string> Host = new("--host") { Description = "Address to listen on. Only loopback (127.0.0.1 or localhost) is supported: the emulator has no TLS and no authentication.", DefaultValueFactory = _ => "127.0.0.1" };
-    private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.ZeroOrMore };
+    private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.OneOrMore };
     private static readonly Option<bool> StopOnStdinClose = new("--stop-on-stdin-close") { Description = "Also stop when standard input closes, so a parent process that dies takes the emulator with it." };
 
     public static Command Create()
@@ -25,7 +26,10 @@ internal static partial class BigQueryEmulatorCommand
             Port, Host, Tables, StopOnStdinClose,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
-        return command;
+        return command.WithExitCodes(
+            new ExitCode(ExitCodes.Success, "Stopped by Ctrl+C, SIGTERM or (with --stop-on-stdin-close) closed standard input."),
+            new ExitCode(ExitCodes.Failure, "A table could not be loaded after the emulator started."),
+            new ExitCode(ExitCodes.BadInput, "A bad --port, --host or --table (name, source, unreadable file), or the port is taken; nothing was served."));
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken stop)

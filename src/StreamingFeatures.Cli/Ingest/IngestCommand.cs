@@ -2,8 +2,10 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StreamingFeatures.Cli.Ingest.Health;
 using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.Cli.Options;
 using StreamingFeatures.FeatureSets;
 
 namespace StreamingFeatures.Cli.Ingest;
@@ -20,7 +22,8 @@ internal static class IngestCommand
     /// <summary>The table of the built-in sample feature set, the one <c>migrate --local</c> fills too.</summary>
     public const string SampleTable = "features";
 
-    private static readonly Option<FileInfo?> Config = new("--config") { Description = "A JSON file of settings (keys as in STREAMINGFEATURES_KEY, e.g. {\"Subscription\": \"ingest\", \"AckDeadline\": \"60s\"}); environment variables override it, flags override both." };
+    private static readonly Option<FileInfo?> Config = new Option<FileInfo?>("--config") { Description = "A JSON file of settings (keys as in STREAMINGFEATURES_KEY, e.g. {\"Subscription\": \"ingest\", \"AckDeadline\": \"60s\"}); environment variables override it, flags override both. Unknown keys are refused; unknown STREAMINGFEATURES_* variables are ignored with a warning." }.FilePath();
+    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check every setting, the feature set, the HTTP port and the emulator variables, print the plan and exit: 0, or 2 with every problem. Nothing starts, nothing is pulled." };
     private static readonly IReadOnlyList<(IngestSetting Setting, Option Option)> s_options =
         [.. IngestSetting.All.Select(s => (s, s.IsSwitch ? (Option)new Option<bool>(s.Flag) { Description = s.Description } : new Option<string?>(s.Flag) { Description = s.Description }))];
 
@@ -29,6 +32,7 @@ internal static class IngestCommand
         var command = new Command(Name, "Run the streaming ingestion service: Pub/Sub → Bigtable, with health and metrics endpoints; graceful drain on SIGTERM.")
         {
             Config,
+            DryRun,
         };
         foreach ((_, Option option) in s_options)
         {
@@ -36,7 +40,10 @@ internal static class IngestCommand
         }
 
         command.SetAction((parse, _) => RunAsync(parse));
-        return command;
+        return command.WithExitCodes(
+            new ExitCode(ExitCodes.Success, "Stopped by SIGTERM, Ctrl+C or --duration after the drain: what was written is acked, the rest nacked; or a dry run found every setting sound."),
+            new ExitCode(ExitCodes.Failure, "A fatal fault (Bigtable refusing writes past the retry deadline, the source failing) or a drain past --shutdown-timeout; outstanding messages are redelivered."),
+            new ExitCode(ExitCodes.BadInput, "Bad settings (flag, STREAMINGFEATURES_* variable or --config file), feature set, HTTP port, emulator variable or missing table with --no-create; nothing was pulled."));
     }
 
     /// <summary>
@@ -73,6 +80,11 @@ internal static class IngestCommand
         if (settings.Table is { } table)
         {
             featureSet.Table = table;
+            if (FeatureSetValidator.Validate(featureSet).Count > 0)
+            {
+                // The feature set passed its own checks when loaded: only the table id can be wrong now.
+                throw new IngestConfigurationException($"{IngestSetting.Table.Key} ({IngestSetting.Table.Flag}) is '{table}' ({configuration.Origin(IngestSetting.Table)}); allowed a Bigtable table id ({FeatureSetValidator.TableRule}).");
+            }
         }
 
         // The engine's own checks, so nothing they would refuse gets as far as the host.
@@ -95,15 +107,39 @@ internal static class IngestCommand
             return MigrationRunner.BadInput(e.Message.Replace(Environment.NewLine, Environment.NewLine + "error: ", StringComparison.Ordinal));
         }
 
-        await using WebApplication app = IngestHost.Build(settings, featureSet, configuration.Root);
-        try
+        IReadOnlyList<string> problems = IngestPreflight.Problems(settings, configuration, Environment.GetEnvironmentVariable);
+        if (problems.Count > 0)
         {
-            await app.StartAsync().ConfigureAwait(false);
+            return MigrationRunner.BadInput(string.Join(Environment.NewLine + "error: ", problems));
         }
-        catch (IOException e)
+
+        string? ignored = IgnoredVariablesWarning(configuration);
+        if (parse.GetValue(DryRun))
         {
-            Console.Error.WriteLine($"error: cannot listen on port {settings.HttpPort} for health and metrics: {e.Message}");
-            return ExitCodes.Failure;
+            if (ignored is not null)
+            {
+                Console.Error.WriteLine("warning: " + ignored);
+            }
+
+            foreach (string line in IngestPlan.Lines(settings, featureSet, configuration))
+            {
+                Console.WriteLine(line);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        var startup = new HostStartup();
+        await using WebApplication app = IngestHost.Build(settings, featureSet, configuration.Root, startup: startup);
+        if (ignored is not null)
+        {
+            IngestHost.IgnoredVariables(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(IngestHost.LoggerName), ignored);
+        }
+
+        if (await StartAsync(app, startup).ConfigureAwait(false) is { } bindFailure)
+        {
+            // Another process took the port between the check and the bind.
+            return MigrationRunner.BadInput(IngestPreflight.PortMessage(settings, configuration, bindFailure));
         }
 
         string address = app.Urls.FirstOrDefault() ?? "?";
@@ -118,5 +154,38 @@ internal static class IngestCommand
         }
 
         return state.ExitCode;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="app"/>; returns null, or why its port could not be bound (the host logged nothing about
+    /// it: <paramref name="startup"/> held its error line back). Any other failure is logged and thrown.
+    /// </summary>
+    internal static async Task<string?> StartAsync(WebApplication app, HostStartup startup)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch (IOException e)
+        {
+            return e.Message.TrimEnd('.');
+        }
+        catch (Exception e)
+        {
+            IngestHost.StartFailed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(IngestHost.LoggerName), e);
+            throw;
+        }
+        finally
+        {
+            startup.Done();
+        }
+    }
+
+    private static string? IgnoredVariablesWarning(IngestConfiguration configuration)
+    {
+        IReadOnlyList<string> ignored = configuration.IgnoredVariables();
+        return ignored.Count == 0 ? null
+            : $"Ignored {ignored.Count} environment variable(s) with the {IngestSetting.EnvironmentPrefix} prefix that name no setting (Kubernetes sets such variables for a Service whose name starts with streamingfeatures-, unless the pod has enableServiceLinks: false): {string.Join(", ", ignored)}.";
     }
 }

@@ -14,6 +14,7 @@ internal sealed class IngestConfiguration
     public const string LoggingSection = "Logging";
 
     private readonly string? _file;
+    private readonly HashSet<string> _fileKeys;
     private readonly Dictionary<string, string?> _environment;
     private readonly Dictionary<string, string?> _flags;
 
@@ -21,6 +22,9 @@ internal sealed class IngestConfiguration
     {
         Root = root;
         _file = file;
+        _fileKeys = new HashSet<string>(
+            root.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().SelectMany(p => p.GetChildKeys([], null)),
+            StringComparer.OrdinalIgnoreCase);
         _environment = environment;
         _flags = flags;
     }
@@ -39,7 +43,9 @@ internal sealed class IngestConfiguration
             string path = Path.GetFullPath(file);
             if (!File.Exists(path))
             {
-                throw new IngestConfigurationException($"--config: the file {path} does not exist.");
+                throw new IngestConfigurationException(Directory.Exists(path)
+                    ? $"--config: {path} is a folder; name the JSON file of settings."
+                    : $"--config: the file {path} does not exist.");
             }
 
             builder.AddJsonFile(path, optional: false, reloadOnChange: false);
@@ -75,6 +81,9 @@ internal sealed class IngestConfiguration
     /// <summary>The value of <paramref name="setting"/>, or null when no layer sets it (or sets it empty).</summary>
     public string? this[IngestSetting setting] => Root[setting.Key] is { Length: > 0 } value ? value : null;
 
+    /// <summary>True when the file or a <c>__</c> variable gives <paramref name="setting"/> as an object or array, not one value.</summary>
+    public bool IsNested(IngestSetting setting) => Root.GetSection(setting.Key).GetChildren().Any();
+
     /// <summary>Which layer gave the value: "flag --ack-deadline", "environment STREAMINGFEATURES_ACKDEADLINE" or "file PATH".</summary>
     public string Origin(IngestSetting setting) =>
         _flags.ContainsKey(setting.Key) ? "flag " + setting.Flag
@@ -82,18 +91,21 @@ internal sealed class IngestConfiguration
         : _file is not null ? "file " + _file
         : "default";
 
-    /// <summary>Top-level keys that are no setting (typos, settings of another version), each with its origin.</summary>
-    public IEnumerable<string> UnknownKeys()
-    {
-        var known = new HashSet<string>(IngestSetting.All.Select(s => s.Key), StringComparer.OrdinalIgnoreCase) { LoggingSection };
-        foreach (IConfigurationSection section in Root.GetChildren())
-        {
-            if (!known.Contains(section.Key))
-            {
-                yield return _environment.ContainsKey(section.Key) && !_flags.ContainsKey(section.Key)
-                    ? $"environment {IngestSetting.EnvironmentPrefix}{section.Key.ToUpperInvariant()}"
-                    : $"'{section.Key}' in file {_file}";
-            }
-        }
-    }
+    /// <summary>Top-level keys of the file that are no setting (typos, settings of another version): refused.</summary>
+    public IEnumerable<string> UnknownKeys() =>
+        _fileKeys.Where(key => !IsKnown(key)).Order(StringComparer.OrdinalIgnoreCase).Select(key => $"'{key}' in file {_file}");
+
+    /// <summary>
+    /// <c>STREAMINGFEATURES_*</c> variables that name no setting: ignored with a warning, not refused, because the
+    /// environment is not all the user's. Kubernetes injects <c>STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST</c> and
+    /// friends into every pod of a namespace with a Service named <c>streamingfeatures-ingest-metrics</c>.
+    /// </summary>
+    public IReadOnlyList<string> IgnoredVariables() =>
+        [.. _environment.Keys
+            .Where(key => !IsKnown(key.Split(ConfigurationPath.KeyDelimiter)[0]))
+            .Select(key => IngestSetting.EnvironmentPrefix + key.Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal).ToUpperInvariant())
+            .Order(StringComparer.Ordinal)];
+
+    private static bool IsKnown(string key) =>
+        key.Equals(LoggingSection, StringComparison.OrdinalIgnoreCase) || IngestSetting.All.Any(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
 }

@@ -21,14 +21,24 @@ namespace StreamingFeatures.Cli.Ingest;
 /// the worker. Built from an empty builder, so nothing but these settings configures it (no appsettings.json, no
 /// ASPNETCORE_URLS).
 /// </summary>
-internal static class IngestHost
+internal static partial class IngestHost
 {
     public const string ServiceName = "streamingfeatures-ingest";
+
+    /// <summary>The category of the command's own log lines (warnings about the settings, a failed start).</summary>
+    public const string LoggerName = "StreamingFeatures.Ingest";
+
+    /// <summary>The Generic Host's category: it logs a failed start with the exception's stack trace.</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>The host for <paramref name="settings"/>; <paramref name="configuration"/> gives the <c>Logging</c> section.</summary>
-    /// <remarks>Tests pass <c>runWorker: false</c> and replace services with <c>configure</c> (fakes, a fake clock).</remarks>
-    public static WebApplication Build(IngestSettings settings, FeatureSetOptions featureSet, IConfiguration? configuration = null, bool runWorker = true, Action<IServiceCollection>? configure = null)
+    /// <remarks>
+    /// Tests pass <c>runWorker: false</c> and replace services with <c>configure</c> (fakes, a fake clock). While
+    /// <paramref name="startup"/> is starting, the host's own errors are not logged: the command reports a port that
+    /// cannot be bound in one line, and logs any other failure itself.
+    /// </remarks>
+    public static WebApplication Build(IngestSettings settings, FeatureSetOptions featureSet, IConfiguration? configuration = null, bool runWorker = true, Action<IServiceCollection>? configure = null, HostStartup? startup = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(featureSet);
@@ -50,7 +60,7 @@ internal static class IngestHost
                 kestrel.ListenAnyIP(settings.HttpPort);
             }
         });
-        ConfigureLogging(builder.Logging, builder.Configuration);
+        ConfigureLogging(builder.Logging, builder.Configuration, startup);
 
         IServiceCollection services = builder.Services;
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
@@ -79,9 +89,10 @@ internal static class IngestHost
         return app;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, HostStartup? startup)
     {
         logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (startup is null || !startup.Starting || level < LogLevel.Error));
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // It logs an error per unhealthy check on every probe; ReadinessTransitions logs the changes instead.
         logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
@@ -116,4 +127,10 @@ internal static class IngestHost
                 }
             });
     }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void IgnoredVariables(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Critical, Message = "The service failed to start")]
+    public static partial void StartFailed(ILogger logger, Exception exception);
 }

@@ -19,6 +19,11 @@ internal sealed partial record IngestSettings
             read.Problems.Add($"Unknown setting {unknown}; known: {string.Join(", ", IngestSetting.All.Select(s => s.Key))}.");
         }
 
+        foreach (IngestSetting setting in IngestSetting.All.Where(configuration.IsNested))
+        {
+            read.Problems.Add($"{setting.Key} ({setting.Flag}) is an object or array ({configuration.Origin(setting)}); allowed one value, such as \"{setting.Key}\": \"...\".");
+        }
+
         string? project = read.Text(IngestSetting.Project);
         bool local = read.Switch(IngestSetting.Local) || project is null;
         string namesProject = project ?? LocalProject;

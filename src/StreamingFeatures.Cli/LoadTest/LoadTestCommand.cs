@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StreamingFeatures.Cli.Options;
 
 namespace StreamingFeatures.Cli.LoadTest;
 
@@ -12,23 +13,23 @@ internal static class LoadTestCommand
     /// <summary>The run is slower than its baseline beyond the gate's limits.</summary>
     public const int Regressed = ExitCodes.Regressed;
 
-    private static readonly Option<FileInfo?> Profile = new("--profile") { Description = "The load profile (YAML or JSON), e.g. perf/profiles/steady.yaml." };
-    private static readonly Option<DirectoryInfo?> Output = new("--output") { Description = "Where the report goes (result.json, report.html, PNG charts). Default loadtest-results/<profile>-<UTC time>." };
-    private static readonly Option<FileInfo?> Baseline = new("--baseline") { Description = "A previous result.json: exit 4 when achieved throughput drops or p99 latency rises beyond the gate's limits." };
-    private static readonly Option<FileInfo?> Compare = new("--compare") { Description = "Compare this result.json with --baseline without running anything." };
-    private static readonly Option<double?> MaxThroughputDrop = new("--max-throughput-drop") { Description = "Largest accepted throughput drop, a share of the baseline's (0.1 = 10 %). Default: the profile's gate, else 0.1." };
-    private static readonly Option<double?> MaxP99Rise = new("--max-p99-rise") { Description = "Largest accepted p99 latency rise, a share of the baseline's (0.25 = 25 %). Default: the profile's gate, else 0.25." };
+    private static readonly Option<FileInfo?> Profile = new Option<FileInfo?>("--profile") { Description = "The load profile (YAML or JSON), e.g. perf/profiles/steady.yaml." }.FilePath();
+    private static readonly Option<DirectoryInfo?> Output = new Option<DirectoryInfo?>("--output") { Description = "Where the report goes (result.json, report.html, PNG charts). Default loadtest-results/<profile>-<UTC time>." }.FolderPath();
+    private static readonly Option<FileInfo?> Baseline = new Option<FileInfo?>("--baseline") { Description = "A previous result.json: exit 4 when achieved throughput drops or p99 latency rises beyond the gate's limits." }.FilePath();
+    private static readonly Option<FileInfo?> Compare = new Option<FileInfo?>("--compare") { Description = "Compare this result.json with --baseline without running anything." }.FilePath();
+    private static readonly Option<double?> MaxThroughputDrop = new Option<double?>("--max-throughput-drop") { Description = "Largest accepted throughput drop, a share of the baseline's from 0 to 1 (0.1 = 10 %). Default: the profile's gate, else 0.1." }.Share(0, 1);
+    private static readonly Option<double?> MaxP99Rise = new Option<double?>("--max-p99-rise") { Description = "Largest accepted p99 latency rise, a share of the baseline's from 0 to 100 (0.25 = 25 %). Default: the profile's gate, else 0.25." }.Share(0, 100);
     private static readonly Option<string?> Project = new("--project") { Description = "A Google Cloud project to load instead of the local emulator: refused unless --allow-cloud." };
     private static readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id (with --project)." };
     private static readonly Option<string?> AppProfile = new("--app-profile") { Description = "Bigtable app profile for the writes." };
-    private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
+    private static readonly Option<FileInfo?> Credentials = new Option<FileInfo?>("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." }.FilePath();
     private static readonly Option<bool> AllowCloud = new("--allow-cloud") { Description = "Allow a load test against a real Google Cloud project (it costs money and may disturb serving)." };
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id. Default loadtest-<profile>-<random>, deleted afterwards on an emulator." };
     private static readonly Option<bool> Quiet = new("--quiet") { Description = "No line per interval." };
     private static readonly Option<string?> Target = new("--target") { Description = "Override the profile's target: synthetic, bigquery, pubsub (in process), or ingest (an already running `streamingfeatures ingest` service)." };
     private static readonly Option<string?> Topic = new("--topic") { Description = "Target ingest: the topic the service's subscription reads, projects/P/topics/T. Published to on PUBSUB_EMULATOR_HOST; Google Cloud only with --allow-cloud." };
     private static readonly Option<string?> MetricsUrl = new("--metrics-url") { Description = "Target ingest: the service's Prometheus endpoint, scraped every interval, e.g. http://localhost:8080/metrics." };
-    private static readonly Option<FileInfo?> FeatureSet = new("--feature-set") { Description = "Target ingest: the feature set the service runs (its --feature-set). The events must fit it, and its row-key strategy maps keys to the hotspot chart. Default: the sample feature set of `ingest --local`." };
+    private static readonly Option<FileInfo?> FeatureSet = new Option<FileInfo?>("--feature-set") { Description = "Target ingest: the feature set the service runs (its --feature-set). The events must fit it, and its row-key strategy maps keys to the hotspot chart. Default: the sample feature set of `ingest --local`." }.FilePath();
 
     public static Command Create()
     {
@@ -38,7 +39,12 @@ internal static class LoadTestCommand
             Target, Topic, MetricsUrl, FeatureSet,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
-        return command;
+        return command.WithExitCodes(
+            new ExitCode(ExitCodes.Success, "The run finished and its reports are written (and the gate passed, with --baseline); or --compare passed."),
+            new ExitCode(ExitCodes.Failure, "Another failure: an emulator did not start, the pipeline faulted, the service's /metrics could not be scraped, the reports could not be written."),
+            new ExitCode(ExitCodes.BadInput, "Bad flags, profile, baseline, feature set, --output folder or environment, found before the run."),
+            new ExitCode(ExitCodes.Regressed, "The regression gate failed: throughput dropped or p99 latency rose beyond the limits."),
+            new ExitCode(ExitCodes.Stopped, "Stopped by Ctrl+C or SIGTERM; the reports cover what was measured."));
     }
 
     private static Task<int> RunAsync(ParseResult parse, CancellationToken stop)

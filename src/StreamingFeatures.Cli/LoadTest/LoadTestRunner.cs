@@ -55,7 +55,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             return BadInput("The pubsub target runs on the local Pub/Sub emulator only: leave out --project.");
         }
 
-        DirectoryInfo output = _settings.Output ?? new DirectoryInfo(Path.Combine("loadtest-results", $"{profile.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
+        DirectoryInfo output = _settings.Output ?? new DirectoryInfo(Path.Combine(OutputFolder.DefaultParent, $"{profile.Name}-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}"));
         if (profile.Target == LoadTarget.Ingest)
         {
             return await RunIngestAsync(profile, baseline, output, stop).ConfigureAwait(false);
@@ -101,7 +101,18 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             baseline,
             _settings.MaxThroughputDrop ?? profile.Gate.MaxThroughputDrop,
             _settings.MaxP99Rise ?? profile.Gate.MaxP99Rise);
-        LoadTestReport.Write(output, result, comparison);
+        try
+        {
+            LoadTestReport.Write(output, result, comparison);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Checked before the run, yet the disk filled or the folder changed: the summary still shows the figures.
+            PrintSummary(result, output);
+            Console.Error.WriteLine($"error: the reports could not be written to {output.FullName}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
         PrintSummary(result, output);
         if (comparison is not null)
         {

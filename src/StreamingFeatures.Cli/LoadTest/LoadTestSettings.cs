@@ -47,6 +47,13 @@ internal sealed partial record LoadTestSettings
     /// <summary><c>PUBSUB_EMULATOR_HOST</c>: where the ingest target publishes; without it, Google Cloud Pub/Sub.</summary>
     public string? PubSubEmulatorHost { get; init; }
 
+    /// <summary>The emulator variables a run may read: <c>BIGTABLE_EMULATOR_HOST</c>, <c>PUBSUB_EMULATOR_HOST</c>, <c>BIGQUERY_STORAGE_EMULATOR_HOST</c>.</summary>
+    public static readonly string[] EmulatorVariables =
+        [Bigtable.BigtableConnectionOptions.EmulatorHostVariable, Ingest.PubSubConnection.EmulatorHostVariable, Sources.BigQuery.BigQueryConnectionOptions.EmulatorHostVariable];
+
+    /// <summary>Where environment variables are read (the process's unless a test says otherwise).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     public bool Cloud => Project is not null;
 
     /// <summary><see cref="Target"/> parsed; null when not given or not a target's name.</summary>
@@ -123,6 +130,26 @@ internal sealed partial record LoadTestSettings
             problems.Add($"--metrics-url is '{MetricsUrl}'; allowed an http:// or https:// URL of the service's Prometheus endpoint, e.g. http://localhost:8080/metrics.");
         }
 
+        if (Table is not null && !TableId().IsMatch(Table))
+        {
+            problems.Add($"--table is '{Table}'; allowed a Bigtable table id ({StreamingFeatures.FeatureSets.FeatureSetValidator.TableRule}).");
+        }
+
+        // Read by the emulator launcher and the Pub/Sub publisher only once the run starts, too late for one line.
+        foreach (string variable in EmulatorVariables)
+        {
+            // Set but empty means unset, as for the clients that read them.
+            if (Options.OutputChecks.EndpointVariableProblem(variable, name => string.IsNullOrWhiteSpace(Environment(name)) ? null : Environment(name)) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        if (Compare is null && OutputFolder.Problem(Output) is { } output)
+        {
+            problems.Add(output);
+        }
+
         if (FeatureSet is { Exists: false })
         {
             problems.Add($"--feature-set is '{FeatureSet.FullName}': no such file.");
@@ -173,6 +200,9 @@ internal sealed partial record LoadTestSettings
 
         return problems;
     }
+
+    [GeneratedRegex(@"^[_a-zA-Z0-9][-_.a-zA-Z0-9]{0,49}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex TableId();
 
     [GeneratedRegex(@"^projects/[^/\s]+/topics/[^/\s]+$")]
     private static partial Regex TopicName();

@@ -119,14 +119,26 @@ public sealed class IngestSettingsTests
     }
 
     [TestMethod]
-    public void Read_UnknownEnvironmentVariable_NamedWithKnownSettings()
+    public void Read_UnknownEnvironmentVariables_IgnoredAndListedForTheWarning()
     {
-        var environment = new Dictionary<string, string> { ["STREAMINGFEATURES_SUBSCRIPTON"] = "typo" };
+        // What Kubernetes injects for a Service named streamingfeatures-ingest-metrics, a typo, and a nested key.
+        var environment = new Dictionary<string, string>
+        {
+            ["STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST"] = "10.96.0.2",
+            ["STREAMINGFEATURES_INGEST_METRICS_PORT_8080_TCP"] = "tcp://10.96.0.2:8080",
+            ["STREAMINGFEATURES_SUBSCRIPTON"] = "typo",
+            ["STREAMINGFEATURES_FOO__BAR"] = "1",
+            ["STREAMINGFEATURES_LOGGING__LOGLEVEL__DEFAULT"] = "Warning",
+            ["STREAMINGFEATURES_STREAMS"] = "3",
+        };
+        IngestConfiguration configuration = IngestConfiguration.Build(null, environment, new Dictionary<string, string?>());
 
-        var e = Assert.ThrowsExactly<IngestConfigurationException>(() => IngestSettings.Read(IngestConfiguration.Build(null, environment, new Dictionary<string, string?>())));
+        IngestSettings settings = IngestSettings.Read(configuration);
 
-        StringAssert.Contains(e.Message, "Unknown setting environment STREAMINGFEATURES_SUBSCRIPTON");
-        StringAssert.Contains(e.Message, "Subscription");
+        Assert.AreEqual(3, settings.Streams, "known variables still apply");
+        CollectionAssert.AreEqual(
+            new[] { "STREAMINGFEATURES_FOO__BAR", "STREAMINGFEATURES_INGEST_METRICS_PORT_8080_TCP", "STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST", "STREAMINGFEATURES_SUBSCRIPTON" },
+            configuration.IgnoredVariables().ToArray());
     }
 
     private static IngestSettings Read(params (string Key, string Value)[] flags) =>
