@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Tasks.Dataflow;
+using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Sources.Files;
@@ -41,7 +42,7 @@ public sealed partial class CsvFileSource
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             long offset = next++;
-            DeadLetters.DeadLetter? problem = Malformed(reader, partition, offset, width);
+            DeadLetter? problem = Malformed(reader, partition, offset, width);
             if (problem is not null)
             {
                 reader.ResumeAfterFirstLine();
