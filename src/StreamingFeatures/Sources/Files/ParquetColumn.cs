@@ -41,6 +41,9 @@ internal abstract class ParquetColumn : IDisposable
     /// <summary>The next <paramref name="count"/> rows of the row group.</summary>
     public abstract ColumnVector Take(int count);
 
+    /// <summary>Passes over the next <paramref name="count"/> rows without copying their values (a rejected row).</summary>
+    public abstract void Skip(int count);
+
     /// <summary>
     /// Among the next <paramref name="count"/> rows (not taken), the first whose string or bytes value is longer
     /// than <paramref name="maxBytes"/>, with its length in bytes; -1 when none is (always for other types).
@@ -156,6 +159,20 @@ internal sealed class ParquetColumn<T> : ParquetColumn
     }
 
     public override void Dispose() => Release();
+
+    public override void Skip(int count)
+    {
+        int max = _field.MaxDefinitionLevel;
+        for (int r = 0; r < count; r++)
+        {
+            if (_levels is null || _levels[_row + r] >= max)
+            {
+                _next++;
+            }
+        }
+
+        _row += count;
+    }
 
     public override int FindOversized(int count, int maxBytes, out long length)
     {

@@ -62,7 +62,7 @@ public sealed partial class ParquetFileSource
                     {
                         foreach (ParquetColumn skipped in columns)
                         {
-                            skipped.Take(1);
+                            skipped.Skip(1);
                         }
 
                         await RejectAsync(partition, offset + first, column, length, cancellationToken).ConfigureAwait(false);
