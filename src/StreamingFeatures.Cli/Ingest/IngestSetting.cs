@@ -25,6 +25,7 @@ internal sealed record IngestSetting(string Key, string Flag, string Description
     public static readonly IngestSetting Streams = new("Streams", "--streams", "StreamingPull streams, 1 to 32. Default 2.");
     public static readonly IngestSetting MaxOutstandingMessages = new("MaxOutstandingMessages", "--max-outstanding-messages", "Flow control: messages received and not yet acked, 1 to 1000000. Default 1000.");
     public static readonly IngestSetting MaxOutstandingBytes = new("MaxOutstandingBytes", "--max-outstanding-bytes", "Flow control: bytes of those messages, 1024 to 10737418240. Default 100000000.");
+    public static readonly IngestSetting MaxRecordBytes = new("MaxRecordBytes", "--max-record-bytes", "A message whose data is longer goes to the dead-letter topic unparsed, 1024 to 104857600. Default 67108864.");
     public static readonly IngestSetting AckDeadline = new("AckDeadline", "--ack-deadline", "Ack deadline each lease asks for, 10s to 600s. Default 60s.");
     public static readonly IngestSetting MaxLeaseExtension = new("MaxLeaseExtension", "--max-lease-extension", "Longest a message is kept leased, from the ack deadline to 24h. Default 60m.");
     public static readonly IngestSetting BatchRows = new("BatchRows", "--batch-rows", "Rows per MutateRows request, 1 to 100000. Default 1000.");
@@ -43,7 +44,7 @@ internal sealed record IngestSetting(string Key, string Flag, string Description
     public static IReadOnlyList<IngestSetting> All { get; } =
     [
         Project, Instance, AppProfile, Table, FeatureSet, Subscription, DeadLetterTopic, Topic, Local, NoCreate, Credentials,
-        Streams, MaxOutstandingMessages, MaxOutstandingBytes, AckDeadline, MaxLeaseExtension,
+        Streams, MaxOutstandingMessages, MaxOutstandingBytes, MaxRecordBytes, AckDeadline, MaxLeaseExtension,
         BatchRows, BatchBytes, BatchLinger, WriteRequests,
         HttpPort, ShutdownTimeout, SummaryInterval, ProbeInterval, OtlpEndpoint, PublishRate, PublishKeys, Duration,
     ];

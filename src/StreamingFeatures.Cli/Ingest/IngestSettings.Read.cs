@@ -44,6 +44,7 @@ internal sealed partial record IngestSettings
             Streams = (int)read.Integer(IngestSetting.Streams, 2, 1, 32),
             MaxOutstandingMessages = read.Integer(IngestSetting.MaxOutstandingMessages, 1_000, 1, 1_000_000),
             MaxOutstandingBytes = read.Integer(IngestSetting.MaxOutstandingBytes, 100_000_000, 1_024, 10L << 30),
+            MaxRecordBytes = (int)read.Integer(IngestSetting.MaxRecordBytes, 64 << 20, 1_024, 100 << 20),
             AckDeadline = ackDeadline,
             MaxLeaseExtension = read.Duration(IngestSetting.MaxLeaseExtension, TimeSpan.FromMinutes(60), ackDeadline, TimeSpan.FromHours(24)),
             BatchRows = (int)read.Integer(IngestSetting.BatchRows, 1_000, 1, 100_000),

@@ -52,6 +52,9 @@ internal sealed partial record IngestSettings
 
     public long MaxOutstandingBytes { get; init; } = 100_000_000;
 
+    /// <summary>The longest message data; a longer message is dead-lettered unparsed.</summary>
+    public int MaxRecordBytes { get; init; } = 64 << 20;
+
     public TimeSpan AckDeadline { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan MaxLeaseExtension { get; init; } = TimeSpan.FromMinutes(60);
@@ -98,6 +101,7 @@ internal sealed partial record IngestSettings
         StreamCount = Streams,
         MaxOutstandingMessages = MaxOutstandingMessages,
         MaxOutstandingBytes = MaxOutstandingBytes,
+        MaxMessageBytes = MaxRecordBytes,
         AckDeadline = AckDeadline,
         LeaseRenewalMargin = LeaseRenewalMargin,
         MaxTotalLeaseExtension = MaxLeaseExtension,

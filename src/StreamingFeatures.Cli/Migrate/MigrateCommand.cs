@@ -34,6 +34,8 @@ internal static class MigrateCommand
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
     private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoint saves (0.1 to 3600).", DefaultValueFactory = _ => 5 }.Seconds(0.1, 3600);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
+    private static readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is dead-lettered alone." };
+    private static readonly Option<long> MaxRecordBytes = new("--max-record-bytes") { Description = "File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), 1024 to 104857600.", DefaultValueFactory = _ => 64L << 20 };
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
     public static Command Create()
@@ -42,6 +44,7 @@ internal static class MigrateCommand
         {
             Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
             BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
+            CsvAllowQuotedNewlines, MaxRecordBytes,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
@@ -118,6 +121,8 @@ internal static class MigrateCommand
             CheckpointInterval = TimeSpan.FromSeconds(parse.GetValue(CheckpointInterval)),
             Restart = parse.GetValue(Restart),
             CredentialsFile = parse.GetValue(Credentials)?.FullName,
+            CsvAllowQuotedNewlines = parse.GetValue(CsvAllowQuotedNewlines),
+            MaxRecordBytes = parse.GetValue(MaxRecordBytes),
         };
         problems.AddRange(settings.Problems());
         if (problems.Count == 0)

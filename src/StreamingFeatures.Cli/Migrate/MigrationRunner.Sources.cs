@@ -25,7 +25,7 @@ internal sealed partial class MigrationRunner
                 opened.Source = Resuming(SourceSpec.Sample(_settings.SampleRows, _settings.SampleFeatures), offsets);
                 break;
             case SourceKind.Files:
-                opened.Source = Resuming(await SourceSpec.OpenFilesAsync(_settings.Source, featureSet, rejections, stop).ConfigureAwait(false), offsets);
+                opened.Source = Resuming(await SourceSpec.OpenFilesAsync(_settings.Source, featureSet, rejections, stop, _settings.CsvAllowQuotedNewlines, (int)_settings.MaxRecordBytes).ConfigureAwait(false), offsets);
                 break;
             case SourceKind.Sample:
                 // The sample is served the way a real migration reads BigQuery: sessions, streams, Arrow batches.

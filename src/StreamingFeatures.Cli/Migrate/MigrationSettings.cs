@@ -1,5 +1,6 @@
 using System.Globalization;
 using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -76,6 +77,12 @@ internal sealed record MigrationSettings
 
     public string? CredentialsFile { get; init; }
 
+    /// <summary>CSV sources: quoted fields may span lines.</summary>
+    public bool CsvAllowQuotedNewlines { get; init; }
+
+    /// <summary>File sources: the longest CSV record or Parquet byte-array value.</summary>
+    public long MaxRecordBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
+
     /// <summary>Every problem with the flags, each naming the flag, its value and what is allowed.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -139,6 +146,16 @@ internal sealed record MigrationSettings
         if (Checkpoint is { } checkpoint && checkpoint.StartsWith("bigtable:", StringComparison.Ordinal) && checkpoint.Length == "bigtable:".Length)
         {
             problems.Add("--checkpoint is 'bigtable:'; name the table, e.g. bigtable:migration-checkpoints.");
+        }
+
+        if (MaxRecordBytes is < CsvFileSourceOptions.MinRecordBytes or > CsvFileSourceOptions.MaxRecordBytesLimit)
+        {
+            problems.Add(Invariant($"--max-record-bytes is {MaxRecordBytes}; allowed {CsvFileSourceOptions.MinRecordBytes} to {CsvFileSourceOptions.MaxRecordBytesLimit} (Bigtable's 100 MiB cell limit)."));
+        }
+
+        if (CsvAllowQuotedNewlines && !Source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("--csv-allow-quoted-newlines applies to CSV sources only (files:GLOB.csv).");
         }
 
         return problems;

@@ -52,12 +52,12 @@ internal static class SourceSpec
 
     /// <summary>Opens a <c>files:</c> source.</summary>
     /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>
-    public static async Task<IRowSource> OpenFilesAsync(string spec, FeatureSetOptions featureSet, IDeadLetterSink deadLetters, CancellationToken cancellationToken)
+    public static async Task<IRowSource> OpenFilesAsync(string spec, FeatureSetOptions featureSet, IDeadLetterSink deadLetters, CancellationToken cancellationToken, bool csvAllowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes)
     {
         (string baseDirectory, string glob) = Split(spec["files:".Length..]);
         return glob.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-            ? await ParquetFileSource.OpenAsync(baseDirectory, glob, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await CsvFileSource.OpenAsync(baseDirectory, glob, new CsvFileSourceOptions { Schema = CsvSchema(featureSet) }, deadLetters, cancellationToken).ConfigureAwait(false);
+            ? await ParquetFileSource.OpenAsync(baseDirectory, glob, new ParquetFileSourceOptions { MaxValueBytes = maxRecordBytes }, deadLetters, cancellationToken).ConfigureAwait(false)
+            : await CsvFileSource.OpenAsync(baseDirectory, glob, new CsvFileSourceOptions { Schema = CsvSchema(featureSet), AllowQuotedNewlines = csvAllowQuotedNewlines, MaxRecordBytes = maxRecordBytes }, deadLetters, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -35,4 +35,16 @@ public enum DeadLetterReason
     /// snapshot): written, it would beat every real event of its entity and column for good.
     /// </summary>
     EventTimeInFuture,
+
+    /// <summary>A CSV quoted field does not close on its line (or, with quoted newlines allowed, before the end of the file).</summary>
+    UnclosedQuote,
+
+    /// <summary>A CSV record has more fields than the header.</summary>
+    ExtraFields,
+
+    /// <summary>A CSV record has fewer fields than the header.</summary>
+    MissingFields,
+
+    /// <summary>A record (CSV record, Pub/Sub message) is longer than the configured bound; it was never held whole.</summary>
+    RecordTooLarge,
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
 using System.Threading.Tasks.Dataflow;
-using CsvHelper;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Sources.Columns;
 
@@ -12,29 +10,57 @@ public sealed partial class CsvFileSource
     /// <summary>Sends one file's rows; false when the target declined a chunk.</summary>
     private async Task<bool> RunFileAsync(int partition, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
-        await using CsvReader reader = OpenReader(_files[partition], _options);
+        await using CsvRecordReader reader = OpenReader(_files[partition], _options);
+        try
+        {
+            return await ReadFileAsync(reader, partition, target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // The job stops (exit 1) saying where: the lines before were sent, this one and the rest were not.
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"{FileGlob.Display(_baseDirectory, _files[partition])}: cannot read after line {reader.LastLine}: {e.Message}"), e);
+        }
+        finally
+        {
+            Interlocked.Add(ref _blankLines, reader.BlankLines);
+            long peak = reader.PeakBufferBytes;
+            for (long seen = Interlocked.Read(ref _peakBufferBytes); peak > seen; seen = Interlocked.Read(ref _peakBufferBytes))
+            {
+                Interlocked.CompareExchange(ref _peakBufferBytes, peak, seen);
+            }
+        }
+    }
+
+    private async Task<bool> ReadFileAsync(CsvRecordReader reader, int partition, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
+    {
         IReadOnlyList<SourceField> fields = Schema.Fields;
-        int[] indexes = await IndexesAsync(reader, [.. fields.Select(f => f.Name)], cancellationToken).ConfigureAwait(false);
-        int needed = indexes.Max() + 1;
+        (int[] indexes, int width) = await IndexesAsync(reader, [.. fields.Select(f => f.Name)], cancellationToken).ConfigureAwait(false);
         CsvColumnBuilder[] builders = [.. fields.Select(f => CsvColumnBuilder.Create(f.Type, _options.ChunkRows))];
+        long next = 0;
         long first = 0;
         int count = 0;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            long offset = reader.RowNumber - 1;
-            DeadLetter? problem = reader.FieldCount < needed ? TooFewFields(reader, partition, offset, needed) : null;
+            long offset = next++;
+            DeadLetter? problem = Malformed(reader, partition, offset, width);
+            if (problem is not null)
+            {
+                reader.ResumeAfterFirstLine();
+            }
+
             for (int c = 0; problem is null && c < indexes.Length; c++)
             {
-                if (!builders[c].TryAppend(reader.GetSpan(indexes[c])))
+                ReadOnlySpan<byte> value = reader.Field(indexes[c]);
+                if (!builders[c].TryAppend(value))
                 {
-                    problem = BadValue(reader, partition, offset, fields[c], reader.GetSpan(indexes[c]));
+                    problem = BadValue(reader, partition, offset, fields[c], value);
                 }
             }
 
             if (problem is not null)
             {
-                // The row's fields that parsed come out again; the rows before it go as one chunk, so every chunk
-                // covers contiguous offsets and the rejected offset is in none.
+                // The record's fields that parsed come out again; the rows before it go as one chunk, so every
+                // chunk covers contiguous offsets and the rejected offset is in none.
                 foreach (CsvColumnBuilder builder in builders)
                 {
                     builder.Truncate(count);
@@ -83,20 +109,5 @@ public sealed partial class CsvFileSource
         }
 
         return target.SendAsync(new SourceChunk(partition, first, count, columns), cancellationToken);
-    }
-
-    private DeadLetter BadValue(CsvReader reader, int partition, long offset, SourceField field, ReadOnlySpan<byte> value)
-    {
-        string text = Encoding.UTF8.GetString(value[..Math.Min(value.Length, MaxValueInMessage)]) + (value.Length > MaxValueInMessage ? "…" : string.Empty);
-        string message = string.Create(CultureInfo.InvariantCulture,
-            $"{FileGlob.Display(_baseDirectory, _files[partition])} line {reader.LineNumber}, column '{field.Name}': '{text}' is not {CsvValues.Expected(field.Type)}.");
-        return new DeadLetter(DeadLetterReason.BadValue, message, partition, offset, Field: field.Name);
-    }
-
-    private DeadLetter TooFewFields(CsvReader reader, int partition, long offset, int needed)
-    {
-        string message = string.Create(CultureInfo.InvariantCulture,
-            $"{FileGlob.Display(_baseDirectory, _files[partition])} line {reader.LineNumber}: the row has {reader.FieldCount} fields; the columns read need {needed}.");
-        return new DeadLetter(DeadLetterReason.Unparseable, message, partition, offset);
     }
 }

@@ -1,18 +1,20 @@
 using System.Globalization;
+using System.Text;
 using System.Threading.Tasks.Dataflow;
-using CsvHelper;
 using StreamingFeatures.DeadLetters;
 
 namespace StreamingFeatures.Sources.Files;
 
 /// <summary>
-/// CSV files with a header row (RFC 4180 quoting: separators, quotes and line breaks inside quoted fields), matched
-/// by a glob. File i in path order is partition i; a row's offset is its data-row number in its file (0 for the row
-/// after the header). Column types are given or inferred (<see cref="CsvValues"/>); every header is checked when the
-/// source is opened, before any row is sent. A row whose field does not parse as its column's type is no error: it
-/// goes to the dead-letter sink (<see cref="DeadLetterReason.BadValue"/>, naming file, line, column, value and
-/// type), is counted in <see cref="RowsRejected"/>, and the file goes on. Chunks never span a rejected row, so a
-/// chunk's offsets stay contiguous.
+/// CSV files with a header row (RFC 4180 quoting), matched by a glob, read as BigQuery's CSV loader reads them: a
+/// quoted field may span lines only with <see cref="CsvFileSourceOptions.AllowQuotedNewlines"/>. File i in path order
+/// is partition i; a record's offset is its number in its file (0 for the first record after the header), counting
+/// rejected records too. Column types are given or inferred (<see cref="CsvValues"/>); every header is checked when
+/// the source is opened, before any row is sent. Every physical line is accounted for: it is part of a row sent, or
+/// of a dead letter naming file, lines and reason (a quote that does not close, too few or too many fields, a record
+/// over <see cref="CsvFileSourceOptions.MaxRecordBytes"/>, a field that does not parse as its column's type), or an
+/// empty line (<see cref="BlankLines"/>). A rejected record is counted in <see cref="RowsRejected"/> and the file goes
+/// on. Chunks never span a rejected record, so a chunk's offsets stay contiguous.
 /// </summary>
 public sealed partial class CsvFileSource : IRowSource
 {
@@ -24,6 +26,8 @@ public sealed partial class CsvFileSource : IRowSource
     private readonly IReadOnlyList<string> _files;
     private readonly IDeadLetterSink? _deadLetters;
     private long _rowsRejected;
+    private long _blankLines;
+    private long _peakBufferBytes;
 
     private CsvFileSource(string baseDirectory, string glob, IReadOnlyList<string> files, SourceSchema schema, CsvFileSourceOptions options, IDeadLetterSink? deadLetters)
     {
@@ -45,8 +49,14 @@ public sealed partial class CsvFileSource : IRowSource
     /// <summary>The files, full paths, in partition order.</summary>
     public IReadOnlyList<string> Files => _files;
 
-    /// <summary>Rows skipped because a field did not parse (or the row had too few fields), so far.</summary>
+    /// <summary>Records dead-lettered so far (or only counted, without a sink).</summary>
     public long RowsRejected => Interlocked.Read(ref _rowsRejected);
+
+    /// <summary>Empty lines met so far: no record, nothing to write.</summary>
+    public long BlankLines => Interlocked.Read(ref _blankLines);
+
+    /// <summary>The most buffer bytes one file's reader held at once so far (bounded by the options, not the data).</summary>
+    public long PeakBufferBytes => Interlocked.Read(ref _peakBufferBytes);
 
     /// <summary>
     /// Expands <paramref name="glob"/> under <paramref name="baseDirectory"/>, reads every header and, without a schema,
@@ -111,10 +121,34 @@ public sealed partial class CsvFileSource : IRowSource
         });
     }
 
-    private static CsvReader OpenReader(string file, CsvFileSourceOptions options)
+    private static CsvRecordReader OpenReader(string file, CsvFileSourceOptions options)
     {
-        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return CsvReader.Create(stream, new CsvReaderOptions { Separator = options.Separator, HasHeader = true, TrackLineNumbers = true }, leaveOpen: false);
+        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return new CsvRecordReader(stream, options.Separator, options.AllowQuotedNewlines, options.MaxRecordBytes);
+    }
+
+    /// <summary>The header's names; null, with the problem, when the first record is missing or malformed.</summary>
+    private static async Task<(IReadOnlyList<string>? Header, string? Problem)> HeaderAsync(CsvRecordReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (null, "has no header row (the first line must name the columns).");
+        }
+
+        if (reader.Status != CsvRecordStatus.Ok)
+        {
+            return (null, string.Create(CultureInfo.InvariantCulture, $"line {reader.FirstLine}: the header cannot be read: {Describe(reader.Status)}."));
+        }
+
+        string[] header = new string[Math.Min(reader.FieldCount, reader.MaxFields)];
+        for (int h = 0; h < header.Length; h++)
+        {
+            header[h] = Encoding.UTF8.GetString(reader.Field(h));
+        }
+
+        // Positions of one field more than the header are enough to tell a row with extra fields.
+        reader.MaxFields = header.Length + 1;
+        return (header, null);
     }
 
     private static async Task<IReadOnlyList<string>?> ReadHeaderAsync(string baseDirectory, string file, CsvFileSourceOptions options, List<string> errors, CancellationToken cancellationToken)
@@ -122,12 +156,11 @@ public sealed partial class CsvFileSource : IRowSource
         string name = FileGlob.Display(baseDirectory, file);
         try
         {
-            await using CsvReader reader = OpenReader(file, options);
-            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<string> header = [.. reader.Headers];
-            if (header.Count == 0 || header.All(string.IsNullOrEmpty))
+            await using CsvRecordReader reader = OpenReader(file, options);
+            (IReadOnlyList<string>? header, string? problem) = await HeaderAsync(reader, cancellationToken).ConfigureAwait(false);
+            if (header is null || header.All(string.IsNullOrEmpty))
             {
-                errors.Add($"{name}: has no header row (the first line must name the columns).");
+                errors.Add($"{name}: {problem ?? "has no header row (the first line must name the columns)."}");
                 return null;
             }
 
@@ -138,7 +171,7 @@ public sealed partial class CsvFileSource : IRowSource
 
             return header;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CsvFormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             errors.Add($"{name}: cannot read the header: {e.Message}");
             return null;
@@ -152,17 +185,21 @@ public sealed partial class CsvFileSource : IRowSource
         int sampled = 0;
         for (int f = 0; f < files.Count && sampled < options.InferenceRows; f++)
         {
-            await using CsvReader reader = OpenReader(files[f], options);
-            int[] indexes = await IndexesAsync(reader, columns, cancellationToken).ConfigureAwait(false);
+            await using CsvRecordReader reader = OpenReader(files[f], options);
+            (int[] indexes, int width) = await IndexesAsync(reader, columns, cancellationToken).ConfigureAwait(false);
             while (sampled < options.InferenceRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (reader.Status != CsvRecordStatus.Ok || reader.FieldCount != width)
+                {
+                    // Rejected when the rows are read; the sample skips it the same way.
+                    reader.ResumeAfterFirstLine();
+                    continue;
+                }
+
                 sampled++;
                 for (int c = 0; c < indexes.Length; c++)
                 {
-                    if (indexes[c] < reader.FieldCount)
-                    {
-                        inference[c].Add(reader.GetSpan(indexes[c]));
-                    }
+                    inference[c].Add(reader.Field(indexes[c]));
                 }
             }
         }
@@ -170,11 +207,11 @@ public sealed partial class CsvFileSource : IRowSource
         return new SourceSchema([.. columns.Select((name, c) => new SourceField(name, inference[c].Result))]);
     }
 
-    /// <summary>Each column's field index in this file's header (checked to exist when the source was opened).</summary>
-    private static async Task<int[]> IndexesAsync(CsvReader reader, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    /// <summary>Each column's field index in this file's header (checked to exist when the source was opened), and the header's width.</summary>
+    private static async Task<(int[] Indexes, int Width)> IndexesAsync(CsvRecordReader reader, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
-        await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<string> header = reader.Headers;
+        (IReadOnlyList<string>? read, string? problem) = await HeaderAsync(reader, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> header = read ?? throw new FileSourceException([$"the header can no longer be read ({problem}); the file changed during the job."]);
         int[] indexes = new int[columns.Count];
         for (int c = 0; c < columns.Count; c++)
         {
@@ -193,6 +230,6 @@ public sealed partial class CsvFileSource : IRowSource
             }
         }
 
-        return indexes;
+        return (indexes, header.Count);
     }
 }

@@ -21,12 +21,36 @@ public sealed record CsvFileSourceOptions
     /// <summary>The field separator, an ASCII character. Default <c>,</c>.</summary>
     public char Separator { get; init; } = ',';
 
+    /// <summary>
+    /// Whether a quoted field may span lines, as BigQuery's <c>allow_quoted_newlines</c>. Default false: a line whose
+    /// quote does not close on it is dead-lettered alone and reading goes on at the next line. When true, a record
+    /// that fails (wrong field count, over <see cref="MaxRecordBytes"/>, the file ends inside quotes) is dead-lettered
+    /// with the lines it spanned and reading goes on at the line after its first line.
+    /// </summary>
+    public bool AllowQuotedNewlines { get; init; }
+
+    /// <summary>
+    /// The longest record in bytes (1 KiB to 100 MiB, Bigtable's cell limit). A longer one is dead-lettered with a
+    /// prefix and its length, read past without being held whole. Default 64 MiB.
+    /// </summary>
+    public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
+
+    /// <summary>64 MiB.</summary>
+    public const int DefaultMaxRecordBytes = 64 << 20;
+
+    /// <summary>The bounds of <see cref="MaxRecordBytes"/>: 1 KiB to Bigtable's 100 MiB cell limit.</summary>
+    public const int MinRecordBytes = 1 << 10;
+
+    /// <inheritdoc cref="MinRecordBytes"/>
+    public const int MaxRecordBytesLimit = 100 << 20;
+
     public void Validate()
     {
         var errors = new List<string>();
         OptionChecks.Range(errors, nameof(InferenceRows), InferenceRows, 1, 1_000_000);
         OptionChecks.Range(errors, nameof(ChunkRows), ChunkRows, 1, 65_536);
         OptionChecks.Range(errors, nameof(MaxConcurrentFiles), MaxConcurrentFiles, 1, 64);
+        OptionChecks.Range(errors, nameof(MaxRecordBytes), MaxRecordBytes, MinRecordBytes, MaxRecordBytesLimit);
         if (!char.IsAscii(Separator) || Separator is '"' or '\r' or '\n')
         {
             errors.Add($"Separator is '{Separator}'; allowed: an ASCII character other than a quote or a line break.");

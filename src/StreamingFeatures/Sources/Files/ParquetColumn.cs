@@ -41,6 +41,19 @@ internal abstract class ParquetColumn : IDisposable
     /// <summary>The next <paramref name="count"/> rows of the row group.</summary>
     public abstract ColumnVector Take(int count);
 
+    /// <summary>Passes over the next <paramref name="count"/> rows without copying their values (a rejected row).</summary>
+    public abstract void Skip(int count);
+
+    /// <summary>
+    /// Among the next <paramref name="count"/> rows (not taken), the first whose string or bytes value is longer
+    /// than <paramref name="maxBytes"/>, with its length in bytes; -1 when none is (always for other types).
+    /// </summary>
+    public virtual int FindOversized(int count, int maxBytes, out long length)
+    {
+        length = 0;
+        return -1;
+    }
+
     public abstract void Dispose();
 }
 
@@ -146,6 +159,57 @@ internal sealed class ParquetColumn<T> : ParquetColumn
     }
 
     public override void Dispose() => Release();
+
+    public override void Skip(int count)
+    {
+        int max = _field.MaxDefinitionLevel;
+        for (int r = 0; r < count; r++)
+        {
+            if (_levels is null || _levels[_row + r] >= max)
+            {
+                _next++;
+            }
+        }
+
+        _row += count;
+    }
+
+    public override int FindOversized(int count, int maxBytes, out long length)
+    {
+        length = 0;
+        if (typeof(T) != typeof(ReadOnlyMemory<char>) && typeof(T) != typeof(ReadOnlyMemory<byte>))
+        {
+            return -1;
+        }
+
+        int max = _field.MaxDefinitionLevel;
+        for (int r = 0, v = _next; r < count; r++)
+        {
+            if (_levels is not null && _levels[_row + r] < max)
+            {
+                continue;
+            }
+
+            if (typeof(T) == typeof(ReadOnlyMemory<byte>))
+            {
+                length = Unsafe.As<T, ReadOnlyMemory<byte>>(ref _values[v++]).Length;
+            }
+            else
+            {
+                // A char is at most 3 UTF-8 bytes: count the bytes only of a string that might be too long.
+                ReadOnlySpan<char> text = Unsafe.As<T, ReadOnlyMemory<char>>(ref _values[v++]).Span;
+                length = text.Length * 3L <= maxBytes ? 0 : Encoding.UTF8.GetByteCount(text);
+            }
+
+            if (length > maxBytes)
+            {
+                return r;
+            }
+        }
+
+        length = 0;
+        return -1;
+    }
 
     private BinaryColumn TakeBinary(int count, bool[]? nulls)
     {

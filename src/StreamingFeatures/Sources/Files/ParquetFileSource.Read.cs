@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Threading.Tasks.Dataflow;
+using StreamingFeatures.DeadLetters;
 using Parquet;
 using Parquet.Schema;
 using StreamingFeatures.Sources.Columns;
@@ -29,19 +31,42 @@ public sealed partial class ParquetFileSource
                     await column.ReadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
                 }
 
-                for (long first = 0; first < rows; first += _options.ChunkRows)
+                for (long first = 0; first < rows;)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     int count = (int)Math.Min(_options.ChunkRows, rows - first);
-                    var vectors = new ColumnVector[columns.Length];
-                    for (int c = 0; c < columns.Length; c++)
+                    (int oversized, int column, long length) = FindOversized(columns, count);
+                    if (oversized >= 0)
                     {
-                        vectors[c] = columns[c].Take(count);
+                        // The rows before it go as one chunk: chunks never span a rejected row.
+                        count = oversized;
                     }
 
-                    if (!await target.SendAsync(new SourceChunk(partition, offset + first, count, vectors), cancellationToken).ConfigureAwait(false))
+                    if (count > 0)
                     {
-                        return false;
+                        var vectors = new ColumnVector[columns.Length];
+                        for (int c = 0; c < columns.Length; c++)
+                        {
+                            vectors[c] = columns[c].Take(count);
+                        }
+
+                        if (!await target.SendAsync(new SourceChunk(partition, offset + first, count, vectors), cancellationToken).ConfigureAwait(false))
+                        {
+                            return false;
+                        }
+
+                        first += count;
+                    }
+
+                    if (oversized >= 0)
+                    {
+                        foreach (ParquetColumn skipped in columns)
+                        {
+                            skipped.Skip(1);
+                        }
+
+                        await RejectAsync(partition, offset + first, column, length, cancellationToken).ConfigureAwait(false);
+                        first++;
                     }
                 }
 
@@ -57,6 +82,36 @@ public sealed partial class ParquetFileSource
                 column?.Dispose();
             }
         }
+    }
+
+    /// <summary>The first row among the next <paramref name="count"/> with a value over the bound, its column and length; row -1 when none.</summary>
+    private (int Row, int Column, long Length) FindOversized(ParquetColumn[] columns, int count)
+    {
+        (int row, int column, long length) = (-1, -1, 0);
+        for (int c = 0; c < columns.Length; c++)
+        {
+            int found = columns[c].FindOversized(row < 0 ? count : row, _options.MaxValueBytes, out long bytes);
+            if (found >= 0)
+            {
+                (row, column, length) = (found, c, bytes);
+            }
+        }
+
+        return (row, column, length);
+    }
+
+    private async Task RejectAsync(int partition, long offset, int column, long length, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _rowsRejected);
+        if (_deadLetters is null)
+        {
+            return;
+        }
+
+        string file = FileGlob.Display(_baseDirectory, _files[partition]);
+        string name = Schema.Fields[column].Name;
+        string message = string.Create(CultureInfo.InvariantCulture, $"{file} row {offset}, column '{name}': the value is {length} bytes; the limit is {_options.MaxValueBytes} (max record bytes).");
+        await _deadLetters.WriteAsync(new DeadLetter(DeadLetterReason.ValueTooLarge, message, partition, offset, Field: name, File: file, RecordBytes: length), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The file's field for schema column <paramref name="column"/>, checked again in case the file changed since it was opened.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Tasks.Dataflow;
 using Parquet;
 using Parquet.Schema;
+using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Sources.Files;
@@ -11,6 +12,8 @@ namespace StreamingFeatures.Sources.Files;
 /// its file, so dead letters and checkpoints name every row's position. The schema comes from the first file; every
 /// footer is read and checked when the source is opened, before any row is sent. Row groups are read one column at
 /// a time into pooled buffers and sent as chunks of at most <see cref="ParquetFileSourceOptions.ChunkRows"/> rows.
+/// A row with a string or bytes value over <see cref="ParquetFileSourceOptions.MaxValueBytes"/> goes to the dead-letter
+/// sink instead, counted in <see cref="RowsRejected"/>; chunks never span it, so their offsets stay contiguous.
 /// </summary>
 public sealed partial class ParquetFileSource : IRowSource
 {
@@ -19,9 +22,12 @@ public sealed partial class ParquetFileSource : IRowSource
     private readonly string _glob;
     private readonly IReadOnlyList<string> _files;
     private readonly ColumnType[] _types;
+    private readonly IDeadLetterSink? _deadLetters;
+    private long _rowsRejected;
 
-    private ParquetFileSource(string baseDirectory, string glob, IReadOnlyList<string> files, SourceSchema schema, long rows, ParquetFileSourceOptions options)
+    private ParquetFileSource(string baseDirectory, string glob, IReadOnlyList<string> files, SourceSchema schema, long rows, ParquetFileSourceOptions options, IDeadLetterSink? deadLetters)
     {
+        _deadLetters = deadLetters;
         _baseDirectory = baseDirectory;
         _glob = glob;
         _files = files;
@@ -41,15 +47,19 @@ public sealed partial class ParquetFileSource : IRowSource
     /// <summary>The files, full paths, in partition order.</summary>
     public IReadOnlyList<string> Files => _files;
 
+    /// <summary>Rows dead-lettered so far (or only counted, without a sink): a value over the bound.</summary>
+    public long RowsRejected => Interlocked.Read(ref _rowsRejected);
+
     /// <summary>
-    /// Expands <paramref name="glob"/> under <paramref name="baseDirectory"/> and reads every footer.
+    /// Expands <paramref name="glob"/> under <paramref name="baseDirectory"/> and reads every footer. Rows refused
+    /// for a value over the bound go to <paramref name="deadLetters"/>; without a sink they are only counted.
     /// </summary>
     /// <exception cref="FileSourceException">
     /// No file matches, a file is not Parquet, a column is missing from a file or typed differently than in the first
     /// file, or a column's type cannot map; every problem named with file, column and types.
     /// </exception>
     /// <exception cref="ArgumentException">Invalid options.</exception>
-    public static async Task<ParquetFileSource> OpenAsync(string baseDirectory, string glob, ParquetFileSourceOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<ParquetFileSource> OpenAsync(string baseDirectory, string glob, ParquetFileSourceOptions? options = null, IDeadLetterSink? deadLetters = null, CancellationToken cancellationToken = default)
     {
         options ??= new ParquetFileSourceOptions();
         options.Validate();
@@ -89,7 +99,7 @@ public sealed partial class ParquetFileSource : IRowSource
             throw new FileSourceException(errors);
         }
 
-        return new ParquetFileSource(baseDirectory, glob, files, new SourceSchema(fields), rows, options);
+        return new ParquetFileSource(baseDirectory, glob, files, new SourceSchema(fields), rows, options, deadLetters);
     }
 
     public Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)

@@ -23,11 +23,19 @@ public sealed record ParquetFileSourceOptions
     /// </summary>
     public bool DecimalAsFloat64 { get; init; }
 
+    /// <summary>
+    /// The longest string or bytes value, in bytes (1 KiB to 100 MiB, Bigtable's cell limit). A row holding a longer
+    /// one is dead-lettered (<see cref="DeadLetters.DeadLetterReason.ValueTooLarge"/>, naming the column, the length
+    /// and the limit) and the file goes on. Default 64 MiB.
+    /// </summary>
+    public int MaxValueBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
+
     public void Validate()
     {
         var errors = new List<string>();
         OptionChecks.Range(errors, nameof(ChunkRows), ChunkRows, 1, 65_536);
         OptionChecks.Range(errors, nameof(MaxConcurrentFiles), MaxConcurrentFiles, 1, 64);
+        OptionChecks.Range(errors, nameof(MaxValueBytes), MaxValueBytes, CsvFileSourceOptions.MinRecordBytes, CsvFileSourceOptions.MaxRecordBytesLimit);
         if (Columns is { Count: 0 })
         {
             errors.Add("Columns is empty; name at least one column, or leave it unset to read every column.");

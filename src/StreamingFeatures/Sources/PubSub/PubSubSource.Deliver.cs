@@ -37,7 +37,14 @@ public sealed partial class PubSubSource
 
                 lease.HoldsRoom = true;
                 taken++;
-                if (!state.Columns.TryAdd(lease.Message, out DeadLetterReason reason, out string detail))
+                if (lease.Message.Data.Length > _options.MaxMessageBytes)
+                {
+                    // Refused before parsing: a huge message never becomes a row (nor a JSON document in memory).
+                    await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
+                    state.ChunkFirst = lease.Offset + 1;
+                    Poison(lease, DeadLetterReason.RecordTooLarge, $"the message data is {lease.Message.Data.Length} bytes; the limit is {_options.MaxMessageBytes} (max record bytes)");
+                }
+                else if (!state.Columns.TryAdd(lease.Message, out DeadLetterReason reason, out string detail))
                 {
                     await FlushAsync(state, target, cancellationToken).ConfigureAwait(false);
                     state.ChunkFirst = lease.Offset + 1;

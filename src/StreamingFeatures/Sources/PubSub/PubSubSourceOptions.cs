@@ -61,6 +61,13 @@ public sealed partial record PubSubSourceOptions
     /// <summary>Rows per chunk handed to the graph (1 to 10,000): a pull response is split into chunks of at most this. Default 500.</summary>
     public int MaxChunkRows { get; init; } = 500;
 
+    /// <summary>
+    /// The longest message data in bytes (1 KiB to 100 MiB). A longer message goes to the dead-letter topic
+    /// (<see cref="DeadLetters.DeadLetterReason.RecordTooLarge"/>) without being parsed. Default 64 MiB, the file
+    /// sources' bound; Pub/Sub itself caps a message at 10 MB.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = 64 << 20;
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Checks every setting and reports all problems together.</summary>
@@ -82,6 +89,7 @@ public sealed partial record PubSubSourceOptions
         OptionChecks.Range(errors, nameof(MaxOutstandingMessages), MaxOutstandingMessages, 1, 1_000_000);
         OptionChecks.Range(errors, nameof(MaxOutstandingBytes), MaxOutstandingBytes, 1_024, 10L << 30);
         OptionChecks.Range(errors, nameof(MaxChunkRows), MaxChunkRows, 1, 10_000);
+        OptionChecks.Range(errors, nameof(MaxMessageBytes), MaxMessageBytes, 1 << 10, 100 << 20);
         OptionChecks.Range(errors, nameof(AckDeadline), AckDeadline, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(600));
         OptionChecks.Range(errors, nameof(LeaseRenewalMargin), LeaseRenewalMargin, TimeSpan.FromSeconds(1), AckDeadline);
         OptionChecks.Range(errors, nameof(MaxTotalLeaseExtension), MaxTotalLeaseExtension, AckDeadline, TimeSpan.FromHours(24));

@@ -81,7 +81,7 @@ public sealed class CsvFileSourceTests
         var sink = new CollectingDeadLetterSink();
         var schema = new SourceSchema([new SourceField("id", ColumnType.String), new SourceField("count", ColumnType.Int64)]);
 
-        CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "*.csv", new CsvFileSourceOptions { Schema = schema }, sink);
+        CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "*.csv", new CsvFileSourceOptions { Schema = schema, AllowQuotedNewlines = true }, sink);
         IList<SourceChunk> chunks = await TempDirectory.RunAsync(source);
 
         Assert.AreEqual(2, source.RowsRejected);
@@ -107,7 +107,7 @@ public sealed class CsvFileSourceTests
     }
 
     [TestMethod]
-    public async Task RunAsync_RowWithTooFewFields_DeadLetterUnparseable()
+    public async Task RunAsync_RowWithTooFewFields_DeadLetterMissingFields()
     {
         using var dir = new TempDirectory();
         await File.WriteAllTextAsync(dir.File("short.csv"), "id,count\nk0,1\nk1\nk2,3\n");
@@ -117,9 +117,10 @@ public sealed class CsvFileSourceTests
         IList<SourceChunk> chunks = await TempDirectory.RunAsync(source);
 
         DeadLetter letter = sink.Kept.Single();
-        Assert.AreEqual(DeadLetterReason.Unparseable, letter.Reason);
+        Assert.AreEqual(DeadLetterReason.MissingFields, letter.Reason);
         Assert.AreEqual(1L, letter.Offset);
-        Assert.AreEqual("short.csv line 3: the row has 1 fields; the columns read need 2.", letter.Message);
+        Assert.AreEqual("short.csv line 3: the record has 1 fields; the header has 2.", letter.Message);
+        Assert.AreEqual((3L, 3L, "k1"), (letter.FirstLine, letter.LastLine, letter.Record));
         Assert.AreEqual(2, chunks.Sum(c => c.RowCount));
     }
 
@@ -134,7 +135,7 @@ public sealed class CsvFileSourceTests
             "3,\"two\r\nlines, and a comma\",3\r\n" +
             "4,\"\",4\r\n");
 
-        CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "q.csv");
+        CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "q.csv", new CsvFileSourceOptions { AllowQuotedNewlines = true });
         SourceChunk chunk = (await TempDirectory.RunAsync(source)).Single();
 
         Assert.AreEqual(ColumnType.String, source.Schema.Fields[1].Type);
