@@ -210,7 +210,7 @@ public sealed class IngestionPipeline
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort, pipeline._time);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;
@@ -278,14 +278,17 @@ public sealed class IngestionPipeline
             foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _verify })
             {
                 block.Completion.ContinueWith(
-                    t => fail(t.Exception!.GetBaseException()),
+                    t => fail(FirstCause(t.Exception!)),
                     CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted,
                     TaskScheduler.Default);
             }
 
-            _readBack.ContinueWith(t => fail(t.Exception!.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _readBack.ContinueWith(t => fail(FirstCause(t.Exception!)), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
+
+        /// <summary>A block whose parallel workers failed at once holds one error per worker: the first is the cause.</summary>
+        private static Exception FirstCause(AggregateException e) => e.Flatten().InnerExceptions[0];
 
         private static string Describe(string table, MutationBatch batch, Exception e)
         {
