@@ -33,6 +33,7 @@ internal static class MigrateCommand
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
     private static readonly Option<double> CheckpointInterval = new("--checkpoint-interval") { Description = "Seconds between checkpoint saves.", DefaultValueFactory = _ => 5 };
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
+    private static readonly Option<double?> RetryDeadline = new("--retry-deadline") { Description = "Seconds each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it. Default: writes 600, reads 300, table admin and checkpoint 120." };
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
     public static Command Create()
@@ -40,7 +41,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.")
         {
             Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
-            BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
+            BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials, RetryDeadline,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command;
@@ -100,6 +101,7 @@ internal static class MigrateCommand
             CheckpointInterval = TimeSpan.FromSeconds(parse.GetValue(CheckpointInterval)),
             Restart = parse.GetValue(Restart),
             CredentialsFile = parse.GetValue(Credentials)?.FullName,
+            RetryDeadline = parse.GetValue(RetryDeadline) is { } retrySeconds ? TimeSpan.FromSeconds(retrySeconds) : null,
         };
         problems.AddRange(settings.Problems());
         if (problems.Count > 0)
