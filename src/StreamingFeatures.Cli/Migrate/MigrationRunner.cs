@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Google.Cloud.Bigtable.Admin.V2;
-using Grpc.Core;
 using Spectre.Console;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
@@ -285,11 +284,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         var admin = new BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
         if (_settings.NoCreate)
         {
-            try
-            {
-                await admin.GetTableAsync(new GetTableRequest { Name = tableName }, cancellationToken: stop).ConfigureAwait(false);
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            if (!await TableProvisioner.ExistsAsync(admin, tableName, stop, Retry(CallRetryOptions.BigtableAdmin)).ConfigureAwait(false))
             {
                 return BadInput($"Table {tableName} does not exist and --no-create forbids creating it.");
             }

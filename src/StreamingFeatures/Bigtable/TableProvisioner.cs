@@ -76,6 +76,17 @@ public static class TableProvisioner
         return true;
     }
 
+    /// <summary>Whether the table exists, riding through transient failures like <see cref="EnsureTableAsync"/>.</summary>
+    /// <exception cref="CallGaveUpException">GetTable kept failing transiently past its deadline.</exception>
+    public static async Task<bool> ExistsAsync(BigtableTableAdmin.BigtableTableAdminClient admin, string tableName, CancellationToken cancellationToken = default, CallRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentException.ThrowIfNullOrEmpty(tableName);
+        var calls = new CallRetry(retry ?? CallRetryOptions.BigtableAdmin, TimeProvider.System);
+        string call = $"Bigtable GetTable on table '{tableName[(tableName.LastIndexOf('/') + 1)..]}'";
+        return await GetTableAsync(admin, calls, tableName, call, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>The table's schema, or null when it does not exist.</summary>
     private static Task<Table?> GetTableAsync(BigtableTableAdmin.BigtableTableAdminClient admin, CallRetry calls, string tableName, string call, CancellationToken cancellationToken) =>
         calls.ExecuteAsync<Table?>(
