@@ -157,7 +157,7 @@ public sealed class IngestionPipeline
                         $"Stopping: rows still in flight to {_tableName} did not land within the drain deadline of {_options.DrainTimeout}; {_writer!.BytesInFlight} bytes were outstanding.", e);
                 }
 
-                Interlocked.CompareExchange(ref fault, e, null);
+                Interlocked.CompareExchange(ref fault, e is AggregateException all ? FirstCause(all) : e, null);
             }
         }
 
@@ -168,6 +168,12 @@ public sealed class IngestionPipeline
 
         return new PipelineResult(_sink!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
     }
+
+    /// <summary>
+    /// A block whose parallel workers failed at once holds one error per worker (and a linked block wraps its source's
+    /// in another layer): the first is the cause, the rest its echo.
+    /// </summary>
+    private static Exception FirstCause(AggregateException e) => e.Flatten().InnerExceptions[0];
 
     private static async Task RunSourceAsync(IRowSource source, ITargetBlock<SourceChunk> input, CancellationToken cancellationToken, Action<Exception> fail)
     {
@@ -286,9 +292,6 @@ public sealed class IngestionPipeline
 
             _readBack.ContinueWith(t => fail(FirstCause(t.Exception!)), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
-
-        /// <summary>A block whose parallel workers failed at once holds one error per worker: the first is the cause.</summary>
-        private static Exception FirstCause(AggregateException e) => e.Flatten().InnerExceptions[0];
 
         private static string Describe(string table, MutationBatch batch, Exception e)
         {

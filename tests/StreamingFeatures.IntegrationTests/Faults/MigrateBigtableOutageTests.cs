@@ -51,6 +51,7 @@ public sealed class MigrateBigtableOutageTests
         proxy.Set(ProxyMode.Refuse);
         CliResult result = await cli.WaitAsync(Cancellation);
 
+        TestContext.WriteLine(result.Output);
         Assert.AreEqual(1, result.Code, result.Output);
         OutageAssert.GaveUp(result, @"Bigtable (MutateRows|ReadRows \(read-back of \d+ rows\)) on table '" + workspace.Table.Id + "'", maxSeconds: 3);
     }
