@@ -35,7 +35,8 @@ internal static class MigrateCommand
     private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoint saves (0.1 to 3600).", DefaultValueFactory = _ => 5 }.Seconds(0.1, 3600);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
     private static readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is dead-lettered alone." };
-    private static readonly Option<long> MaxRecordBytes = new("--max-record-bytes") { Description = "File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), 1024 to 104857600.", DefaultValueFactory = _ => 64L << 20 };
+    private static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = "File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), 1024 to 104857600.", DefaultValueFactory = _ => 64L << 20 }.WholeNumber();
+    private static readonly Option<double?> RetryDeadline = new Option<double?>("--retry-deadline") { Description = "Seconds each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, 1 to 3600. Default: writes 600, reads 300, table admin and checkpoint 120." }.Seconds(1, 3600);
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
     public static Command Create()
@@ -44,7 +45,7 @@ internal static class MigrateCommand
         {
             Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
             BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
-            CsvAllowQuotedNewlines, MaxRecordBytes,
+            CsvAllowQuotedNewlines, MaxRecordBytes, RetryDeadline,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
@@ -123,6 +124,7 @@ internal static class MigrateCommand
             CredentialsFile = parse.GetValue(Credentials)?.FullName,
             CsvAllowQuotedNewlines = parse.GetValue(CsvAllowQuotedNewlines),
             MaxRecordBytes = parse.GetValue(MaxRecordBytes),
+            RetryDeadline = parse.GetValue(RetryDeadline) is { } retrySeconds ? TimeSpan.FromSeconds(retrySeconds) : null,
         };
         problems.AddRange(settings.Problems());
         if (problems.Count == 0)

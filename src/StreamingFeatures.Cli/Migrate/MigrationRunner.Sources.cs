@@ -63,6 +63,7 @@ internal sealed partial class MigrationRunner
             DataFormat = _settings.DataFormat,
             StartOffsets = offsets,
             CompletedStreams = _checkpoint?.Partitions.Where(p => p.Complete).Select(p => p.Partition).ToHashSet(),
+            RetryDeadline = _settings.RetryDeadline ?? new BigQuerySourceOptions().RetryDeadline,
         };
         opened.Restriction = options.RowRestriction;
         ReadSessionCheckpoint? saved = _checkpoint?.Session;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Google.Cloud.Bigtable.Admin.V2;
-using Grpc.Core;
 using Spectre.Console;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
@@ -9,6 +8,7 @@ using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Telemetry;
@@ -94,7 +94,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
                 stop).ConfigureAwait(false);
             if (_settings.Checkpoint is { } spec && spec.StartsWith("bigtable:", StringComparison.Ordinal))
             {
-                _store = new BigtableCheckpointStore(bigtable.Data, bigtable.Admin, bigtable.InstanceName, spec["bigtable:".Length..], job.Id, bigtable.AppProfileId);
+                _store = new BigtableCheckpointStore(bigtable.Data, bigtable.Admin, bigtable.InstanceName, spec["bigtable:".Length..], job.Id, bigtable.AppProfileId, Retry(CallRetryOptions.Checkpoint));
                 _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
                 if (AnotherJobs(job) is { } refused)
                 {
@@ -109,6 +109,12 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             }
 
             return await MigrateAsync(job, featureSet, bigtable, localBigtable, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is CallGaveUpException || e.InnerException is CallGaveUpException)
+        {
+            // Bigtable or BigQuery stayed unreachable past the call's retry deadline: a failure, not bad input.
+            Console.Error.WriteLine("error: " + e.Message);
+            return ExitCodes.Failure;
         }
         catch (CheckpointException e)
         {
@@ -169,7 +175,9 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
                 bigtable.Data,
                 tableName,
                 deadLetters,
-                new PipelineOptions { Verification = _settings.Verification, EventTimeReference = snapshot },
+                _settings.RetryDeadline is { } deadline
+                    ? new PipelineOptions { Verification = _settings.Verification with { ReadRetry = Retry(CallRetryOptions.BigtableRead) }, Writer = new BigtableWriterOptions { RetryDeadline = deadline }, EventTimeReference = snapshot }
+                    : new PipelineOptions { Verification = _settings.Verification, EventTimeReference = snapshot },
                 metrics,
                 appProfileId: bigtable.AppProfileId,
                 progress: progress);
@@ -303,21 +311,20 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         }
     }
 
+    /// <summary>A call's retry preset, with --retry-deadline when given.</summary>
+    private CallRetryOptions Retry(CallRetryOptions preset) => _settings.RetryDeadline is { } deadline ? preset.WithDeadline(deadline) : preset;
+
     private async Task<int?> ProvisionAsync(BigtableConnection bigtable, FeatureSetOptions featureSet, string tableName, CancellationToken stop)
     {
         var admin = new BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
         if (_settings.NoCreate)
         {
-            try
-            {
-                await admin.GetTableAsync(new GetTableRequest { Name = tableName }, cancellationToken: stop).ConfigureAwait(false);
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            if (!await TableProvisioner.ExistsAsync(admin, tableName, stop, Retry(CallRetryOptions.BigtableAdmin)).ConfigureAwait(false))
             {
                 return BadInput($"Table {tableName} does not exist and --no-create forbids creating it.");
             }
         }
-        else if (await TableProvisioner.EnsureTableAsync(admin, bigtable.InstanceName, featureSet, stop).ConfigureAwait(false))
+        else if (await TableProvisioner.EnsureTableAsync(admin, bigtable.InstanceName, featureSet, stop, Retry(CallRetryOptions.BigtableAdmin)).ConfigureAwait(false))
         {
             AnsiConsole.MarkupLineInterpolated($"Created {tableName} (or its missing column families).");
         }

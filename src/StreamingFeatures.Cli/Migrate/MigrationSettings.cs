@@ -83,6 +83,9 @@ internal sealed record MigrationSettings
     /// <summary>File sources: the longest CSV record or Parquet byte-array value.</summary>
     public long MaxRecordBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
 
+    /// <summary>How long each Bigtable and BigQuery call retries a lost connection; null keeps each call's default.</summary>
+    public TimeSpan? RetryDeadline { get; init; }
+
     /// <summary>Every problem with the flags, each naming the flag, its value and what is allowed.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -141,6 +144,11 @@ internal sealed record MigrationSettings
         if (CheckpointInterval < TimeSpan.FromMilliseconds(100) || CheckpointInterval > TimeSpan.FromHours(1))
         {
             problems.Add(Invariant($"--checkpoint-interval is {CheckpointInterval.TotalSeconds} s; allowed 0.1 to 3600."));
+        }
+
+        if (RetryDeadline is { } deadline && (deadline < TimeSpan.FromSeconds(1) || deadline > TimeSpan.FromHours(1)))
+        {
+            problems.Add(Invariant($"--retry-deadline is {deadline.TotalSeconds} s; allowed 1 to 3600."));
         }
 
         if (Checkpoint is { } checkpoint && checkpoint.StartsWith("bigtable:", StringComparison.Ordinal) && checkpoint.Length == "bigtable:".Length)

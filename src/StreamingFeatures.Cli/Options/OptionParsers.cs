@@ -32,17 +32,14 @@ internal static partial class OptionParsers
     /// </summary>
     public static Option<double> Seconds(this Option<double> option, double min, double max)
     {
-        option.CustomParser = result =>
-        {
-            string text = Text(result);
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= min && seconds <= max)
-            {
-                return seconds;
-            }
+        option.CustomParser = result => ParseSeconds(result, min, max) ?? default;
+        return option;
+    }
 
-            result.AddError(Invariant($"{Name(result)} is '{text}'; allowed: a number of seconds from {min} to {max}, e.g. 5 or 0.5."));
-            return default;
-        };
+    /// <inheritdoc cref="Seconds(Option{double}, double, double)"/>
+    public static Option<double?> Seconds(this Option<double?> option, double min, double max)
+    {
+        option.CustomParser = result => ParseSeconds(result, min, max);
         return option;
     }
 
@@ -69,6 +66,18 @@ internal static partial class OptionParsers
         time = default;
         return Rfc3339().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+    }
+
+    private static double? ParseSeconds(ArgumentResult result, double min, double max)
+    {
+        string text = Text(result);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= min && seconds <= max)
+        {
+            return seconds;
+        }
+
+        result.AddError(Invariant($"{Name(result)} is '{text}'; allowed: a number of seconds from {min} to {max}, e.g. 5 or 0.5."));
+        return null;
     }
 
     private static long ParseWhole(ArgumentResult result, long? min, long? max, long typeMin, long typeMax)

@@ -6,6 +6,7 @@ using Polly.Retry;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Resilience;
 using StreamingFeatures.Telemetry;
 using RpcStatus = Google.Rpc.Status;
 
@@ -67,7 +68,7 @@ internal sealed class BigtableWriter
     public async Task<WriteOutcome> WriteAsync(MutationBatch batch, CancellationToken cancellationToken)
     {
         int rows = batch.Rows.RowCount;
-        var state = new WriteState(batch, _time.GetUtcNow() + _options.RetryDeadline);
+        var state = new WriteState(batch, _time.GetUtcNow() + _options.RetryDeadline, _time.GetTimestamp());
         if (rows == 0)
         {
             return new WriteOutcome(batch, [], [], 0, 0);
@@ -87,6 +88,19 @@ internal sealed class BigtableWriter
         {
             ResilienceContextPool.Shared.Return(context);
             _bytes.Release(bytes);
+        }
+
+        if (state.Pending.Count > 0 && state.CallFailed && !cancellationToken.IsCancellationRequested)
+        {
+            // The whole call kept failing (Bigtable unreachable), not some entries: that is an outage, not a bad row,
+            // so the job stops naming the call instead of dead-lettering every row it is given until it ends.
+            throw CallGaveUpException.Create(
+                $"Bigtable MutateRows on table '{_tableName[(_tableName.LastIndexOf('/') + 1)..]}'",
+                _time.GetElapsedTime(state.Started),
+                state.Attempts,
+                state.LastRetryableCode,
+                state.LastRetryableMessage,
+                null);
         }
 
         foreach (int index in state.Pending)
@@ -136,6 +150,7 @@ internal sealed class BigtableWriter
         DateTime deadline = DateTime.UtcNow + (left < _options.AttemptTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : _options.AttemptTimeout);
         try
         {
+            state.CallFailed = false;
             using AsyncServerStreamingCall<MutateRowsResponse> call = _invoker.AsyncServerStreamingCall(
                 MutateRowsMethod.Method, host: null, new CallOptions(_routing, deadline, cancellationToken), payload);
             while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
@@ -200,6 +215,7 @@ internal sealed class BigtableWriter
                 }
             }
 
+            state.CallFailed = retryable;
             if (retryable)
             {
                 state.NoteRetryable(e.StatusCode, e.Status.Detail);
@@ -251,8 +267,13 @@ internal sealed class BigtableWriter
 
     private sealed record AttemptResult(int Pending, TimeSpan? RetryDelay);
 
-    private sealed class WriteState(MutationBatch batch, DateTimeOffset deadline)
+    private sealed class WriteState(MutationBatch batch, DateTimeOffset deadline, long started)
     {
+        public long Started { get; } = started;
+
+        /// <summary>The last attempt failed as a whole call (no connection, reset, timeout), not entry by entry.</summary>
+        public bool CallFailed { get; set; }
+
         public MutationBatch Batch { get; } = batch;
 
         public DateTimeOffset Deadline { get; } = deadline;

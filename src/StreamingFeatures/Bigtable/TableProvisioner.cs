@@ -2,6 +2,7 @@ using Google.Cloud.Bigtable.Admin.V2;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Bigtable;
 
@@ -11,25 +12,23 @@ public static class TableProvisioner
     /// <summary>
     /// Ensures <c>{instance}/tables/{featureSet.Table}</c> exists with every family the feature set declares. Existing
     /// families keep their GC policy (changing one is an operator's decision). Returns true when anything was created.
+    /// Each admin call rides through transient failures (a refused or reset connection) within
+    /// <paramref name="retry"/>'s deadline, <see cref="CallRetryOptions.BigtableAdmin"/> by default.
     /// </summary>
+    /// <exception cref="CallGaveUpException">An admin call kept failing transiently past its deadline.</exception>
     public static async Task<bool> EnsureTableAsync(
         BigtableTableAdmin.BigtableTableAdminClient admin,
         string instanceName,
         FeatureSetOptions featureSet,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        CallRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(admin);
         ArgumentNullException.ThrowIfNull(featureSet);
         string tableName = $"{instanceName}/tables/{featureSet.Table}";
-        Table? existing;
-        try
-        {
-            existing = await admin.GetTableAsync(new GetTableRequest { Name = tableName, View = Table.Types.View.SchemaView }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            existing = null;
-        }
+        var calls = new CallRetry(retry ?? CallRetryOptions.BigtableAdmin, TimeProvider.System);
+        string on = $" on table '{featureSet.Table}'";
+        Table? existing = await GetTableAsync(admin, calls, tableName, "Bigtable GetTable" + on, cancellationToken).ConfigureAwait(false);
 
         if (existing is null)
         {
@@ -41,13 +40,18 @@ public static class TableProvisioner
 
             try
             {
-                await admin.CreateTableAsync(new CreateTableRequest { Parent = instanceName, TableId = featureSet.Table, Table = table }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var create = new CreateTableRequest { Parent = instanceName, TableId = featureSet.Table, Table = table };
+                await calls.ExecuteAsync(
+                    "Bigtable CreateTable" + on,
+                    attempt => admin.CreateTableAsync(create, deadline: attempt.Deadline, cancellationToken: attempt.CancellationToken).ResponseAsync,
+                    cancellationToken).ConfigureAwait(false);
                 return true;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
             {
-                // Another shard of the same job created it first.
-                existing = await admin.GetTableAsync(new GetTableRequest { Name = tableName, View = Table.Types.View.SchemaView }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                // Another shard of the same job created it first (or our own attempt did, and its answer was lost).
+                existing = await GetTableAsync(admin, calls, tableName, "Bigtable GetTable" + on, cancellationToken).ConfigureAwait(false)
+                    ?? throw new RpcException(new Status(StatusCode.NotFound, $"Table {tableName} was reported to exist, then not found."));
             }
         }
 
@@ -65,9 +69,40 @@ public static class TableProvisioner
             return false;
         }
 
-        await admin.ModifyColumnFamiliesAsync(missing, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await calls.ExecuteAsync(
+            "Bigtable ModifyColumnFamilies" + on,
+            attempt => admin.ModifyColumnFamiliesAsync(missing, deadline: attempt.Deadline, cancellationToken: attempt.CancellationToken).ResponseAsync,
+            cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>Whether the table exists, riding through transient failures like <see cref="EnsureTableAsync"/>.</summary>
+    /// <exception cref="CallGaveUpException">GetTable kept failing transiently past its deadline.</exception>
+    public static async Task<bool> ExistsAsync(BigtableTableAdmin.BigtableTableAdminClient admin, string tableName, CancellationToken cancellationToken = default, CallRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentException.ThrowIfNullOrEmpty(tableName);
+        var calls = new CallRetry(retry ?? CallRetryOptions.BigtableAdmin, TimeProvider.System);
+        string call = $"Bigtable GetTable on table '{tableName[(tableName.LastIndexOf('/') + 1)..]}'";
+        return await GetTableAsync(admin, calls, tableName, call, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>The table's schema, or null when it does not exist.</summary>
+    private static Task<Table?> GetTableAsync(BigtableTableAdmin.BigtableTableAdminClient admin, CallRetry calls, string tableName, string call, CancellationToken cancellationToken) =>
+        calls.ExecuteAsync<Table?>(
+            call,
+            async attempt =>
+            {
+                try
+                {
+                    return await admin.GetTableAsync(new GetTableRequest { Name = tableName, View = Table.Types.View.SchemaView }, deadline: attempt.Deadline, cancellationToken: attempt.CancellationToken).ConfigureAwait(false);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+                {
+                    return null;
+                }
+            },
+            cancellationToken);
 
     /// <summary>Max versions, max age, or their union (a cell goes when either rule applies); none keeps everything.</summary>
     public static GcRule GcRuleOf(ColumnFamilyOptions family)

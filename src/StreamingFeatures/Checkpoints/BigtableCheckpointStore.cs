@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Resilience;
 using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
 namespace StreamingFeatures.Checkpoints;
@@ -12,7 +13,9 @@ namespace StreamingFeatures.Checkpoints;
 /// A checkpoint as one cell of a Bigtable table (row = the checkpoint id, family <c>checkpoint</c>, column
 /// <c>json</c>), for jobs whose pods have no durable disk. A save is one MutateRow — atomic for the row — that
 /// replaces the cell; the cell's timestamp is the checkpoint's sequence number, so a late save from a killed run
-/// cannot shadow a newer one.
+/// cannot shadow a newer one. Every call rides through transient failures (a refused or reset connection, a stall)
+/// within its retry deadline (<see cref="CallRetryOptions.Checkpoint"/> by default: 2 min, 30 s per attempt); past it
+/// the <see cref="CheckpointException"/> names the call that gave up.
 /// </summary>
 public sealed class BigtableCheckpointStore : ICheckpointStore
 {
@@ -25,9 +28,11 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
     private readonly string _tableId;
     private readonly ByteString _rowKey;
     private readonly string? _appProfileId;
+    private readonly CallRetryOptions _retryOptions;
+    private readonly CallRetry _retry;
     private bool _ensured;
 
-    public BigtableCheckpointStore(CallInvoker data, CallInvoker admin, string instanceName, string tableId, string checkpointId, string? appProfileId = null)
+    public BigtableCheckpointStore(CallInvoker data, CallInvoker admin, string instanceName, string tableId, string checkpointId, string? appProfileId = null, CallRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(admin);
@@ -40,6 +45,8 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         _tableId = tableId;
         _rowKey = ByteString.CopyFromUtf8(checkpointId);
         _appProfileId = appProfileId;
+        _retryOptions = retry ?? CallRetryOptions.Checkpoint;
+        _retry = new CallRetry(_retryOptions, TimeProvider.System);
     }
 
     public string TableName => $"{_instanceName}/tables/{_tableId}";
@@ -57,18 +64,26 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         };
         try
         {
-            var merger = new ReadRowsMerger();
-            Row? found = null;
-            using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_data).ReadRows(request, BigtableWriter.RequestParams(TableName, _appProfileId), cancellationToken: cancellationToken);
-            while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-            {
-                foreach (Row row in merger.Add(call.ResponseStream.Current))
+            Row? found = await _retry.ExecuteAsync(
+                $"Bigtable ReadRows (checkpoint) on table '{_tableId}'",
+                async attempt =>
                 {
-                    found = row;
-                }
-            }
+                    var merger = new ReadRowsMerger();
+                    Row? last = null;
+                    using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_data).ReadRows(
+                        request, BigtableWriter.RequestParams(TableName, _appProfileId), attempt.Deadline, attempt.CancellationToken);
+                    while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
+                    {
+                        foreach (Row row in merger.Add(call.ResponseStream.Current))
+                        {
+                            last = row;
+                        }
+                    }
 
-            merger.Complete();
+                    merger.Complete();
+                    return last;
+                },
+                cancellationToken).ConfigureAwait(false);
             Cell? cell = found?.Families.FirstOrDefault(f => f.Name == Family)?.Columns.FirstOrDefault(c => c.Qualifier == s_qualifier)?.Cells.FirstOrDefault();
             return cell is null ? null : MigrationCheckpoint.FromJson(cell.Value.ToStringUtf8(), Description);
         }
@@ -79,6 +94,10 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         catch (RpcException e)
         {
             throw new CheckpointException($"Cannot read the checkpoint {Description}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (CallGaveUpException e)
+        {
+            throw new CheckpointException($"Cannot read the checkpoint {Description}: {e.Message}", e);
         }
     }
 
@@ -108,11 +127,19 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         };
         try
         {
-            await new BigtableClient(_data).MutateRowAsync(request, BigtableWriter.RequestParams(TableName, _appProfileId), cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Idempotent: the cell's timestamp is the sequence number, so a save resent after a lost answer is the same save.
+            await _retry.ExecuteAsync(
+                $"Bigtable MutateRow (checkpoint) on table '{_tableId}'",
+                attempt => new BigtableClient(_data).MutateRowAsync(request, BigtableWriter.RequestParams(TableName, _appProfileId), attempt.Deadline, attempt.CancellationToken).ResponseAsync,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
             throw new CheckpointException($"Cannot write the checkpoint {Description}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (CallGaveUpException e)
+        {
+            throw new CheckpointException($"Cannot write the checkpoint {Description}: {e.Message}", e);
         }
     }
 
@@ -126,11 +153,15 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         var featureSet = new FeatureSetOptions { Table = _tableId, Families = { [Family] = new ColumnFamilyOptions { MaxVersions = 1 } } };
         try
         {
-            await TableProvisioner.EnsureTableAsync(new BigtableTableAdmin.BigtableTableAdminClient(_admin), _instanceName, featureSet, cancellationToken).ConfigureAwait(false);
+            await TableProvisioner.EnsureTableAsync(new BigtableTableAdmin.BigtableTableAdminClient(_admin), _instanceName, featureSet, cancellationToken, _retryOptions).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
             throw new CheckpointException($"Cannot create the checkpoint table {TableName}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (CallGaveUpException e)
+        {
+            throw new CheckpointException($"Cannot create the checkpoint table {TableName}: {e.Message}", e);
         }
 
         _ensured = true;

@@ -157,7 +157,7 @@ public sealed class IngestionPipeline
                         $"Stopping: rows still in flight to {_tableName} did not land within the drain deadline of {_options.DrainTimeout}; {_writer!.BytesInFlight} bytes were outstanding.", e);
                 }
 
-                Interlocked.CompareExchange(ref fault, e, null);
+                Interlocked.CompareExchange(ref fault, e is AggregateException all ? FirstCause(all) : e, null);
             }
         }
 
@@ -168,6 +168,12 @@ public sealed class IngestionPipeline
 
         return new PipelineResult(_sink!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
     }
+
+    /// <summary>
+    /// A block whose parallel workers failed at once holds one error per worker (and a linked block wraps its source's
+    /// in another layer): the first is the cause, the rest its echo.
+    /// </summary>
+    private static Exception FirstCause(AggregateException e) => e.Flatten().InnerExceptions[0];
 
     private static async Task RunSourceAsync(IRowSource source, ITargetBlock<SourceChunk> input, CancellationToken cancellationToken, Action<Exception> fail)
     {
@@ -210,7 +216,7 @@ public sealed class IngestionPipeline
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort, pipeline._time);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;
@@ -278,13 +284,13 @@ public sealed class IngestionPipeline
             foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _verify })
             {
                 block.Completion.ContinueWith(
-                    t => fail(t.Exception!.GetBaseException()),
+                    t => fail(FirstCause(t.Exception!)),
                     CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted,
                     TaskScheduler.Default);
             }
 
-            _readBack.ContinueWith(t => fail(t.Exception!.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _readBack.ContinueWith(t => fail(FirstCause(t.Exception!)), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         private static string Describe(string table, MutationBatch batch, Exception e)

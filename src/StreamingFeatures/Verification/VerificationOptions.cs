@@ -1,3 +1,5 @@
+using StreamingFeatures.Resilience;
+
 namespace StreamingFeatures.Verification;
 
 public sealed record VerificationOptions
@@ -16,8 +18,15 @@ public sealed record VerificationOptions
     /// <summary>Keys listed per category (missing, changed) in the report (0 to 100,000). Default 100.</summary>
     public int MaxReportedKeys { get; init; } = 100;
 
+    /// <summary>
+    /// Retries of one read-back ReadRows on transient failures (a refused or reset connection, a stall). Default
+    /// <see cref="CallRetryOptions.BigtableRead"/>: 5 min deadline, 60 s per attempt.
+    /// </summary>
+    public CallRetryOptions ReadRetry { get; init; } = CallRetryOptions.BigtableRead;
+
     internal void Validate(List<string> errors)
     {
+        ReadRetry.Validate(errors, "Verification.ReadRetry.");
         if (!Enum.IsDefined(Mode))
         {
             errors.Add($"Verification.Mode is {Mode}; allowed None, Sampled, Full.");

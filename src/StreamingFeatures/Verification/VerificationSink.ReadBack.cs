@@ -9,7 +9,6 @@ namespace StreamingFeatures.Verification;
 /// <summary>Read-back: one ReadRows call per job, jobs in parallel, digests compared, results counted.</summary>
 internal sealed partial class VerificationSink
 {
-    private const int ReadAttempts = 5;
     private static readonly KeyValuePair<string, object?> MatchedTag = new("result", "matched");
     private static readonly KeyValuePair<string, object?> MissingTag = new("result", "missing");
     private static readonly KeyValuePair<string, object?> ChangedTag = new("result", "changed");
@@ -66,30 +65,33 @@ internal sealed partial class VerificationSink
         _metrics.Verified.Add(matched, MatchedTag);
     }
 
-    private async Task ReadAsync(ReadRowsRequest request, List<ReadBackJob.PendingRow> keys, ReadRowsDigester digester, CancellationToken cancellationToken)
+    /// <summary>
+    /// One ReadRows call for the job's keys, retried from the start on a transient failure (the digester starts over
+    /// with each attempt) until the read retry deadline passes.
+    /// </summary>
+    private Task ReadAsync(ReadRowsRequest request, List<ReadBackJob.PendingRow> keys, ReadRowsDigester digester, CancellationToken cancellationToken)
     {
-        var options = new CallOptions(BigtableWriter.RequestParams(_tableName, _appProfileId), cancellationToken: cancellationToken);
-        for (int attempt = 1; ; attempt++)
-        {
-            digester.Start(keys);
-            try
+        Metadata headers = BigtableWriter.RequestParams(_tableName, _appProfileId);
+        return _readRetry.ExecuteAsync(
+            $"Bigtable ReadRows (read-back of {keys.Count} rows) on table '{TableId(_tableName)}'",
+            async attempt =>
             {
-                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = _reader!.AsyncServerStreamingCall(ReadRowsRawMethod.Method, null, options, request);
-                while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+                digester.Start(keys);
+                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = _reader!.AsyncServerStreamingCall(
+                    ReadRowsRawMethod.Method, null, new CallOptions(headers, attempt.Deadline, attempt.CancellationToken), request);
+                while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                 {
                     using ReadRowsRawMethod.RawResponse response = call.ResponseStream.Current;
                     digester.Add(response.Span);
                 }
 
                 digester.Complete();
-                return;
-            }
-            catch (RpcException e) when (attempt < ReadAttempts && WriteStatus.IsRetryable(e.StatusCode, hasRetryInfo: true) && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), cancellationToken).ConfigureAwait(false);
-            }
-        }
+            },
+            cancellationToken);
     }
+
+    /// <summary>The table id of <c>projects/P/instances/I/tables/T</c>, for messages.</summary>
+    internal static string TableId(string tableName) => tableName[(tableName.LastIndexOf('/') + 1)..];
 
     private void Note(List<string> keys, ByteString key)
     {

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Resilience;
 using StreamingFeatures.Telemetry;
 
 namespace StreamingFeatures.Verification;
@@ -30,6 +31,7 @@ internal sealed partial class VerificationSink
     private readonly Dictionary<int, Checksum> _byBucket = [];
     private readonly Lock _keysLock = new();
     private readonly ConcurrentBag<ReadRowsDigester> _digesters = [];
+    private readonly CallRetry _readRetry;
 
     // The checksums, rows read and retries: written by the one consumer per batch, read by Report() from other threads
     // (the checkpoint writer), which would otherwise copy a dictionary while it grows.
@@ -54,7 +56,8 @@ internal sealed partial class VerificationSink
         string tableName,
         string? appProfileId,
         IRowCompletion? completion,
-        CancellationToken abort)
+        CancellationToken abort,
+        TimeProvider? time = null)
     {
         if (options.Mode != VerificationMode.None && reader is null)
         {
@@ -62,6 +65,7 @@ internal sealed partial class VerificationSink
         }
 
         _options = options;
+        _readRetry = new CallRetry(options.ReadRetry, time ?? TimeProvider.System);
         _digester = new RowDigester(mapper);
         _deadLetters = deadLetters;
         _metrics = metrics;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Synthetic;
 using StreamingFeatures.Telemetry;
@@ -206,6 +207,25 @@ public sealed class BigtableWriterTests
         Assert.AreEqual(1, outcome.WrittenRows);
         CollectionAssert.AreEquivalent(new[] { test.Keys[0].ToStringUtf8(), test.Keys[2].ToStringUtf8() }, outcome.WriteFailures.Select(d => d.RowKey).ToArray());
         Assert.IsTrue(outcome.WriteFailures.All(d => d.Reason == DeadLetterReason.RetriesExhausted && d.StatusCode == nameof(StatusCode.Unavailable)));
+    }
+
+    [TestMethod]
+    public async Task WriteAsync_WholeCallUnavailablePastTheDeadline_ThrowsNamingTheCall()
+    {
+        TimeSpan deadline = TimeSpan.FromSeconds(2);
+        await using var test = await WriterTest.CreateAsync(
+            rows: 3,
+            (_, _) => Answer.Failing(new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Error connecting to subchannel."))),
+            new BigtableWriterOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(400), RetryDeadline = deadline });
+
+        Task<WriteOutcome> write = test.Writer.WriteAsync(test.Batch, CancellationToken.None);
+        CallGaveUpException error = await Assert.ThrowsExactlyAsync<CallGaveUpException>(() => test.RunToCompletionAsync(write));
+
+        Assert.IsGreaterThan(1, test.Invoker.Attempts.Count);
+        Assert.AreEqual(test.Invoker.Attempts.Count, error.Attempts);
+        Assert.IsGreaterThanOrEqualTo(deadline - TimeSpan.FromMilliseconds(400), error.Elapsed);
+        StringAssert.StartsWith(error.Message, "Bigtable MutateRows on table '");
+        StringAssert.Contains(error.Message, $" attempts: Unavailable: Error connecting to subchannel.");
     }
 
     [TestMethod]

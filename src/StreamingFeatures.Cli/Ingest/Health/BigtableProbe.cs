@@ -1,11 +1,13 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Cli.Ingest.Health;
 
 /// <summary>
 /// Probes Bigtable every <see cref="IngestSettings.ProbeInterval"/> with a cheap request (ReadRows, one row at most)
-/// and keeps the last result, so readiness answers at once and Kubernetes' probes never wait on Bigtable.
+/// and keeps the last result, so readiness answers at once and Kubernetes' probes never wait on Bigtable. A refused or
+/// reset connection is retried within the probe's time, so a blip shorter than that does not turn the service unready.
 /// </summary>
 internal sealed class BigtableProbe(IngestState state, IngestSettings settings, TimeProvider time) : BackgroundService
 {
@@ -30,7 +32,8 @@ internal sealed class BigtableProbe(IngestState state, IngestSettings settings, 
         limit.CancelAfter(timeout);
         try
         {
-            await probe(limit.Token).ConfigureAwait(false);
+            var retry = new CallRetry(new CallRetryOptions { Deadline = timeout, AttemptTimeout = timeout, MaxBackoff = TimeSpan.FromSeconds(1) }, time);
+            await retry.ExecuteAsync("Bigtable probe (ReadRows)", _ => probe(limit.Token), limit.Token).ConfigureAwait(false);
             _last = new ProbeResult(true, null, time.GetUtcNow());
         }
         catch (RpcException e)

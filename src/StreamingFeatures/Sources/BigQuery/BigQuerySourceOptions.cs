@@ -37,10 +37,17 @@ public sealed partial record BigQuerySourceOptions
     public int MaxConcurrentStreams { get; init; } = 4;
 
     /// <summary>
-    /// Attempts per stream without progress before a transient error fails the read (1 to 100). A response that
-    /// hands on rows resets the count. Default 10.
+    /// Attempts per stream without progress before a transient error fails the read (1 to 1,000). A response that
+    /// hands on rows resets the count. Default 100: <see cref="RetryDeadline"/> usually ends the retries first.
     /// </summary>
-    public int MaxReadAttempts { get; init; } = 10;
+    public int MaxReadAttempts { get; init; } = 100;
+
+    /// <summary>
+    /// How long one call keeps retrying transient failures (a refused or reset connection, UNAVAILABLE) before the job
+    /// stops naming it (1 s to 1 h): CreateReadSession from its first attempt, a ReadRows stream from its last
+    /// progress. Default 5 min.
+    /// </summary>
+    public TimeSpan RetryDeadline { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Wait before the first retry (0 to 1 minute); doubles per attempt up to <see cref="MaxBackoff"/>. Default 100 ms.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -107,10 +114,12 @@ public sealed partial record BigQuerySourceOptions
             errors.Add(Invariant($"MaxConcurrentStreams is {MaxConcurrentStreams}; allowed 1 to 1000."));
         }
 
-        if (MaxReadAttempts is < 1 or > 100)
+        if (MaxReadAttempts is < 1 or > 1_000)
         {
-            errors.Add(Invariant($"MaxReadAttempts is {MaxReadAttempts}; allowed 1 to 100."));
+            errors.Add(Invariant($"MaxReadAttempts is {MaxReadAttempts}; allowed 1 to 1000."));
         }
+
+        OptionChecks.Range(errors, nameof(RetryDeadline), RetryDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
         if (InitialBackoff < TimeSpan.Zero || InitialBackoff > TimeSpan.FromMinutes(1))
         {
@@ -137,6 +146,13 @@ public sealed partial record BigQuerySourceOptions
             throw new ArgumentException("Invalid BigQuery source options: " + string.Join(" ", errors));
         }
     }
+
+    /// <summary>CreateReadSession's retries: within <see cref="RetryDeadline"/>, at most 60 s per attempt, this source's backoff.</summary>
+    internal Resilience.CallRetryOptions SessionRetry => Resilience.CallRetryOptions.BigQuerySession.WithDeadline(RetryDeadline) with
+    {
+        InitialBackoff = InitialBackoff > TimeSpan.FromMilliseconds(1) ? InitialBackoff : TimeSpan.FromMilliseconds(1),
+        MaxBackoff = MaxBackoff > TimeSpan.FromMilliseconds(1) ? MaxBackoff : TimeSpan.FromMilliseconds(1),
+    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Tasks.Dataflow;
 using Google.Cloud.BigQuery.Storage.V1;
 using Grpc.Core;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.BigQuery;
 
@@ -38,6 +39,7 @@ public sealed partial class BigQueryStorageSource
     {
         string stream = Session.Streams[partition];
         int attempt = 0;
+        long progressed = _options.TimeProvider.GetTimestamp();
         while (true)
         {
             try
@@ -62,6 +64,7 @@ public sealed partial class BigQueryStorageSource
                     // Only rows the target accepted count: a resume asks for the next one.
                     offset += chunk.RowCount;
                     attempt = 0;
+                    progressed = _options.TimeProvider.GetTimestamp();
                 }
 
                 _ended[partition] = offset;
@@ -71,15 +74,18 @@ public sealed partial class BigQueryStorageSource
             {
                 attempt++;
                 TimeSpan? delay = ReadErrors.RetryDelay(e, attempt, _options);
-                if (delay is null || attempt >= _options.MaxReadAttempts)
+                TimeSpan stuck = _options.TimeProvider.GetElapsedTime(progressed);
+                if (delay is null || attempt >= _options.MaxReadAttempts || stuck + delay.Value >= _options.RetryDeadline)
                 {
-                    string why = delay is null ? "permanent error" : string.Create(CultureInfo.InvariantCulture, $"still failing after {attempt} attempts without progress");
+                    string why = delay is null
+                        ? "permanent error"
+                        : CallGaveUpException.Describe("BigQuery ReadRows", stuck, attempt, e.StatusCode, e.Status.Detail).TrimEnd('.') + " (without progress)";
                     if (delay is null && Session.ExpireTime is { } expires && expires <= _options.TimeProvider.GetUtcNow())
                     {
                         why = string.Create(CultureInfo.InvariantCulture, $"the read session expired at {expires:u} (BigQuery keeps read sessions for 6 hours); rows already written stay, a rerun with --restart reads the table again");
                     }
 
-                    throw Failure(stream, offset, $"{why}: {e.StatusCode}: {e.Status.Detail}", e);
+                    throw Failure(stream, offset, delay is null ? $"{why}: {e.StatusCode}: {e.Status.Detail}" : why, e);
                 }
 
                 Interlocked.Increment(ref _retries);

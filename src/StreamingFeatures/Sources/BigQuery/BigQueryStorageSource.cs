@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Cloud.BigQuery.Storage.V1;
 using Google.Protobuf;
 using Grpc.Core;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.BigQuery;
 
@@ -50,6 +51,7 @@ public sealed partial class BigQueryStorageSource : IRowSource
     /// <summary>Validates <paramref name="options"/>, creates the read session and maps its schema.</summary>
     /// <exception cref="ArgumentException">The options are invalid (every problem listed).</exception>
     /// <exception cref="BigQuerySourceException">The table is missing or unreadable, or a column cannot map.</exception>
+    /// <exception cref="CallGaveUpException">BigQuery stayed unreachable past <see cref="BigQuerySourceOptions.RetryDeadline"/>.</exception>
     public static async Task<BigQueryStorageSource> OpenAsync(CallInvoker bigQuery, BigQuerySourceOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bigQuery);
@@ -120,25 +122,22 @@ public sealed partial class BigQueryStorageSource : IRowSource
     internal static Metadata RoutingHeader(string field, string value) =>
         new() { { "x-goog-request-params", field + "=" + Uri.EscapeDataString(value) } };
 
+    /// <exception cref="CallGaveUpException">Transient failures went on past <see cref="BigQuerySourceOptions.RetryDeadline"/>.</exception>
     private static async Task<ReadSession> CreateSessionAsync(
         BigQueryRead.BigQueryReadClient client, CreateReadSessionRequest request, BigQuerySourceOptions options, CancellationToken cancellationToken)
     {
-        for (int attempt = 1; ; attempt++)
+        var retry = new CallRetry(options.SessionRetry, options.TimeProvider);
+        Metadata headers = RoutingHeader("read_session.table", request.ReadSession.Table);
+        try
         {
-            try
-            {
-                return await client.CreateReadSessionAsync(request, RoutingHeader("read_session.table", request.ReadSession.Table), cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                TimeSpan? delay = ReadErrors.RetryDelay(e, attempt, options);
-                if (delay is null || attempt >= options.MaxReadAttempts)
-                {
-                    throw new BigQuerySourceException($"Cannot create a read session on {options.Table} (billing project {options.EffectiveBillingProject}): {e.StatusCode}: {e.Status.Detail}", e);
-                }
-
-                await Task.Delay(delay.Value, options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
+            return await retry.ExecuteAsync(
+                $"BigQuery CreateReadSession on table '{options.Table}'",
+                attempt => client.CreateReadSessionAsync(request, headers, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BigQuerySourceException($"Cannot create a read session on {options.Table} (billing project {options.EffectiveBillingProject}): {e.StatusCode}: {e.Status.Detail}", e);
         }
     }
 }

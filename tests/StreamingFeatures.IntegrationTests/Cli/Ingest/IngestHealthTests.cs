@@ -87,7 +87,20 @@ public sealed class IngestHealthTests
         (HttpStatusCode code, string body) = await GetAsync(HealthEndpoints.ReadyPath);
 
         Assert.AreEqual(HttpStatusCode.ServiceUnavailable, code, body);
-        StringAssert.Contains(body, "Bigtable probe failed: Unavailable: connection refused");
+        StringAssert.Contains(body, "Bigtable probe failed: Bigtable probe (ReadRows) gave up after ");
+        StringAssert.Contains(body, "attempts: Unavailable: connection refused");
+    }
+
+    [TestMethod]
+    public async Task Ready_BigtableRefusesForAMoment_ProbeRidesThroughAndStaysReady()
+    {
+        int attempts = 0;
+        await ConnectAsync(_ => ++attempts <= 2 ? throw new RpcException(new Status(StatusCode.Unavailable, "Error connecting to subchannel.")) : Task.CompletedTask);
+
+        (HttpStatusCode code, string body) = await GetAsync(HealthEndpoints.ReadyPath);
+
+        Assert.AreEqual(HttpStatusCode.OK, code, body);
+        Assert.IsGreaterThanOrEqualTo(3, attempts, "two refused attempts, then an answer (the background loop may probe too)");
     }
 
     [TestMethod]

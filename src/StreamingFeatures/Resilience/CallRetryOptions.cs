@@ -1,0 +1,61 @@
+namespace StreamingFeatures.Resilience;
+
+/// <summary>
+/// How one kind of call retries transient failures: exponential backoff with jitter, each attempt bounded by
+/// <see cref="AttemptTimeout"/>, all attempts together by <see cref="Deadline"/>. Named presets hold each call's defaults.
+/// </summary>
+public sealed record CallRetryOptions
+{
+    /// <summary>All attempts of one call together (1 s to 1 h); past it the call gives up, naming itself.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>One attempt (100 ms to 10 min); a stalled connection fails the attempt with DEADLINE_EXCEEDED, which is retried.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First backoff (1 ms to 1 min); doubles per attempt, with jitter.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest backoff (1 ms to 10 min), at least <see cref="InitialBackoff"/>.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bigtable ReadRows (verification read-back): 5 min, 60 s per attempt (a job reads up to 10,000 rows).</summary>
+    public static CallRetryOptions BigtableRead { get; } = new() { Deadline = TimeSpan.FromMinutes(5), AttemptTimeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Bigtable admin calls (GetTable, CreateTable, ModifyColumnFamilies): 2 min, 30 s per attempt.</summary>
+    public static CallRetryOptions BigtableAdmin { get; } = new();
+
+    /// <summary>The Bigtable checkpoint store (ReadRows of one row, MutateRow): 2 min, 30 s per attempt.</summary>
+    public static CallRetryOptions Checkpoint { get; } = new();
+
+    /// <summary>BigQuery CreateReadSession: 5 min, 60 s per attempt (a large table's session takes seconds to plan).</summary>
+    public static CallRetryOptions BigQuerySession { get; } = new() { Deadline = TimeSpan.FromMinutes(5), AttemptTimeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>This preset with another deadline; the attempt timeout shrinks to fit it.</summary>
+    public CallRetryOptions WithDeadline(TimeSpan deadline) =>
+        this with { Deadline = deadline, AttemptTimeout = AttemptTimeout < deadline ? AttemptTimeout : deadline };
+
+    /// <summary>Every invalid setting, named with its value and the allowed range.</summary>
+    public void Validate(List<string> errors, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        OptionChecks.Range(errors, prefix + nameof(Deadline), Deadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        OptionChecks.Range(errors, prefix + nameof(AttemptTimeout), AttemptTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        OptionChecks.Range(errors, prefix + nameof(InitialBackoff), InitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        OptionChecks.Range(errors, prefix + nameof(MaxBackoff), MaxBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        if (MaxBackoff < InitialBackoff)
+        {
+            errors.Add($"{prefix}{nameof(MaxBackoff)} ({MaxBackoff}) is below {prefix}{nameof(InitialBackoff)} ({InitialBackoff}).");
+        }
+    }
+
+    /// <summary>Throws with every invalid setting named.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        Validate(errors, string.Empty);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid retry options: " + string.Join(" ", errors));
+        }
+    }
+}
