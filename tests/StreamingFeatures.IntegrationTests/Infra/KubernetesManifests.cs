@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace StreamingFeatures.IntegrationTests.Infra;
@@ -7,7 +8,7 @@ namespace StreamingFeatures.IntegrationTests.Infra;
 /// each workload's containers (args, command, env, volume mounts), its pod's volumes and service-link setting, and
 /// the ConfigMaps and Services beside them.
 /// </summary>
-internal sealed class KubernetesManifests
+internal sealed partial class KubernetesManifests
 {
     private static readonly string[] s_workloadKinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"];
 
@@ -33,13 +34,29 @@ internal sealed class KubernetesManifests
         throw new InvalidOperationException($"No infra/k8s above {AppContext.BaseDirectory}.");
     }
 
+    /// <summary>
+    /// The placeholders the manifests tell users to replace before applying (infra/README.md), given values of the
+    /// form Google Cloud accepts, as a user would: the CLI checks names (a project id has no underscore), so the
+    /// placeholders themselves would not pass.
+    /// </summary>
+    private static readonly Dictionary<string, string> Placeholders = new(StringComparer.Ordinal)
+    {
+        ["PROJECT_ID"] = "example-project",
+        ["INSTANCE_ID"] = "example-instance",
+        ["DATASET"] = "feature_exports",
+        ["SOURCE_TABLE"] = "user_features",
+        ["FEATURE_TABLE"] = "user-features",
+        ["SUBSCRIPTION"] = "feature-events",
+        ["DEAD_LETTER_TOPIC"] = "feature-dead-letters",
+    };
+
     public static KubernetesManifests Load(string folder)
     {
         var manifests = new KubernetesManifests();
         foreach (string file in Directory.EnumerateFiles(folder, "*.y*ml").Order(StringComparer.Ordinal))
         {
             var stream = new YamlStream();
-            using (var reader = new StreamReader(file))
+            using (var reader = new StringReader(Placeholder().Replace(File.ReadAllText(file), m => Placeholders[m.Value])))
             {
                 stream.Load(reader);
             }
@@ -55,6 +72,9 @@ internal sealed class KubernetesManifests
 
         return manifests;
     }
+
+    [GeneratedRegex(@"\b(PROJECT_ID|INSTANCE_ID|DATASET|SOURCE_TABLE|FEATURE_TABLE|SUBSCRIPTION|DEAD_LETTER_TOPIC)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
 
     private void Add(string file, YamlMappingNode root)
     {
