@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Cloud.Bigtable.Admin.V2;
+using Grpc.Core;
 using Spectre.Console;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
@@ -30,6 +31,12 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
     {
         Console.Error.WriteLine("error: " + message);
         return ExitCodes.BadInput;
+    }
+
+    private static int Failed(string message)
+    {
+        Console.Error.WriteLine("error: " + message);
+        return ExitCodes.Failure;
     }
 
     public async Task<int> RunAsync(CancellationToken stop)
@@ -113,12 +120,20 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         catch (Exception e) when (e is CallGaveUpException || e.InnerException is CallGaveUpException)
         {
             // Bigtable or BigQuery stayed unreachable past the call's retry deadline: a failure, not bad input.
-            Console.Error.WriteLine("error: " + e.Message);
-            return ExitCodes.Failure;
+            return Failed(e.Message);
         }
         catch (CheckpointException e)
         {
             return BadInput(e.Message);
+        }
+        catch (RpcException e)
+        {
+            // A refusal retrying cannot fix, before any row is written (provisioning, a read session): the instance,
+            // table or permissions named are wrong, which is bad configuration; anything else is a failure.
+            string line = $"Bigtable or BigQuery refused the request: {e.StatusCode}: {e.Status.Detail}";
+            return e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.InvalidArgument
+                ? BadInput(line)
+                : Failed(line);
         }
         catch (ArgumentException e) when (e.Message.StartsWith("Bigtable:", StringComparison.Ordinal))
         {
