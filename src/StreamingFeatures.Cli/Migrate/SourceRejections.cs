@@ -11,6 +11,13 @@ internal sealed class SourceRejections(IDeadLetterSink inner, ProgressTracker pr
 {
     public async ValueTask WriteAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
+        // File sources re-read a file from its start on a resumed run; a row an earlier run committed was already
+        // dead-lettered and counted then.
+        if (deadLetter.Offset < progress.CommittedOffset(deadLetter.Partition))
+        {
+            return;
+        }
+
         await inner.WriteAsync(deadLetter, cancellationToken).ConfigureAwait(false);
         progress.Complete([new SourceRange(deadLetter.Partition, deadLetter.Offset, deadLetter.Offset + 1, new RowStats(Read: 1, Written: 0, DeadLettered: 1, Verified: 0, Missing: 0, Changed: 0, Retries: 0, DigestSum: 0, DigestXor: 0))]);
     }

@@ -123,7 +123,8 @@ public sealed partial class CsvFileSource : IRowSource
 
     private static CsvRecordReader OpenReader(string file, CsvFileSourceOptions options)
     {
-        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        Stream stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        stream = options.ReadThrough?.Invoke(stream) ?? stream;
         return new CsvRecordReader(stream, options.Separator, options.AllowQuotedNewlines, options.MaxRecordBytes);
     }
 

@@ -35,6 +35,12 @@ public sealed record CsvFileSourceOptions
     /// </summary>
     public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
 
+    /// <summary>
+    /// Wraps each opened file's stream before it is read (null: read the file directly); lets a reader be run against
+    /// streams that return few bytes per read, as pipes and network file systems may.
+    /// </summary>
+    internal Func<Stream, Stream>? ReadThrough { get; init; }
+
     /// <summary>64 MiB.</summary>
     public const int DefaultMaxRecordBytes = 64 << 20;
 

@@ -313,6 +313,19 @@ internal sealed partial class CsvRecordReader : IAsyncDisposable
         if (_atStart)
         {
             _atStart = false;
+
+            // A short read may end inside the byte order mark: gather its three bytes before looking for it.
+            while (_readEnd < 3)
+            {
+                int more = await _stream.ReadAsync(_read.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
+                if (more == 0)
+                {
+                    break;
+                }
+
+                _readEnd += more;
+            }
+
             if (_read.AsSpan(0, _readEnd).StartsWith("\uFEFF"u8))
             {
                 _readPosition = 3;

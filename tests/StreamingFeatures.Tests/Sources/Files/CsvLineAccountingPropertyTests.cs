@@ -31,6 +31,11 @@ public sealed partial class CsvLineAccountingPropertyTests
 
     private static readonly Gen<FileSpec> Files = Gen.Select(Gen.Int[2, 5], Gen.Bool, Gen.Bool, Gen.Int[1, 5], Row.Array[1, 30], (columns, crlf, finalBreak, chunkRows, rows) => new FileSpec(columns, crlf, finalBreak, chunkRows, rows));
 
+    // Files with or without a byte order mark, read 1 to 7 bytes at a time: every line break (the \r and \n of a CRLF
+    // too), quote, BOM byte and resume point falls across reads, which the 64 KiB read buffer never shows on files
+    // this small.
+    private static readonly Gen<(FileSpec Spec, bool Bom, int[] ReadLengths)> ShortReads = Gen.Select(Files, Gen.Bool, Gen.Int[1, 7].Array[1, 16]);
+
     [TestMethod]
     public async Task RunAsync_GeneratedFilesDefaultOptions_EveryLineAccountedAndEveryWellFormedLineWritten()
     {
@@ -43,14 +48,33 @@ public sealed partial class CsvLineAccountingPropertyTests
         await Files.SampleAsync(spec => CheckAsync(spec, allowQuotedNewlines: true), iter: 300, threads: 1, print: spec => Render(spec, true).Text);
     }
 
-    private static async Task CheckAsync(FileSpec spec, bool allowQuotedNewlines)
+    [TestMethod]
+    public async Task RunAsync_GeneratedFilesReadFewBytesAtATime_EveryLineAccountedAndEveryWellFormedLineWritten()
+    {
+        await ShortReads.SampleAsync(t => CheckAsync(t.Spec, allowQuotedNewlines: false, t.Bom, t.ReadLengths), iter: 300, threads: 1, print: t => $"bom={t.Bom} reads={string.Join(",", t.ReadLengths)}\n{Render(t.Spec, false).Text}");
+    }
+
+    [TestMethod]
+    public async Task RunAsync_GeneratedFilesQuotedNewlinesReadFewBytesAtATime_EveryLineAccountedAndEveryWellFormedRowWritten()
+    {
+        await ShortReads.SampleAsync(t => CheckAsync(t.Spec, allowQuotedNewlines: true, t.Bom, t.ReadLengths), iter: 300, threads: 1, print: t => $"bom={t.Bom} reads={string.Join(",", t.ReadLengths)}\n{Render(t.Spec, true).Text}");
+    }
+
+    private static async Task CheckAsync(FileSpec spec, bool allowQuotedNewlines, bool bom = false, int[]? readLengths = null)
     {
         Rendered file = Render(spec, allowQuotedNewlines);
         using var dir = new TempDirectory();
-        await File.WriteAllTextAsync(dir.File("g.csv"), file.Text);
+        await File.WriteAllTextAsync(dir.File("g.csv"), file.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: bom));
         var sink = new CollectingDeadLetterSink();
         var schema = new SourceSchema([.. Enumerable.Range(0, spec.Columns).Select(c => new SourceField($"c{c}", ColumnType.String))]);
-        var options = new CsvFileSourceOptions { Schema = schema, AllowQuotedNewlines = allowQuotedNewlines, MaxRecordBytes = MaxRecordBytes, ChunkRows = spec.ChunkRows };
+        var options = new CsvFileSourceOptions
+        {
+            Schema = schema,
+            AllowQuotedNewlines = allowQuotedNewlines,
+            MaxRecordBytes = MaxRecordBytes,
+            ChunkRows = spec.ChunkRows,
+            ReadThrough = readLengths is null ? null : stream => new ShortReadStream(stream, readLengths),
+        };
 
         CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "g.csv", options, sink);
         IList<SourceChunk> chunks = await TempDirectory.RunAsync(source);

@@ -71,6 +71,32 @@ public sealed class CsvRecordReaderTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public async Task ReadAsync_BomSplitAcrossShortReads_SkippedFromTheFirstField(int bytesPerRead)
+    {
+        byte[] bytes = [.. "\uFEFF"u8, .. "a,b\n1,2\n"u8];
+        await using var reader = new CsvRecordReader(new ShortReadStream(new MemoryStream(bytes), [bytesPerRead]), ',', allowQuotedNewlines: false, maxRecordBytes: 1024);
+
+        Assert.IsTrue(await reader.ReadAsync(CancellationToken.None));
+        Assert.AreEqual("a|b", Fields(reader));
+        Assert.IsTrue(await reader.ReadAsync(CancellationToken.None));
+        Assert.AreEqual((2L, "1|2"), (reader.FirstLine, Fields(reader)));
+        Assert.IsFalse(await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task ReadAsync_ShortFileWithoutBom_ReadWhole()
+    {
+        await using var reader = new CsvRecordReader(new ShortReadStream(new MemoryStream("a\n"u8.ToArray()), [1]), ',', allowQuotedNewlines: false, maxRecordBytes: 1024);
+
+        Assert.IsTrue(await reader.ReadAsync(CancellationToken.None));
+        Assert.AreEqual("a", Fields(reader));
+        Assert.IsFalse(await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task ReadAsync_TextAfterClosingQuote_Malformed()
     {
         await using var reader = new CsvRecordReader(new MemoryStream("\"a\"b,c\nd,e\n"u8.ToArray()), ',', allowQuotedNewlines: false, maxRecordBytes: 1024);
