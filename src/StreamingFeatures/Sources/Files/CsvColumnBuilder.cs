@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Text.Unicode;
 using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Sources.Files;
@@ -140,7 +141,8 @@ internal abstract class CsvColumnBuilder(int capacity)
         protected override bool TryAppendValue(ReadOnlySpan<byte> utf8)
         {
             int at = _offsets[Count];
-            int length = type == ColumnType.Bytes ? CsvValues.Base64Length(utf8) : utf8.Length;
+            // A STRING is UTF-8 (as BigQuery's loader requires): other bytes would reach Bigtable and every reader as-is.
+            int length = type == ColumnType.Bytes ? CsvValues.Base64Length(utf8) : Utf8.IsValid(utf8) ? utf8.Length : -1;
             if (length < 0)
             {
                 return false;

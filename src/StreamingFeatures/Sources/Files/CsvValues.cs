@@ -115,6 +115,7 @@ public static class CsvValues
         ColumnType.Date => "Date (YYYY-MM-DD such as 2024-01-02)",
         ColumnType.Numeric => "Numeric (decimal text such as -12.5, at most 9 digits after the point)",
         ColumnType.Bytes => "Bytes (base64)",
+        ColumnType.String => "String (valid UTF-8 text)",
         _ => type.ToString(),
     };
 

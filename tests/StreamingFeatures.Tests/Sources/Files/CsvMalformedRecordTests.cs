@@ -76,10 +76,26 @@ public sealed class CsvMalformedRecordTests
         StringAssert.Contains(error.Message, "104857600");
     }
 
-    private static async Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(string text, bool allowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes)
+    [TestMethod]
+    public async Task RunAsync_StringNotUtf8_RowDeadLetteredAsBadValueNamingTheColumn()
+    {
+        byte[] text = [.. "id,n\nk0,0\n"u8, 0xFF, 0xFE, .. "k1,1\nk2,2\n"u8];
+
+        (string[] ids, DeadLetter[] letters) = await RunAsync(text);
+
+        CollectionAssert.AreEqual(new[] { "k0", "k2" }, ids);
+        DeadLetter letter = letters.Single();
+        Assert.AreEqual((DeadLetterReason.BadValue, "id", 3L), (letter.Reason, letter.Field, letter.FirstLine));
+        StringAssert.Contains(letter.Message, "is not String (valid UTF-8 text)");
+    }
+
+    private static Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(string text, bool allowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes) =>
+        RunAsync(Encoding.UTF8.GetBytes(text), allowQuotedNewlines, maxRecordBytes);
+
+    private static async Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(byte[] text, bool allowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes)
     {
         using var dir = new TempDirectory();
-        await File.WriteAllTextAsync(dir.File("d.csv"), text);
+        await File.WriteAllBytesAsync(dir.File("d.csv"), text);
         var sink = new CollectingDeadLetterSink();
         CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "d.csv", new CsvFileSourceOptions { Schema = Schema, AllowQuotedNewlines = allowQuotedNewlines, MaxRecordBytes = maxRecordBytes }, sink);
         IList<SourceChunk> chunks = await TempDirectory.RunAsync(source);
