@@ -165,8 +165,8 @@ public sealed class MigrateOwnEmulatorTests
             CliResult restarted = await workspace.RunAsync([.. arguments, "--restart"], environment: null, TestContext.CancellationToken);
 
             Assert.AreEqual(0, restarted.Code, restarted.Output);
-            MigrateAssert.OutputContains(restarted, $"Stopped the Bigtable emulator of the earlier run (pid {kept.ProcessId}");
             Assert.IsTrue(await ExitsAsync(kept.ProcessId, TimeSpan.FromSeconds(15)), $"--restart must stop the earlier run's emulator (pid {kept.ProcessId}):{Environment.NewLine}{restarted.Output}");
+            MigrateAssert.OutputContains(restarted, $"Stopped the Bigtable emulator of the earlier run (pid {kept.ProcessId}");
             MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 1);
             OwnedEmulator? second = workspace.ReadCheckpoint()?.Emulator;
             Assert.IsTrue(second is null || await ExitsAsync(second.ProcessId, TimeSpan.FromSeconds(15)), "the run that finished stops its own emulator");
