@@ -78,6 +78,21 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         return emulator;
     }
 
+    /// <summary>Waits (briefly) until every line of an exited process's output has been captured.</summary>
+    public async Task WaitForOutputAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            // Also waits for the redirected streams to reach their end, which lags the exit.
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // What arrived so far will do for an error message.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
