@@ -126,6 +126,7 @@ public sealed class MigrateOwnEmulatorTests
         try
         {
             kept = await StopMidwayAsync(workspace, arguments);
+            AssertOutputOutlivesCli(kept.ProcessId);
 
             // The resumed run adopts the emulator, then cannot save its first checkpoint (a directory is in the way).
             string checkpoint = Directory.GetFiles(workspace.PathOf(MigrationWorkspace.CheckpointFolder), "*.json").Single();
@@ -161,6 +162,7 @@ public sealed class MigrateOwnEmulatorTests
         try
         {
             kept = await StopMidwayAsync(workspace, arguments);
+            AssertOutputOutlivesCli(kept.ProcessId);
 
             CliResult restarted = await workspace.RunAsync([.. arguments, "--restart"], environment: null, TestContext.CancellationToken);
 
@@ -177,7 +179,7 @@ public sealed class MigrateOwnEmulatorTests
         }
     }
 
-    /// <summary>Runs the migration until rows are checkpointed, stops it with SIGTERM, and returns the emulator it kept.</summary>
+    /// <summary>Runs the migration until rows are checkpointed, stops it with SIGTERM, and returns the emulator it kept (running).</summary>
     private async Task<OwnedEmulator> StopMidwayAsync(MigrationWorkspace workspace, string[] arguments)
     {
         CliResult stopped;
@@ -191,7 +193,6 @@ public sealed class MigrateOwnEmulatorTests
         Assert.AreEqual(130, stopped.Code, stopped.Output);
         OwnedEmulator kept = workspace.ReadCheckpoint()?.Emulator ?? throw new AssertFailedException("The checkpoint of a stopped job on its own emulator names no emulator.");
         Assert.IsTrue(IsRunningEmulator(kept.ProcessId), $"the stopped run's emulator (pid {kept.ProcessId}) must keep running:{Environment.NewLine}{stopped.Output}");
-        AssertOutputOutlivesCli(kept.ProcessId);
         return kept;
     }
 
