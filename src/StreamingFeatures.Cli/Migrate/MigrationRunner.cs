@@ -86,8 +86,9 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
                 }
             }
 
-            // Starting over replaces the checkpoint naming the earlier run's emulator, which nothing could then stop.
-            if (replaced is not null && await LocalBigtable.StopEarlierAsync(replaced, stop).ConfigureAwait(false))
+            // Starting over replaces the checkpoint naming the earlier run's emulator, which nothing could then stop
+            // (a dry run replaces nothing).
+            if (replaced is not null && !_settings.DryRun && await LocalBigtable.StopEarlierAsync(replaced, stop).ConfigureAwait(false))
             {
                 AnsiConsole.MarkupLineInterpolated($"Stopped the Bigtable emulator of the earlier run (pid {replaced.ProcessId}, {replaced.Endpoint}): starting over.");
             }
