@@ -107,6 +107,7 @@ public sealed class Emulator : IAsyncDisposable
         {
             if (_process is { HasExited: true })
             {
+                await _process.WaitForOutputAsync().ConfigureAwait(false);
                 throw new EmulatorStartException(
                     $"The {spec.DisplayName} ({source}) exited with code {_process.ExitCode} before answering on {Endpoint}. Its output:{Environment.NewLine}{RecentOutput}");
             }

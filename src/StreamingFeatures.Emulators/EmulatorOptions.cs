@@ -40,6 +40,14 @@ public sealed record EmulatorOptions
     /// </summary>
     public bool OwnSession { get; init; }
 
+    /// <summary>
+    /// A file that receives the emulator's output (overwritten at start) instead of pipes to this process. An
+    /// emulator meant to outlive this process needs it: once this process is gone, its next line to a pipe with no
+    /// reader would end it (SIGPIPE). <see cref="Emulator.RecentOutput"/> then reads the file's last lines, and
+    /// <see cref="OutputLine"/> is not called. The file is deleted when the emulator is stopped here. Default none.
+    /// </summary>
+    public string? OutputFile { get; init; }
+
     /// <summary>Throws with every invalid setting named, its value and the allowed range.</summary>
     public void Validate()
     {
@@ -57,6 +65,11 @@ public sealed record EmulatorOptions
         if (ExecutablePath is { Length: 0 })
         {
             errors.Add($"{nameof(ExecutablePath)} is empty; give a path or leave it unset to search the gcloud SDK.");
+        }
+
+        if (OutputFile is { Length: 0 })
+        {
+            errors.Add($"{nameof(OutputFile)} is empty; give a path or leave it unset to capture the output through pipes.");
         }
 
         if (errors.Count > 0)

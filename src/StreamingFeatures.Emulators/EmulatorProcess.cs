@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace StreamingFeatures.Emulators;
 
 /// <summary>
-/// One emulator process: started with its output captured, and always ended — on dispose, and on process exit
-/// (SIGTERM, Ctrl+C, a test host shutting down) when nobody disposed it.
+/// One emulator process: started with its output captured (through pipes, or in a file for one that may outlive
+/// this process), and always ended — on dispose, and on process exit (SIGTERM, Ctrl+C, a test host shutting down)
+/// when nobody disposed it, unless released.
 /// </summary>
 internal sealed class EmulatorProcess : IAsyncDisposable
 {
@@ -13,13 +14,17 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly OutputTail _output;
     private readonly Action<string>? _forward;
+    private readonly string? _outputFile;
+    private readonly int _linesKept;
     private int _disposed;
 
-    private EmulatorProcess(Process process, OutputTail output, Action<string>? forward)
+    private EmulatorProcess(Process process, OutputTail output, Action<string>? forward, string? outputFile, int linesKept)
     {
         _process = process;
         _output = output;
         _forward = forward;
+        _outputFile = outputFile;
+        _linesKept = linesKept;
     }
 
     public int Id => _process.Id;
@@ -28,13 +33,29 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public OutputTail Output => _output;
+    public OutputTail Output => _outputFile is null ? _output : FileTail(_outputFile, _linesKept);
 
     public static EmulatorProcess Start(string executable, IEnumerable<string> arguments, EmulatorOptions options)
     {
         // setsid execs the emulator in place (a child is never a process-group leader), so the pid stays the emulator's.
         string? setsid = options.OwnSession ? new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists) : null;
-        var start = new ProcessStartInfo(setsid ?? executable, setsid is null ? arguments : arguments.Prepend(executable))
+        var command = new List<string>();
+        if (setsid is not null)
+        {
+            command.Add(setsid);
+        }
+
+        command.Add(executable);
+        command.AddRange(arguments);
+
+        // The shell execs the command in place (same pid) with its output in the file and no input, so nothing the
+        // emulator writes or reads depends on this process staying alive.
+        if (options.OutputFile is { } file)
+        {
+            command = ["/bin/sh", "-c", "exec \"$@\" </dev/null >\"$0\" 2>&1", file, .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0], command.Skip(1))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -47,7 +68,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var emulator = new EmulatorProcess(process, new OutputTail(options.OutputLinesKept), options.OutputLine);
+        var emulator = new EmulatorProcess(process, new OutputTail(options.OutputLinesKept), options.OutputLine, options.OutputFile, options.OutputLinesKept);
         process.OutputDataReceived += (_, e) => emulator.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => emulator.OnLine(e.Data);
         process.Start();
@@ -55,6 +76,21 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return emulator;
+    }
+
+    /// <summary>Waits (briefly) until every line of an exited process's output has been captured.</summary>
+    public async Task WaitForOutputAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            // Also waits for the redirected streams to reach their end, which lags the exit.
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // What arrived so far will do for an error message.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -77,6 +113,10 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_outputFile is not null)
+        {
+            DeleteQuietly(_outputFile);
+        }
     }
 
     /// <summary>Lets the process outlive this one: it is no longer ended on dispose or on process exit.</summary>
@@ -86,6 +126,40 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         {
             AppDomain.CurrentDomain.ProcessExit -= OnHostExit;
             _process.Dispose();
+        }
+    }
+
+    /// <summary>The last lines of an output file, read from its last 64 KiB; empty when it cannot be read.</summary>
+    internal static OutputTail FileTail(string path, int linesKept)
+    {
+        var tail = new OutputTail(linesKept);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Max(0, stream.Length - (64 * 1024)), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                tail.Add(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Output is for error messages only: none is better than a failure hiding the real one.
+        }
+
+        return tail;
+    }
+
+    internal static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover log file is harmless.
         }
     }
 

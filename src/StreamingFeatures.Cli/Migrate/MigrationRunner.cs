@@ -27,6 +27,9 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
     private MigrationCheckpoint? _checkpoint;
     private ICheckpointStore? _store;
 
+    // Every row of the job is written and verified: an emulator this run owns has nothing left to keep.
+    private bool _jobFinished;
+
     public static int BadInput(string message)
     {
         Console.Error.WriteLine("error: " + message);
@@ -67,12 +70,20 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         string? emulatorHost = Environment.GetEnvironmentVariable(BigtableConnectionOptions.EmulatorHostVariable);
         string target = local ? (emulatorHost is null ? "local emulator" : "emulator " + emulatorHost) : $"projects/{_settings.Project}/instances/{_settings.Instance}";
         MigrationJob job = MigrationJob.Create(_settings, target, featureSet);
+        OwnedEmulator? replaced = null;
         try
         {
             if (_settings.Checkpoint is null || (_settings.Checkpoint != "none" && !_settings.Checkpoint.StartsWith("bigtable:", StringComparison.Ordinal)))
             {
                 _store = new FileCheckpointStore(_settings.Checkpoint ?? Path.Combine(MigrationPreflight.CheckpointFolder, job.Id + ".json"));
-                _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
+                if (_settings.Restart)
+                {
+                    replaced = await EarlierEmulatorAsync(_store, stop).ConfigureAwait(false);
+                }
+                else
+                {
+                    _checkpoint = await _store.LoadAsync(stop).ConfigureAwait(false);
+                }
 
                 // Before the local emulator is looked at: an earlier run's emulator being gone makes a run start over
                 // and overwrite the checkpoint, which must never happen to another job's.
@@ -82,40 +93,22 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
                 }
             }
 
+            // Starting over replaces the checkpoint naming the earlier run's emulator, which nothing could then stop
+            // (a dry run replaces nothing).
+            if (replaced is not null && !_settings.DryRun && await LocalBigtable.StopEarlierAsync(replaced, stop).ConfigureAwait(false))
+            {
+                AnsiConsole.MarkupLineInterpolated($"Stopped the Bigtable emulator of the earlier run (pid {replaced.ProcessId}, {replaced.Endpoint}): starting over.");
+            }
+
             await using LocalBigtable? localBigtable = local ? await LocalBigtable.StartAsync(_checkpoint?.Emulator, stop).ConfigureAwait(false) : null;
-            if (localBigtable is { Owned: not null, Adopted: false } && _checkpoint is { Partitions.Count: > 0 })
+            try
             {
-                AnsiConsole.MarkupLine("[yellow]The Bigtable emulator of the earlier run is gone, and the rows it held with it: starting the migration over.[/]");
-                _checkpoint = null;
+                return await RunOnAsync(job, featureSet, local, localBigtable, stop).ConfigureAwait(false);
             }
-
-            using BigtableConnection bigtable = await BigtableConnection.ConnectAsync(
-                new BigtableConnectionOptions
-                {
-                    EmulatorHost = localBigtable?.Endpoint,
-                    Project = _settings.Project ?? (local ? "local" : null),
-                    Instance = _settings.Instance ?? (local ? "local" : null),
-                    AppProfileId = _settings.AppProfile,
-                    CredentialsFile = _settings.CredentialsFile,
-                },
-                stop).ConfigureAwait(false);
-            if (_settings.Checkpoint is { } spec && spec.StartsWith("bigtable:", StringComparison.Ordinal))
+            finally
             {
-                _store = new BigtableCheckpointStore(bigtable.Data, bigtable.Admin, bigtable.InstanceName, spec["bigtable:".Length..], job.Id, bigtable.AppProfileId, Retry(CallRetryOptions.Checkpoint));
-                _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
-                if (AnotherJobs(job) is { } refused)
-                {
-                    return refused;
-                }
+                await KeepEmulatorAsync(localBigtable).ConfigureAwait(false);
             }
-
-            if (_checkpoint is { Completed: true })
-            {
-                AnsiConsole.MarkupLineInterpolated($"This migration finished in an earlier run (checkpoint {_store!.Description}); nothing to do. Use --restart to run it again.");
-                return await FinishAsync(Combined(_checkpoint.Totals, null), _checkpoint, stopped: false).ConfigureAwait(false);
-            }
-
-            return await MigrateAsync(job, featureSet, bigtable, localBigtable, stop).ConfigureAwait(false);
         }
         catch (Exception e) when (e is CallGaveUpException || e.InnerException is CallGaveUpException)
         {
@@ -148,6 +141,45 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>Connects to Bigtable (on <paramref name="localBigtable"/> when local) and runs the job, unless already finished.</summary>
+    private async Task<int> RunOnAsync(MigrationJob job, FeatureSetOptions featureSet, bool local, LocalBigtable? localBigtable, CancellationToken stop)
+    {
+        if (localBigtable is { Owned: not null, Adopted: false } && _checkpoint is { Partitions.Count: > 0 })
+        {
+            AnsiConsole.MarkupLine("[yellow]The Bigtable emulator of the earlier run is gone, and the rows it held with it: starting the migration over.[/]");
+            _checkpoint = null;
+        }
+
+        using BigtableConnection bigtable = await BigtableConnection.ConnectAsync(
+            new BigtableConnectionOptions
+            {
+                EmulatorHost = localBigtable?.Endpoint,
+                Project = _settings.Project ?? (local ? "local" : null),
+                Instance = _settings.Instance ?? (local ? "local" : null),
+                AppProfileId = _settings.AppProfile,
+                CredentialsFile = _settings.CredentialsFile,
+            },
+            stop).ConfigureAwait(false);
+        if (_settings.Checkpoint is { } spec && spec.StartsWith("bigtable:", StringComparison.Ordinal))
+        {
+            _store = new BigtableCheckpointStore(bigtable.Data, bigtable.Admin, bigtable.InstanceName, spec["bigtable:".Length..], job.Id, bigtable.AppProfileId, Retry(CallRetryOptions.Checkpoint));
+            _checkpoint = _settings.Restart ? null : await _store.LoadAsync(stop).ConfigureAwait(false);
+            if (AnotherJobs(job) is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        if (_checkpoint is { Completed: true })
+        {
+            AnsiConsole.MarkupLineInterpolated($"This migration finished in an earlier run (checkpoint {_store!.Description}); nothing to do. Use --restart to run it again.");
+            _jobFinished = true;
+            return await FinishAsync(Combined(_checkpoint.Totals, null), _checkpoint, stopped: false).ConfigureAwait(false);
+        }
+
+        return await MigrateAsync(job, featureSet, bigtable, localBigtable, stop).ConfigureAwait(false);
     }
 
     /// <summary>Exit 2 when the loaded checkpoint is another migration's; null when there is none or it is this one's.</summary>
@@ -268,7 +300,6 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
             catch (PipelineException e)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                KeepEmulator(localBigtable);
                 await SaveFinalAsync(writer, _store, s => Build(s, completed: false)).ConfigureAwait(false);
                 AnsiConsole.MarkupLineInterpolated($"Progress is saved ({_store?.Description ?? "no checkpoint"}): the same command resumes.");
                 return ExitCodes.Failure;
@@ -276,10 +307,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
 
             (IReadOnlyDictionary<int, PartitionCheckpoint> committed, int pending) = progress.Snapshot();
             finished = !result.Stopped && pending == 0;
-            if (!finished)
-            {
-                KeepEmulator(localBigtable);
-            }
+            _jobFinished = finished;
 
             MigrationCheckpoint final = await SaveFinalAsync(writer, _store, s => Build(s, finished)).ConfigureAwait(false);
             RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
@@ -295,14 +323,46 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
     }
 
     /// <summary>
-    /// A run that did not finish leaves the emulator it owns running, with its rows, for the run that resumes: only
-    /// when a checkpoint file names it, since a checkpoint kept in that emulator could never lead back to it.
+    /// A run that did not finish, however it ended (stopped, failed, or refused after adopting an earlier run's
+    /// emulator), leaves the emulator it owns running, with its rows, for the run that resumes: only when the
+    /// checkpoint file names it, since nothing else could lead back to it.
     /// </summary>
-    private void KeepEmulator(LocalBigtable? localBigtable)
+    private async Task KeepEmulatorAsync(LocalBigtable? localBigtable)
     {
-        if (_store is FileCheckpointStore && localBigtable?.KeepRunning() is { } kept)
+        if (_jobFinished || localBigtable?.Owned is not { } owned || _store is not FileCheckpointStore store)
         {
-            AnsiConsole.MarkupLineInterpolated($"The Bigtable emulator (pid {kept.ProcessId}, {kept.Endpoint}) keeps running with the rows written so far; the same command resumes on it and stops it at the end.");
+            return;
+        }
+
+        try
+        {
+            if ((await store.LoadAsync(CancellationToken.None).ConfigureAwait(false))?.Emulator != owned)
+            {
+                return;
+            }
+        }
+        catch (CheckpointException)
+        {
+            return;
+        }
+
+        if (localBigtable.KeepRunning() is { } kept)
+        {
+            string log = localBigtable.LogFile is { } file ? $" (its output: {file})" : string.Empty;
+            AnsiConsole.MarkupLineInterpolated($"The Bigtable emulator (pid {kept.ProcessId}, {kept.Endpoint}) keeps running with the rows written so far{log}; the same command resumes on it and stops it at the end.");
+        }
+    }
+
+    /// <summary>The emulator named by the checkpoint that a run starting over replaces; null when none or unreadable.</summary>
+    private static async Task<OwnedEmulator?> EarlierEmulatorAsync(ICheckpointStore store, CancellationToken stop)
+    {
+        try
+        {
+            return (await store.LoadAsync(stop).ConfigureAwait(false))?.Emulator;
+        }
+        catch (CheckpointException)
+        {
+            return null;
         }
     }
 

@@ -7,7 +7,8 @@ namespace StreamingFeatures.IntegrationTests.Cli;
 /// <c>migrate --local</c> on the Bigtable emulator it starts itself (no <c>BIGTABLE_EMULATOR_HOST</c>): killed with
 /// SIGKILL, it leaves that emulator running with every row written so far; the rerun finds it through the
 /// checkpoint, finishes the job on it, and stops it. Stopped with SIGTERM or Ctrl+C, it leaves the emulator running
-/// the same way. Another job's checkpoint is refused before any of this is looked at.
+/// the same way, with its output in a file (no pipe to the gone CLI to die on), and whatever ends a resumed run
+/// early keeps it; --restart stops it. Another job's checkpoint is refused before any of this is looked at.
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
@@ -75,6 +76,7 @@ public sealed class MigrateOwnEmulatorTests
             Assert.IsFalse(saved.Completed);
             Assert.IsTrue(IsRunningEmulator(kept.ProcessId), $"the stopped run's emulator (pid {kept.ProcessId}) must keep running:{Environment.NewLine}{stopped.Output}");
             MigrateAssert.OutputContains(stopped, $"pid {kept.ProcessId}");
+            AssertOutputOutlivesCli(kept.ProcessId);
 
             CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
 
@@ -113,6 +115,99 @@ public sealed class MigrateOwnEmulatorTests
         MigrateAssert.OutputContains(other, "belongs to another migration");
         MigrateAssert.OutputLacks(other, "starting the migration over");
         CollectionAssert.AreEqual(before, File.ReadAllBytes(workspace.PathOf("other.json")), "another job's checkpoint must stay as it was");
+    }
+
+    [TestMethod]
+    public async Task Migrate_ResumedRunFailsBeforeWriting_KeepsAdoptedEmulator_NextRunResumesOnIt()
+    {
+        await using var workspace = MigrationWorkspace.Create("ownfail");
+        string[] arguments = CrashingRun.SampleArguments(workspace, Rows);
+        OwnedEmulator? kept = null;
+        try
+        {
+            kept = await StopMidwayAsync(workspace, arguments);
+            AssertOutputOutlivesCli(kept.ProcessId);
+
+            // The resumed run adopts the emulator, then cannot save its first checkpoint (a directory is in the way).
+            string checkpoint = Directory.GetFiles(workspace.PathOf(MigrationWorkspace.CheckpointFolder), "*.json").Single();
+            Directory.CreateDirectory(checkpoint + ".tmp");
+            CliResult failed = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
+            Directory.Delete(checkpoint + ".tmp");
+
+            Assert.AreEqual(2, failed.Code, failed.Output);
+            MigrateAssert.OutputContains(failed, "Cannot write the checkpoint");
+            Assert.IsTrue(IsRunningEmulator(kept.ProcessId), $"a resumed run that failed early must keep the emulator (pid {kept.ProcessId}) its checkpoint names:{Environment.NewLine}{failed.Output}");
+            Assert.AreEqual(kept, workspace.ReadCheckpoint()?.Emulator);
+
+            CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
+
+            Assert.AreEqual(0, rerun.Code, rerun.Output);
+            MigrateAssert.OutputContains(rerun, "emulator http://" + kept.Endpoint);
+            MigrateAssert.OutputLacks(rerun, "is gone");
+            MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
+            Assert.IsTrue(await ExitsAsync(kept.ProcessId, TimeSpan.FromSeconds(15)), $"the kept emulator (pid {kept.ProcessId}) must be stopped by the run that finished on it");
+        }
+        finally
+        {
+            StopIfRunning(kept);
+        }
+    }
+
+    [TestMethod]
+    public async Task Migrate_RestartAfterStop_StopsEarlierRunsEmulatorAndFinishesOnANewOne()
+    {
+        await using var workspace = MigrationWorkspace.Create("ownrestart");
+        string[] arguments = CrashingRun.SampleArguments(workspace, Rows);
+        OwnedEmulator? kept = null;
+        try
+        {
+            kept = await StopMidwayAsync(workspace, arguments);
+            AssertOutputOutlivesCli(kept.ProcessId);
+
+            CliResult restarted = await workspace.RunAsync([.. arguments, "--restart"], environment: null, TestContext.CancellationToken);
+
+            Assert.AreEqual(0, restarted.Code, restarted.Output);
+            Assert.IsTrue(await ExitsAsync(kept.ProcessId, TimeSpan.FromSeconds(15)), $"--restart must stop the earlier run's emulator (pid {kept.ProcessId}):{Environment.NewLine}{restarted.Output}");
+            MigrateAssert.OutputContains(restarted, $"Stopped the Bigtable emulator of the earlier run (pid {kept.ProcessId}");
+            MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 1);
+            OwnedEmulator? second = workspace.ReadCheckpoint()?.Emulator;
+            Assert.IsTrue(second is null || await ExitsAsync(second.ProcessId, TimeSpan.FromSeconds(15)), "the run that finished stops its own emulator");
+        }
+        finally
+        {
+            StopIfRunning(kept);
+        }
+    }
+
+    /// <summary>Runs the migration until rows are checkpointed, stops it with SIGTERM, and returns the emulator it kept (running).</summary>
+    private async Task<OwnedEmulator> StopMidwayAsync(MigrationWorkspace workspace, string[] arguments)
+    {
+        CliResult stopped;
+        using (CliProcess cli = CliProcess.Start(workspace.Folder, arguments, environment: null))
+        {
+            await cli.WaitUntilAsync(() => Task.FromResult(workspace.ReadCheckpoint() is { } c && CrashingRun.Midway(c)), "rows checkpointed", TimeSpan.FromMinutes(2), TestContext.CancellationToken);
+            await cli.TerminateAsync(TestContext.CancellationToken);
+            stopped = await cli.WaitAsync(TestContext.CancellationToken, TimeSpan.FromSeconds(60));
+        }
+
+        Assert.AreEqual(130, stopped.Code, stopped.Output);
+        OwnedEmulator kept = workspace.ReadCheckpoint()?.Emulator ?? throw new AssertFailedException("The checkpoint of a stopped job on its own emulator names no emulator.");
+        Assert.IsTrue(IsRunningEmulator(kept.ProcessId), $"the stopped run's emulator (pid {kept.ProcessId}) must keep running:{Environment.NewLine}{stopped.Output}");
+        return kept;
+    }
+
+    /// <summary>
+    /// The kept emulator's output goes nowhere that closes with the CLI: a pipe whose reader is gone would end it
+    /// (SIGPIPE) at its next log line.
+    /// </summary>
+    private static void AssertOutputOutlivesCli(int pid)
+    {
+        foreach (int fd in new[] { 1, 2 })
+        {
+            string? target = new FileInfo($"/proc/{pid}/fd/{fd}").LinkTarget;
+            Assert.IsNotNull(target, $"fd {fd} of the emulator (pid {pid})");
+            Assert.IsFalse(target.StartsWith("pipe:", StringComparison.Ordinal), $"fd {fd} of the kept emulator (pid {pid}) is {target}: it dies of SIGPIPE at its next line");
+        }
     }
 
     private static void StopIfRunning(OwnedEmulator? emulator)

@@ -29,6 +29,25 @@ public sealed class EmulatorLauncherTests
     }
 
     [TestMethod]
+    public async Task StartAsync_OutputFileInOwnSession_OutputInFileNotPipesSamePidFileDeletedOnDispose()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"sf-emulator-output-{Guid.NewGuid():N}.log");
+        Emulator emulator = await Emulator.StartAsync(EmulatorKind.Bigtable, new EmulatorOptions { UseEnvironmentHost = false, OwnSession = true, OutputFile = file }, TestContext.CancellationToken);
+        int processId = emulator.ProcessId!.Value;
+        using Process process = Process.GetProcessById(processId);
+
+        StringAssert.Contains(process.ProcessName, "cbtemulator", "the pid is the emulator's, not the shell's or setsid's");
+        Assert.AreEqual(file, new FileInfo($"/proc/{processId}/fd/1").LinkTarget);
+        Assert.AreEqual(file, new FileInfo($"/proc/{processId}/fd/2").LinkTarget);
+        Assert.IsTrue(await WaitForAsync(() => emulator.RecentOutput.Contains("emulator running", StringComparison.OrdinalIgnoreCase)), emulator.RecentOutput);
+
+        await emulator.DisposeAsync();
+
+        Assert.IsTrue(process.HasExited, "the emulator process must end on dispose");
+        Assert.IsFalse(File.Exists(file), "the output file goes with the emulator stopped here");
+    }
+
+    [TestMethod]
     public async Task StartAsync_TwoAtOnce_GetDistinctPorts()
     {
         var options = new EmulatorOptions { UseEnvironmentHost = false };
