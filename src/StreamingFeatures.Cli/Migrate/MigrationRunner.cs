@@ -119,10 +119,11 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         {
             return BadInput(e.Message);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (!stop.IsCancellationRequested && e.StatusCode != StatusCode.Cancelled)
         {
             // A refusal retrying cannot fix, before any row is written (provisioning, a read session): the instance,
-            // table or permissions named are wrong, which is bad configuration; anything else is a failure.
+            // table or permissions named are wrong, which is bad configuration; anything else is a failure. A call
+            // cancelled by Ctrl+C or SIGTERM is left to the stop handling.
             string line = $"Bigtable or BigQuery refused the request: {e.StatusCode}: {e.Status.Detail}";
             return e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.InvalidArgument
                 ? BadInput(line)
