@@ -33,14 +33,8 @@ public sealed class MigrateOwnEmulatorTests
             orphan = killed.Emulator ?? throw new AssertFailedException("The checkpoint of a job on its own emulator names no emulator.");
             Assert.IsTrue(IsRunningEmulator(orphan.ProcessId), $"the killed run's emulator (pid {orphan.ProcessId}) must outlive it");
 
-            CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
-
-            Assert.AreEqual(0, rerun.Code, rerun.Output);
+            CliResult rerun = await RerunFinishesOnAsync(workspace, arguments, orphan, "adopted");
             MigrateAssert.OutputContains(rerun, "Resuming from");
-            MigrateAssert.OutputContains(rerun, "emulator http://" + orphan.Endpoint);
-            MigrateAssert.OutputLacks(rerun, "is gone");
-            MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
-            Assert.IsTrue(await ExitsAsync(orphan.ProcessId, TimeSpan.FromSeconds(15)), $"the adopted emulator (pid {orphan.ProcessId}) must be stopped by the run that finished on it");
         }
         finally
         {
@@ -78,14 +72,8 @@ public sealed class MigrateOwnEmulatorTests
             MigrateAssert.OutputContains(stopped, $"pid {kept.ProcessId}");
             AssertOutputOutlivesCli(kept.ProcessId);
 
-            CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
-
-            Assert.AreEqual(0, rerun.Code, rerun.Output);
+            CliResult rerun = await RerunFinishesOnAsync(workspace, arguments, kept, "kept");
             MigrateAssert.OutputContains(rerun, "Resuming from");
-            MigrateAssert.OutputContains(rerun, "emulator http://" + kept.Endpoint);
-            MigrateAssert.OutputLacks(rerun, "is gone");
-            MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
-            Assert.IsTrue(await ExitsAsync(kept.ProcessId, TimeSpan.FromSeconds(15)), $"the kept emulator (pid {kept.ProcessId}) must be stopped by the run that finished on it");
         }
         finally
         {
@@ -139,13 +127,7 @@ public sealed class MigrateOwnEmulatorTests
             Assert.IsTrue(IsRunningEmulator(kept.ProcessId), $"a resumed run that failed early must keep the emulator (pid {kept.ProcessId}) its checkpoint names:{Environment.NewLine}{failed.Output}");
             Assert.AreEqual(kept, workspace.ReadCheckpoint()?.Emulator);
 
-            CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
-
-            Assert.AreEqual(0, rerun.Code, rerun.Output);
-            MigrateAssert.OutputContains(rerun, "emulator http://" + kept.Endpoint);
-            MigrateAssert.OutputLacks(rerun, "is gone");
-            MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
-            Assert.IsTrue(await ExitsAsync(kept.ProcessId, TimeSpan.FromSeconds(15)), $"the kept emulator (pid {kept.ProcessId}) must be stopped by the run that finished on it");
+            await RerunFinishesOnAsync(workspace, arguments, kept, "kept");
         }
         finally
         {
@@ -200,6 +182,19 @@ public sealed class MigrateOwnEmulatorTests
     /// The kept emulator's output goes nowhere that closes with the CLI: a pipe whose reader is gone would end it
     /// (SIGPIPE) at its next log line.
     /// </summary>
+    /// <summary>Runs <paramref name="arguments"/> again and checks it finishes every row on <paramref name="emulator"/>, then stops it.</summary>
+    private async Task<CliResult> RerunFinishesOnAsync(MigrationWorkspace workspace, string[] arguments, OwnedEmulator emulator, string role)
+    {
+        CliResult rerun = await workspace.RunAsync(arguments, environment: null, TestContext.CancellationToken);
+
+        Assert.AreEqual(0, rerun.Code, rerun.Output);
+        MigrateAssert.OutputContains(rerun, "emulator http://" + emulator.Endpoint);
+        MigrateAssert.OutputLacks(rerun, "is gone");
+        MigrateAssert.AllRowsOnce(workspace.ReadSummary("s.json"), Rows, runs: 2);
+        Assert.IsTrue(await ExitsAsync(emulator.ProcessId, TimeSpan.FromSeconds(15)), $"the {role} emulator (pid {emulator.ProcessId}) must be stopped by the run that finished on it");
+        return rerun;
+    }
+
     private static void AssertOutputOutlivesCli(int pid)
     {
         foreach (int fd in new[] { 1, 2 })
