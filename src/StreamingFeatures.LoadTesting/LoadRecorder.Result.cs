@@ -13,14 +13,14 @@ public sealed partial class LoadRecorder
     public LoadTestResult Result(LoadProfile profile, DateTimeOffset startedAt, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return LoadResults.Build(
+        return _intervals.Result(
             profile,
             startedAt,
             environment,
-            _measure,
-            _schedule,
             new LoadResults.RunCounts(Offered, Written, DeadLetters, Interlocked.Read(ref _retries)),
-            new LoadResults.RunFigures(Intervals, TotalLatency(), LatencyDistribution(), new HotspotMap(_ranges.Source, _ranges.StartKeys)));
+            Intervals,
+            TotalLatency(),
+            LatencyDistribution());
     }
 
     /// <summary>The machine: processors, OS, runtime.</summary>

@@ -10,19 +10,9 @@ public sealed partial class LoadRecorder
 {
     private const string QueueInstrument = "streamingfeatures.queue.depth";
     private readonly Dictionary<string, long> _queues = new(StringComparer.Ordinal);
-    // 0, 10, ..., 90, 91, ..., 99, 99.1, ..., 99.9, 99.91, ..., 99.99: denser towards the tail.
-    internal static readonly double[] DistributionPercentiles =
-    [
-        .. Enumerable.Range(0, 10).Select(i => i * 10.0),
-        .. Enumerable.Range(1, 9).Select(i => 90.0 + i),
-        .. Enumerable.Range(1, 9).Select(i => 99.0 + (i / 10.0)),
-        .. Enumerable.Range(1, 9).Select(i => 99.9 + (i / 100.0)),
-    ];
-
     private Func<(TimeSpan Cpu, long WorkingSet)> _processProbe;
     private MeterListener? _listener;
     private TimeSpan _lastCpu;
-    private long _lastSample;
 
     /// <summary>Reads the queue depth of every block of <paramref name="metrics"/> at each interval's end.</summary>
     public void ObserveQueues(PipelineMetrics metrics)
@@ -60,7 +50,7 @@ public sealed partial class LoadRecorder
     /// </summary>
     public async Task RunSamplerAsync(CancellationToken stop, Action<LoadInterval>? closed = null)
     {
-        TimeSpan interval = _measure.Interval;
+        TimeSpan interval = _intervals.Measure.Interval;
         for (long i = 1; !stop.IsCancellationRequested; i++)
         {
             TimeSpan wait = (interval * i) - Elapsed;
@@ -68,7 +58,7 @@ public sealed partial class LoadRecorder
             {
                 try
                 {
-                    await Task.Delay(wait, _time, stop).ConfigureAwait(false);
+                    await Task.Delay(wait, Time, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -84,42 +74,28 @@ public sealed partial class LoadRecorder
     /// <summary>Closes the interval from the last close until now.</summary>
     public LoadInterval CloseInterval()
     {
-        long now = _time.GetTimestamp();
+        long now = Time.GetTimestamp();
         (TimeSpan cpu, long workingSet) = _processProbe();
         lock (_lock)
         {
             _queues.Clear();
             _listener?.RecordObservableInstruments();
-            double start = _time.GetElapsedTime(_start, _lastSample).TotalSeconds;
-            double end = _time.GetElapsedTime(_start, now).TotalSeconds;
-            double seconds = Math.Max(end - start, 1e-9);
-            double skew = _ranges.Skew(_rangeWrites);
-
-            var interval = new LoadInterval
-            {
-                StartSeconds = start,
-                Seconds = seconds,
-                PlannedRate = (_schedule.PlannedCount(TimeSpan.FromSeconds(end)) - _schedule.PlannedCount(TimeSpan.FromSeconds(start))) / seconds,
-                OfferedRate = Interlocked.Exchange(ref _intervalOffered, 0) / seconds,
-                AchievedRate = _intervalWritten / seconds,
-                DeadLetters = _intervalDeadLetters,
-                Retries = _intervalRetries,
-                LatencyMs = Figures(_interval),
-                Queues = new Dictionary<string, long>(_queues, StringComparer.Ordinal),
-                CpuPercent = (cpu - _lastCpu).TotalSeconds / seconds / Environment.ProcessorCount * 100,
-                WorkingSetBytes = workingSet,
-                ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
-                KeyRangeWrites = [.. _rangeWrites],
-                Skew = skew,
-            };
-            _intervals.Add(interval);
+            LoadInterval interval = _intervals.Close(now, new IntervalCounts(
+                Offered: Interlocked.Exchange(ref _intervalOffered, 0),
+                Achieved: _intervalWritten,
+                DeadLetters: _intervalDeadLetters,
+                Retries: _intervalRetries,
+                LatencyMs: Figures(_interval),
+                Queues: new Dictionary<string, long>(_queues, StringComparer.Ordinal),
+                CpuSeconds: (cpu - _lastCpu).TotalSeconds,
+                Processors: Environment.ProcessorCount,
+                WorkingSetBytes: workingSet,
+                ManagedHeapBytes: GC.GetTotalMemory(forceFullCollection: false)));
             _interval.Reset();
-            Array.Clear(_rangeWrites);
             _intervalWritten = 0;
             _intervalDeadLetters = 0;
             _intervalRetries = 0;
             _lastCpu = cpu;
-            _lastSample = now;
             return interval;
         }
     }
@@ -138,19 +114,9 @@ public sealed partial class LoadRecorder
     {
         lock (_lock)
         {
-            var points = new List<LatencyPoint>();
-            if (_total.TotalCount == 0)
-            {
-                return points;
-            }
-
-            foreach (double p in DistributionPercentiles)
-            {
-                points.Add(new LatencyPoint(p, _total.GetValueAtPercentile(p) / 1000.0));
-            }
-
-            points.Add(new LatencyPoint(100, _total.GetMaxValue() / 1000.0));
-            return points;
+            return _total.TotalCount == 0
+                ? []
+                : LoadIntervals.Distribution(p => _total.GetValueAtPercentile(p) / 1000.0, _total.GetMaxValue() / 1000.0);
         }
     }
 

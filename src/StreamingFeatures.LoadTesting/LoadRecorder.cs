@@ -17,17 +17,11 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
     // Latencies are recorded in microseconds, up to an hour with three significant digits.
     private const long MaxLatencyMicros = 3_600_000_000;
 
-    private readonly RateSchedule _schedule;
-    private readonly KeyRanges _ranges;
-    private readonly LoadMeasure _measure;
-    private readonly TimeProvider _time;
+    private readonly LoadIntervals _intervals;
     private readonly RowLedger _ledger = new();
     private readonly Lock _lock = new();
     private readonly LongHistogram _total = new(MaxLatencyMicros, 3);
     private readonly LongHistogram _interval = new(MaxLatencyMicros, 3);
-    private readonly long[] _rangeWrites;
-    private readonly List<LoadInterval> _intervals = [];
-    private long _start;
     private long _offered;
     private long _intervalOffered;
     private long _intervalWritten;
@@ -40,27 +34,20 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
 
     public LoadRecorder(RateSchedule schedule, KeyRanges ranges, LoadMeasure measure, TimeProvider? time = null)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        ArgumentNullException.ThrowIfNull(ranges);
-        ArgumentNullException.ThrowIfNull(measure);
-        _schedule = schedule;
-        _ranges = ranges;
-        _measure = measure;
-        _time = time ?? TimeProvider.System;
-        _rangeWrites = new long[ranges.Count];
+        _intervals = new LoadIntervals(schedule, ranges, measure, time);
         _processProbe = ReadProcess;
     }
 
-    public RateSchedule Schedule => _schedule;
+    public RateSchedule Schedule => _intervals.Schedule;
 
-    public KeyRanges Ranges => _ranges;
+    public KeyRanges Ranges => _intervals.Ranges;
 
-    public TimeProvider Time => _time;
+    public TimeProvider Time => _intervals.Time;
 
-    public bool Started => _start != 0;
+    public bool Started => _intervals.Started;
 
     /// <summary>Time since <see cref="Start"/>: the schedule's clock.</summary>
-    public TimeSpan Elapsed => _time.GetElapsedTime(_start);
+    public TimeSpan Elapsed => _intervals.Elapsed;
 
     public long Offered => Interlocked.Read(ref _offered);
 
@@ -77,7 +64,7 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
         {
             lock (_lock)
             {
-                return [.. _intervals];
+                return _intervals.Closed;
             }
         }
     }
@@ -85,13 +72,8 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
     /// <summary>Starts the schedule's clock; call once, just before the sources run.</summary>
     public void Start()
     {
-        if (Interlocked.CompareExchange(ref _start, _time.GetTimestamp(), 0) != 0)
-        {
-            throw new InvalidOperationException("A load recorder starts once.");
-        }
-
+        _intervals.Start("load recorder");
         (_lastCpu, _) = _processProbe();
-        _lastSample = _start;
     }
 
     /// <summary>
@@ -107,7 +89,7 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
         {
             for (int r = 0; r < ranges.Length; r++)
             {
-                ranges[r] = (ushort)_ranges.RangeOfEntity(entities.Get(r));
+                ranges[r] = (ushort)Ranges.RangeOfEntity(entities.Get(r));
             }
         }
 
@@ -119,8 +101,8 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
     public void Complete(IReadOnlyList<SourceRange> ranges)
     {
         ArgumentNullException.ThrowIfNull(ranges);
-        long now = _time.GetTimestamp();
-        bool measured = _time.GetElapsedTime(_start, now) >= _measure.Warmup;
+        long now = Time.GetTimestamp();
+        bool measured = _intervals.ElapsedAt(now) >= _intervals.Measure.Warmup;
         lock (_lock)
         {
             var state = new RowState(this, now, measured);
@@ -142,8 +124,8 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
     private static void RecordRow(ref RowState state, long index, int range)
     {
         LoadRecorder recorder = state.Recorder;
-        TimeSpan planned = recorder._schedule.DueAt(index);
-        long micros = (long)(recorder._time.GetElapsedTime(recorder._start, state.Now) - planned).TotalMicroseconds;
+        TimeSpan planned = recorder.Schedule.DueAt(index);
+        long micros = (long)(recorder._intervals.ElapsedAt(state.Now) - planned).TotalMicroseconds;
         micros = Math.Clamp(micros, 0, MaxLatencyMicros);
         recorder._interval.RecordValue(micros);
         if (state.Measured)
@@ -151,7 +133,7 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
             recorder._total.RecordValue(micros);
         }
 
-        recorder._rangeWrites[range]++;
+        recorder._intervals.Wrote(range);
     }
 
     private readonly record struct RowState(LoadRecorder Recorder, long Now, bool Measured);

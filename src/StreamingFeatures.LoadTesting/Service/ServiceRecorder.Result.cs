@@ -32,14 +32,14 @@ public sealed partial class ServiceRecorder
         // Poison messages are acked too (after their dead-letter publish): the rows written are the rest.
         long written = Math.Max(0, acked - poison);
         long retries = (long)ServiceSample.Increase(baseline.RetriedEntries, last.RetriedEntries);
-        LoadTestResult result = LoadResults.Build(
+        LoadTestResult result = _intervals.Result(
             profile,
             startedAt,
             environment,
-            _measure,
-            _schedule,
             new LoadResults.RunCounts(PublishedEvents, written, poison, retries),
-            new LoadResults.RunFigures(Intervals, TotalLatency(), LatencyDistribution(), new HotspotMap(_ranges.Source, _ranges.StartKeys)));
+            Intervals,
+            TotalLatency(),
+            LatencyDistribution());
         return result with { Service = service };
     }
 }

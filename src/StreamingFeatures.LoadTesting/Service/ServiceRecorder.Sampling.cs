@@ -10,41 +10,27 @@ public sealed partial class ServiceRecorder
     public LoadInterval CloseInterval(ServiceSample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        long now = _time.GetTimestamp();
+        long now = Time.GetTimestamp();
         lock (_lock)
         {
             ServiceSample last = _last ?? throw new InvalidOperationException("Start the recorder with a baseline scrape first.");
-            double start = _time.GetElapsedTime(_start, _lastClose).TotalSeconds;
-            double end = _time.GetElapsedTime(_start, now).TotalSeconds;
-            double seconds = Math.Max(end - start, 1e-9);
-            double skew = _ranges.Skew(_rangeWrites);
-
             double cpu = sample.CpuSeconds is { } to && last.CpuSeconds is { } from ? ServiceSample.Increase(from, to) : 0;
             int processors = sample.Processors is > 0 ? sample.Processors.Value : Environment.ProcessorCount;
-            var interval = new LoadInterval
-            {
-                StartSeconds = start,
-                Seconds = seconds,
-                PlannedRate = (_schedule.PlannedCount(TimeSpan.FromSeconds(end)) - _schedule.PlannedCount(TimeSpan.FromSeconds(start))) / seconds,
-                OfferedRate = _intervalPublished / seconds,
-                AchievedRate = ServiceSample.Increase(last.AckedMessages, sample.AckedMessages) / seconds,
-                DeadLetters = (long)ServiceSample.Increase(last.PoisonMessages, sample.PoisonMessages),
-                Retries = (long)ServiceSample.Increase(last.RetriedEntries, sample.RetriedEntries),
-                LatencyMs = Latency(sample.Freshness, last.Freshness),
-                Queues = sample.Queues,
-                CpuPercent = cpu / seconds / processors * 100,
-                WorkingSetBytes = sample.WorkingSetBytes,
-                ManagedHeapBytes = sample.ManagedHeapBytes,
-                KeyRangeWrites = [.. _rangeWrites],
-                Skew = skew,
-            };
-            _intervals.Add(interval);
-            Array.Clear(_rangeWrites);
+            LoadInterval interval = _intervals.Close(now, new IntervalCounts(
+                Offered: _intervalPublished,
+                Achieved: ServiceSample.Increase(last.AckedMessages, sample.AckedMessages),
+                DeadLetters: (long)ServiceSample.Increase(last.PoisonMessages, sample.PoisonMessages),
+                Retries: (long)ServiceSample.Increase(last.RetriedEntries, sample.RetriedEntries),
+                LatencyMs: Latency(sample.Freshness, last.Freshness),
+                Queues: sample.Queues,
+                CpuSeconds: cpu,
+                Processors: processors,
+                WorkingSetBytes: sample.WorkingSetBytes,
+                ManagedHeapBytes: sample.ManagedHeapBytes));
             _intervalPublished = 0;
-            _lastClose = now;
             _last = sample;
             // The measured window starts at the last scrape at or before the end of the warm-up.
-            if (end <= _measure.Warmup.TotalSeconds)
+            if (_intervals.ElapsedAt(now).TotalSeconds <= _intervals.Measure.Warmup.TotalSeconds)
             {
                 _windowStart = sample;
             }
@@ -71,19 +57,9 @@ public sealed partial class ServiceRecorder
             window = _last?.Freshness?.Since(_windowStart?.Freshness);
         }
 
-        var points = new List<LatencyPoint>();
-        if (window is null || window.Total <= 0)
-        {
-            return points;
-        }
-
-        foreach (double p in LoadRecorder.DistributionPercentiles)
-        {
-            points.Add(new LatencyPoint(p, window.ValueAt(p) * 1000));
-        }
-
-        points.Add(new LatencyPoint(100, window.ValueAt(100) * 1000));
-        return points;
+        return window is null || window.Total <= 0
+            ? []
+            : LoadIntervals.Distribution(p => window.ValueAt(p) * 1000, window.ValueAt(100) * 1000);
     }
 
     private static LatencyFigures Latency(BucketHistogram? now, BucketHistogram? earlier) =>

@@ -11,15 +11,8 @@ namespace StreamingFeatures.LoadTesting.Service;
 /// </summary>
 public sealed partial class ServiceRecorder
 {
-    private readonly RateSchedule _schedule;
-    private readonly KeyRanges _ranges;
-    private readonly LoadMeasure _measure;
-    private readonly TimeProvider _time;
+    private readonly LoadIntervals _intervals;
     private readonly Lock _lock = new();
-    private readonly long[] _rangeWrites;
-    private readonly List<LoadInterval> _intervals = [];
-    private long _start;
-    private long _lastClose;
     private long _published;
     private long _intervalPublished;
     private ServiceSample? _baseline;
@@ -28,22 +21,15 @@ public sealed partial class ServiceRecorder
 
     public ServiceRecorder(RateSchedule schedule, KeyRanges ranges, LoadMeasure measure, TimeProvider? time = null)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        ArgumentNullException.ThrowIfNull(ranges);
-        ArgumentNullException.ThrowIfNull(measure);
-        _schedule = schedule;
-        _ranges = ranges;
-        _measure = measure;
-        _time = time ?? TimeProvider.System;
-        _rangeWrites = new long[ranges.Count];
+        _intervals = new LoadIntervals(schedule, ranges, measure, time);
     }
 
-    public RateSchedule Schedule => _schedule;
+    public RateSchedule Schedule => _intervals.Schedule;
 
-    public TimeProvider Time => _time;
+    public TimeProvider Time => _intervals.Time;
 
     /// <summary>Time since <see cref="Start"/>: the schedule's clock.</summary>
-    public TimeSpan Elapsed => _time.GetElapsedTime(_start);
+    public TimeSpan Elapsed => _intervals.Elapsed;
 
     /// <summary>Events published so far.</summary>
     public long PublishedEvents => Interlocked.Read(ref _published);
@@ -61,7 +47,7 @@ public sealed partial class ServiceRecorder
     }
 
     /// <summary>Every planned event published, and the service acked at least as many since the baseline.</summary>
-    public bool AllAcked => PublishedEvents >= _schedule.TotalRows && AckedEvents >= PublishedEvents;
+    public bool AllAcked => PublishedEvents >= Schedule.TotalRows && AckedEvents >= PublishedEvents;
 
     public IReadOnlyList<LoadInterval> Intervals
     {
@@ -69,7 +55,7 @@ public sealed partial class ServiceRecorder
         {
             lock (_lock)
             {
-                return [.. _intervals];
+                return _intervals.Closed;
             }
         }
     }
@@ -78,12 +64,7 @@ public sealed partial class ServiceRecorder
     public void Start(ServiceSample baseline)
     {
         ArgumentNullException.ThrowIfNull(baseline);
-        if (Interlocked.CompareExchange(ref _start, _time.GetTimestamp(), 0) != 0)
-        {
-            throw new InvalidOperationException("A service recorder starts once.");
-        }
-
-        _lastClose = _start;
+        _intervals.Start("service recorder");
         _baseline = _last = _windowStart = baseline;
     }
 
@@ -100,7 +81,7 @@ public sealed partial class ServiceRecorder
             {
                 for (int r = 0; r < chunk.RowCount; r++)
                 {
-                    _rangeWrites[_ranges.RangeOfEntity(entities.Get(r))]++;
+                    _intervals.Wrote(_intervals.Ranges.RangeOfEntity(entities.Get(r)));
                 }
             }
 
