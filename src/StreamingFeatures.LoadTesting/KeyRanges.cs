@@ -27,7 +27,7 @@ public sealed class KeyRanges
     }
 
     /// <summary>Each range's share of the key space (they add up to 1): what an even load gives it.</summary>
-    public IReadOnlyList<double> Weights { get; }
+    internal IReadOnlyList<double> Weights { get; }
 
     /// <summary>Where the ranges come from: <c>even</c> or <c>sampled</c>.</summary>
     public string Source { get; }
@@ -38,7 +38,7 @@ public sealed class KeyRanges
     /// The busiest range's writes against what an even load would give it by its share of the key space (max/mean;
     /// 1 is even), 0 when nothing was written.
     /// </summary>
-    public double Skew(long[] writes)
+    internal double Skew(long[] writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
         long total = 0;
@@ -133,7 +133,7 @@ public sealed class KeyRanges
     }
 
     /// <summary>The range that holds <paramref name="rowKey"/>.</summary>
-    public int RangeOfKey(ReadOnlySpan<byte> rowKey)
+    internal int RangeOfKey(ReadOnlySpan<byte> rowKey)
     {
         // The number of split keys at or below the key.
         int low = 0;
@@ -155,7 +155,7 @@ public sealed class KeyRanges
     }
 
     /// <summary>The range of the row the pipeline writes for entity id <paramref name="entityUtf8"/>.</summary>
-    public int RangeOfEntity(ReadOnlySpan<byte> entityUtf8)
+    internal int RangeOfEntity(ReadOnlySpan<byte> entityUtf8)
     {
         Span<byte> escaped = stackalloc byte[MaxKeyBytes];
         Span<byte> key = stackalloc byte[MaxKeyBytes * 2];

@@ -101,7 +101,7 @@ public sealed partial class LoadRecorder
     }
 
     /// <summary>Latency over the measured window (after the warm-up), in milliseconds.</summary>
-    public LatencyFigures TotalLatency()
+    internal LatencyFigures TotalLatency()
     {
         lock (_lock)
         {

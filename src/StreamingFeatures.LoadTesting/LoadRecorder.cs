@@ -40,11 +40,11 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
 
     public RateSchedule Schedule => _intervals.Schedule;
 
-    public KeyRanges Ranges => _intervals.Ranges;
+    internal KeyRanges Ranges => _intervals.Ranges;
 
     public TimeProvider Time => _intervals.Time;
 
-    public bool Started => _intervals.Started;
+    internal bool Started => _intervals.Started;
 
     /// <summary>Time since <see cref="Start"/>: the schedule's clock.</summary>
     public TimeSpan Elapsed => _intervals.Elapsed;
@@ -56,7 +56,7 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
 
     /// <summary>Rows done that no source admitted (should stay 0).</summary>
-    public long Unknown => Interlocked.Read(ref _unknown);
+    internal long Unknown => Interlocked.Read(ref _unknown);
 
     public IReadOnlyList<LoadInterval> Intervals
     {
@@ -81,7 +81,7 @@ public sealed partial class LoadRecorder : IRowCompletion, IDisposable
     /// <paramref name="indexes"/>[r]), and its entity id in column <paramref name="entityColumn"/> gives its key range.
     /// Call before sending the chunk, so its completion always finds it.
     /// </summary>
-    public void Admit(SourceChunk chunk, int entityColumn, long firstIndex, long[]? indexes = null)
+    internal void Admit(SourceChunk chunk, int entityColumn, long firstIndex, long[]? indexes = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var ranges = new ushort[chunk.RowCount];

@@ -64,7 +64,7 @@ public sealed class RateSchedule
     }
 
     /// <summary>Rows planned by <paramref name="elapsed"/>, as a real number.</summary>
-    public double PlannedCount(TimeSpan elapsed)
+    internal double PlannedCount(TimeSpan elapsed)
     {
         double t = elapsed.TotalSeconds;
         if (t <= 0)

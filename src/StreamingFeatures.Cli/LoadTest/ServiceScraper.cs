@@ -19,7 +19,7 @@ internal sealed class ServiceScraper(HttpClient http, Uri metrics)
                 throw new ScrapeException($"{Metrics} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
 
-            return ServiceSample.From(PrometheusText.Parse(body));
+            return ServiceSample.Parse(body);
         }
         catch (HttpRequestException e)
         {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace StreamingFeatures.LoadTesting.Service;
 
 /// <summary>One scrape of a <c>/metrics</c> endpoint: every sample, and the sums a load test reads from them.</summary>
-public sealed class PrometheusScrape(IReadOnlyList<PrometheusSample> samples)
+internal sealed class PrometheusScrape(IReadOnlyList<PrometheusSample> samples)
 {
     public IReadOnlyList<PrometheusSample> Samples { get; } = samples;
 

@@ -8,7 +8,7 @@ namespace StreamingFeatures.LoadTesting.Service;
 /// other comments skipped. Enough for counters, gauges and histograms (<c>_bucket</c>, <c>_sum</c>, <c>_count</c>);
 /// no maintained .NET package parses the format, and this is all a load test needs of it.
 /// </summary>
-public static class PrometheusText
+internal static class PrometheusText
 {
     /// <exception cref="FormatException">A line is not a sample; the message names the line and what is wrong.</exception>
     public static PrometheusScrape Parse(string text)
@@ -142,4 +142,4 @@ public static class PrometheusText
 }
 
 /// <summary>One sample line: the metric name as exposed (e.g. <c>streamingfeatures_pubsub_acked_total</c>), its labels, its value.</summary>
-public sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
+internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);

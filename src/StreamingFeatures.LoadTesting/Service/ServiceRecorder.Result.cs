@@ -4,7 +4,7 @@ namespace StreamingFeatures.LoadTesting.Service;
 public sealed partial class ServiceRecorder
 {
     /// <summary>How the latency figures of a service run are measured, for the report.</summary>
-    public const string LatencyNote = "Latency is the service's publish-to-ack time, from the increase of its freshness histogram per interval: "
+    internal const string LatencyNote = "Latency is the service's publish-to-ack time, from the increase of its freshness histogram per interval: "
         + "percentiles are interpolated inside the histogram's buckets, so they are exact only to a bucket's width (bucket resolution); max is the upper bound of the highest bucket reached.";
 
     /// <summary>The result so far; call after the last <see cref="CloseInterval"/>.</summary>

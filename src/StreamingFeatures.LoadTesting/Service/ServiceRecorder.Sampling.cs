@@ -40,7 +40,7 @@ public sealed partial class ServiceRecorder
     }
 
     /// <summary>Publish-to-ack latency in milliseconds over the measured window (after the warm-up, drain included).</summary>
-    public LatencyFigures TotalLatency()
+    internal LatencyFigures TotalLatency()
     {
         lock (_lock)
         {

@@ -9,22 +9,22 @@ namespace StreamingFeatures.LoadTesting.Service;
 /// </summary>
 public sealed record ServiceSample
 {
-    public const string Acked = "streamingfeatures_pubsub_acked_total";
-    public const string Received = "streamingfeatures_pubsub_received_total";
-    public const string Nacked = "streamingfeatures_pubsub_nacked_total";
-    public const string Redelivered = "streamingfeatures_pubsub_redelivered_total";
-    public const string Poison = "streamingfeatures_pubsub_poison_total";
-    public const string Outstanding = "streamingfeatures_pubsub_outstanding_messages";
-    public const string FreshnessHistogram = "streamingfeatures_pubsub_freshness_seconds";
-    public const string QueueDepth = "streamingfeatures_queue_depth";
-    public const string Retries = "streamingfeatures_write_retries_total";
-    public const string CpuTime = "dotnet_process_cpu_time_seconds_total";
-    public const string CpuCount = "dotnet_process_cpu_count";
-    public const string WorkingSet = "dotnet_process_memory_working_set_bytes";
-    public const string HeapSize = "dotnet_gc_last_collection_heap_size_bytes";
+    internal const string Acked = "streamingfeatures_pubsub_acked_total";
+    internal const string Received = "streamingfeatures_pubsub_received_total";
+    internal const string Nacked = "streamingfeatures_pubsub_nacked_total";
+    internal const string Redelivered = "streamingfeatures_pubsub_redelivered_total";
+    internal const string Poison = "streamingfeatures_pubsub_poison_total";
+    internal const string Outstanding = "streamingfeatures_pubsub_outstanding_messages";
+    internal const string FreshnessHistogram = "streamingfeatures_pubsub_freshness_seconds";
+    internal const string QueueDepth = "streamingfeatures_queue_depth";
+    internal const string Retries = "streamingfeatures_write_retries_total";
+    internal const string CpuTime = "dotnet_process_cpu_time_seconds_total";
+    internal const string CpuCount = "dotnet_process_cpu_count";
+    internal const string WorkingSet = "dotnet_process_memory_working_set_bytes";
+    internal const string HeapSize = "dotnet_gc_last_collection_heap_size_bytes";
 
     /// <summary>The queue of <see cref="Queues"/> that holds the messages received and not yet acked or nacked.</summary>
-    public const string OutstandingQueue = "pubsub outstanding";
+    internal const string OutstandingQueue = "pubsub outstanding";
 
     public required double AckedMessages { get; init; }
 
@@ -54,8 +54,12 @@ public sealed record ServiceSample
 
     public long ManagedHeapBytes { get; init; }
 
+    /// <summary>Reads one scrape of <c>/metrics</c> in the Prometheus text format.</summary>
+    /// <exception cref="FormatException">The text is not in the Prometheus text format, or a histogram bucket bound is not a number.</exception>
+    public static ServiceSample Parse(string text) => From(PrometheusText.Parse(text));
+
     /// <exception cref="FormatException">A histogram bucket bound is not a number.</exception>
-    public static ServiceSample From(PrometheusScrape scrape)
+    internal static ServiceSample From(PrometheusScrape scrape)
     {
         ArgumentNullException.ThrowIfNull(scrape);
         var queues = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -87,5 +91,5 @@ public sealed record ServiceSample
     }
 
     /// <summary>A counter's increase from <paramref name="earlier"/> to <paramref name="later"/>; a counter that went down was reset, and all of it is new.</summary>
-    public static double Increase(double earlier, double later) => later >= earlier ? later - earlier : later;
+    internal static double Increase(double earlier, double later) => later >= earlier ? later - earlier : later;
 }
