@@ -5,6 +5,7 @@ using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Ingest.Local;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
+using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.Cli.Ingest;
 
