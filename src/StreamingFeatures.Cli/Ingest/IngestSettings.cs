@@ -1,4 +1,5 @@
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Verification;
@@ -105,6 +106,14 @@ internal sealed partial record IngestSettings
         AckDeadline = AckDeadline,
         LeaseRenewalMargin = LeaseRenewalMargin,
         MaxTotalLeaseExtension = MaxLeaseExtension,
+    };
+
+    public IngestJobOptions JobOptions() => new()
+    {
+        Source = SourceOptions(),
+        Pipeline = PipelineOptions(),
+        Provisioning = NoCreate ? TableProvisioning.Forbid : TableProvisioning.Create,
+        CloseTimeout = CloseTimeout,
     };
 
     public PipelineOptions PipelineOptions() => new()
