@@ -30,8 +30,11 @@ internal sealed class SettingReader(IngestConfiguration configuration)
         return false;
     }
 
-    public long Integer(IngestSetting setting, long fallback, long min, long max)
+    /// <summary>A whole number within the setting's range, else its default.</summary>
+    public long Integer(IngestSetting setting)
     {
+        Limit<long> limit = setting.WholeNumbers ?? throw new ArgumentException($"{setting.Key} is no whole-number setting.", nameof(setting));
+        (long fallback, long min, long max) = (limit.Default, limit.Min, limit.Max);
         string? text = Text(setting);
         if (text is null)
         {
@@ -47,8 +50,11 @@ internal sealed class SettingReader(IngestConfiguration configuration)
         return fallback;
     }
 
-    public double Number(IngestSetting setting, double fallback, double min, double max)
+    /// <summary>A number within the setting's range, else its default.</summary>
+    public double Number(IngestSetting setting)
     {
+        Limit<double> limit = setting.Numbers ?? throw new ArgumentException($"{setting.Key} is no number setting.", nameof(setting));
+        (double fallback, double min, double max) = (limit.Default, limit.Min, limit.Max);
         string? text = Text(setting);
         if (text is null)
         {
@@ -65,7 +71,7 @@ internal sealed class SettingReader(IngestConfiguration configuration)
     }
 
     /// <summary>A duration: <c>30s</c>, <c>500ms</c>, <c>5m</c>, <c>1h</c>, <c>00:00:30</c>, or a plain number of seconds.</summary>
-    public TimeSpan? Duration(IngestSetting setting, TimeSpan? fallback, TimeSpan min, TimeSpan max)
+    private TimeSpan? Duration(IngestSetting setting, TimeSpan? fallback, TimeSpan min, TimeSpan max)
     {
         string? text = Text(setting);
         if (text is null)
@@ -82,8 +88,22 @@ internal sealed class SettingReader(IngestConfiguration configuration)
         return fallback;
     }
 
-    public TimeSpan Duration(IngestSetting setting, TimeSpan fallback, TimeSpan min, TimeSpan max) =>
-        Duration(setting, (TimeSpan?)fallback, min, max)!.Value;
+    /// <summary>A duration within the setting's range (from <paramref name="min"/> when given), else its default.</summary>
+    public TimeSpan Duration(IngestSetting setting, TimeSpan? min = null)
+    {
+        Limit<TimeSpan> limit = Durations(setting);
+        return Duration(setting, (TimeSpan?)limit.Default, min ?? limit.Min, limit.Max)!.Value;
+    }
+
+    /// <summary>A duration within the setting's range, or null when it is not set (the setting has no default).</summary>
+    public TimeSpan? OptionalDuration(IngestSetting setting)
+    {
+        Limit<TimeSpan> limit = Durations(setting);
+        return Duration(setting, null, limit.Min, limit.Max);
+    }
+
+    private static Limit<TimeSpan> Durations(IngestSetting setting) =>
+        setting.Durations ?? throw new ArgumentException($"{setting.Key} is no duration setting.", nameof(setting));
 
     /// <summary>Records a problem with the setting's value, where it came from, and <paramref name="allowed"/>.</summary>
     public void Fail(IngestSetting setting, string value, string allowed) =>

@@ -20,7 +20,7 @@ public sealed class IngestSettingsTests
         Assert.AreEqual("projects/local/topics/streamingfeatures-dead-letters", settings.DeadLetterTopic);
         Assert.AreEqual(8080, settings.HttpPort);
         Assert.AreEqual(TimeSpan.FromSeconds(30), settings.ShutdownTimeout);
-        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.AckDeadline);
+        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.Source.AckDeadline);
         Assert.IsNull(settings.Duration);
     }
 
@@ -39,9 +39,9 @@ public sealed class IngestSettingsTests
     {
         IngestSettings settings = Read(("AckDeadline", "90"), ("ShutdownTimeout", "2m"), ("BatchLinger", "250ms"), ("Duration", "00:00:20"));
 
-        Assert.AreEqual(TimeSpan.FromSeconds(90), settings.AckDeadline);
+        Assert.AreEqual(TimeSpan.FromSeconds(90), settings.Source.AckDeadline);
         Assert.AreEqual(TimeSpan.FromMinutes(2), settings.ShutdownTimeout);
-        Assert.AreEqual(TimeSpan.FromMilliseconds(250), settings.BatchLinger);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(250), settings.Batching.Linger);
         Assert.AreEqual(TimeSpan.FromSeconds(20), settings.Duration);
     }
 
@@ -52,7 +52,7 @@ public sealed class IngestSettingsTests
 
         Assert.AreEqual(TimeSpan.FromSeconds(30), settings.DrainTimeout);
         Assert.AreEqual(TimeSpan.FromSeconds(8), settings.CloseTimeout);
-        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.PipelineOptions().DrainTimeout);
+        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.JobOptions().Pipeline.DrainTimeout);
     }
 
     [TestMethod]
@@ -135,7 +135,7 @@ public sealed class IngestSettingsTests
 
         IngestSettings settings = IngestSettings.Read(configuration);
 
-        Assert.AreEqual(3, settings.Streams, "known variables still apply");
+        Assert.AreEqual(3, settings.Source.StreamCount, "known variables still apply");
         CollectionAssert.AreEqual(
             new[] { "STREAMINGFEATURES_FOO__BAR", "STREAMINGFEATURES_INGEST_METRICS_PORT_8080_TCP", "STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST", "STREAMINGFEATURES_SUBSCRIPTON" },
             configuration.IgnoredVariables().ToArray());
