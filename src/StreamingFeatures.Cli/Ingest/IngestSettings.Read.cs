@@ -16,15 +16,15 @@ internal sealed partial record IngestSettings
     public static IngestSettings Read(IngestConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var read = new SettingReader(configuration);
+        var read = new IngestSettingBinder(configuration);
         foreach (string unknown in configuration.UnknownKeys())
         {
-            read.Problems.Add($"Unknown setting {unknown}; known: {string.Join(", ", IngestSetting.All.Select(s => s.Key))}.");
+            read.Add(null, $"Unknown setting {unknown}; known: {string.Join(", ", IngestSetting.All.Select(s => s.Key))}.");
         }
 
         foreach (IngestSetting setting in IngestSetting.All.Where(configuration.IsNested))
         {
-            read.Problems.Add($"{setting.Key} ({setting.Flag}) is an object or array ({configuration.Origin(setting)}); allowed one value, such as \"{setting.Key}\": \"...\".");
+            read.Add(setting, $"{setting.Key} ({setting.Flag}) is an object or array ({configuration.Origin(setting)}); allowed one value, such as \"{setting.Key}\": \"...\".");
         }
 
         string? project = read.Text(IngestSetting.Project);
@@ -76,7 +76,7 @@ internal sealed partial record IngestSettings
             Require(read, configuration, IngestSetting.Subscription, "with --project, name the subscription to pull");
             if (settings.PublishRate > 0)
             {
-                read.Fail(IngestSetting.PublishRate, read.Text(IngestSetting.PublishRate)!, "allowed only in local mode (--local, or no --project): it publishes synthetic events to the emulator");
+                read.Fail(IngestSetting.PublishRate, "only in local mode (--local, or no --project): it publishes synthetic events to the emulator");
             }
         }
 
@@ -88,16 +88,16 @@ internal sealed partial record IngestSettings
         return settings;
     }
 
-    private static void Require(SettingReader read, IngestConfiguration configuration, IngestSetting setting, string why)
+    private static void Require(IngestSettingBinder read, IngestConfiguration configuration, IngestSetting setting, string why)
     {
         if (read.Text(setting) is null)
         {
-            read.Problems.Add($"{setting.Key} ({setting.Flag}) is not set ({configuration.Origin(setting)}); {why}.");
+            read.Add(setting, $"{setting.Key} ({setting.Flag}) is not set ({configuration.Origin(setting)}); {why}.");
         }
     }
 
     /// <summary>A full name <c>projects/P/{kind}/N</c>, or a short name N completed with <paramref name="project"/>.</summary>
-    private static string? ResourceName(SettingReader read, IngestSetting setting, string kind, string project, string? fallback)
+    private static string? ResourceName(IngestSettingBinder read, IngestSetting setting, string kind, string project, string? fallback)
     {
         string? text = read.Text(setting) ?? fallback;
         if (text is null)
@@ -115,11 +115,11 @@ internal sealed partial record IngestSettings
             return text;
         }
 
-        read.Fail(setting, text, $"allowed projects/PROJECT/{kind}/NAME or NAME (3 to 255 letters, digits, - _ . ~ + %, starting with a letter)");
+        read.Fail(setting, $"projects/PROJECT/{kind}/NAME or NAME (3 to 255 letters, digits, - _ . ~ + %, starting with a letter)");
         return null;
     }
 
-    private static Uri? Endpoint(SettingReader read, IngestSetting setting)
+    private static Uri? Endpoint(IngestSettingBinder read, IngestSetting setting)
     {
         string? text = read.Text(setting);
         if (text is null)
@@ -132,7 +132,7 @@ internal sealed partial record IngestSettings
             return uri;
         }
 
-        read.Fail(setting, text, "allowed an absolute http:// or https:// URL, such as http://otel-collector:4317");
+        read.Fail(setting, "an absolute http:// or https:// URL, such as http://otel-collector:4317");
         return null;
     }
 

@@ -1,4 +1,8 @@
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Ingest;
+using StreamingFeatures.Jobs;
+using StreamingFeatures.Pipeline;
+using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.IntegrationTests.Cli.Ingest;
 
@@ -139,6 +143,35 @@ public sealed class IngestSettingsTests
         CollectionAssert.AreEqual(
             new[] { "STREAMINGFEATURES_FOO__BAR", "STREAMINGFEATURES_INGEST_METRICS_PORT_8080_TCP", "STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST", "STREAMINGFEATURES_SUBSCRIPTON" },
             configuration.IgnoredVariables().ToArray());
+    }
+
+    [TestMethod]
+    public void Read_NothingSet_EngineOptionsKeepTheEngineDefaults()
+    {
+        IngestJobOptions options = Read().JobOptions();
+
+        Assert.AreEqual(new BatchingOptions(), options.Pipeline.Batching);
+        Assert.AreEqual(new BigtableWriterOptions(), options.Pipeline.Writer);
+        Assert.AreEqual(new PubSubSourceOptions().StreamCount, options.Source.StreamCount);
+        Assert.AreEqual(new PubSubSourceOptions().MaxOutstandingBytes, options.Source.MaxOutstandingBytes);
+        Assert.AreEqual(new PubSubSourceOptions().MaxMessageBytes, options.Source.MaxMessageBytes);
+        Assert.AreEqual(TableProvisioning.Create, options.Provisioning);
+    }
+
+    [TestMethod]
+    public void Help_RangeAndDefault_WrittenFromTheEngineLimits()
+    {
+        StringAssert.EndsWith(IngestSetting.BatchRows.Description, ", 1 to 100000. Default 1000.");
+        StringAssert.EndsWith(IngestSetting.MaxOutstandingBytes.Description, ", 1024 to 10737418240. Default 100000000.");
+        StringAssert.EndsWith(IngestSetting.AckDeadline.Description, ", 10s to 10m. Default 1m.");
+        StringAssert.EndsWith(IngestSetting.BatchLinger.Description, ", 0ms to 10s. Default 50ms.");
+        Assert.AreEqual(BatchingLimits.MaxRows.Max, IngestSetting.BatchRows.WholeNumbers!.Value.Max);
+    }
+
+    [TestMethod]
+    public void Read_NoCreate_ForbidsTableProvisioning()
+    {
+        Assert.AreEqual(TableProvisioning.Forbid, Read(("NoCreate", "true")).JobOptions().Provisioning);
     }
 
     private static IngestSettings Read(params (string Key, string Value)[] flags) =>
