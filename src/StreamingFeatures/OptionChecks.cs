@@ -11,4 +11,8 @@ internal static class OptionChecks
             errors.Add($"{name} is {value}; allowed {min} to {max}.");
         }
     }
+
+    public static void Range<T>(List<string> errors, string name, T value, Limit<T> limit)
+        where T : IComparable<T> =>
+        Range(errors, name, value, limit.Min, limit.Max);
 }

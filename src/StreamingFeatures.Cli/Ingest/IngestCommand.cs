@@ -7,6 +7,7 @@ using StreamingFeatures.Cli.Ingest.Health;
 using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.Cli.Options;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.Cli.Ingest;
 
@@ -88,8 +89,9 @@ internal static class IngestCommand
         }
 
         // The engine's own checks, so nothing they would refuse gets as far as the host.
-        settings.SourceOptions().Validate();
-        settings.PipelineOptions().Validate();
+        IngestJobOptions options = settings.JobOptions();
+        options.Source.Validate();
+        options.Pipeline.Validate();
         return (settings, featureSet, configuration);
     }
 

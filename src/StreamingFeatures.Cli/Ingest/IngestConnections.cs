@@ -1,10 +1,7 @@
-using Google.Cloud.Bigtable.Admin.V2;
-using Google.Cloud.Bigtable.V2;
-using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Ingest.Local;
-using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
+using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.Cli.Ingest;
 
@@ -83,43 +80,6 @@ internal sealed class IngestConnections : IAsyncDisposable
             bigtable?.Dispose();
             pubSub?.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Creates the feature set's table and families where missing; with <paramref name="noCreate"/> only checks that
-    /// the table exists. Returns true when anything was created.
-    /// </summary>
-    /// <exception cref="IngestConfigurationException">The table is missing and may not be created.</exception>
-    public async Task<bool> ProvisionTableAsync(FeatureSetOptions featureSet, bool noCreate, CancellationToken cancellationToken)
-    {
-        var admin = new BigtableTableAdmin.BigtableTableAdminClient(Bigtable.Admin);
-        if (!noCreate)
-        {
-            return await TableProvisioner.EnsureTableAsync(admin, Bigtable.InstanceName, featureSet, cancellationToken).ConfigureAwait(false);
-        }
-
-        string tableName = Bigtable.TableName(featureSet.Table);
-        try
-        {
-            await admin.GetTableAsync(new GetTableRequest { Name = tableName }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return false;
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            throw new IngestConfigurationException($"Table {tableName} does not exist and --no-create forbids creating it.", e);
-        }
-    }
-
-    /// <summary>The readiness probe: ReadRows of at most one row, which any reachable table answers at once.</summary>
-    public async Task ProbeBigtableAsync(string tableName, CancellationToken cancellationToken)
-    {
-        var client = new Google.Cloud.Bigtable.V2.Bigtable.BigtableClient(Bigtable.Data);
-        using AsyncServerStreamingCall<ReadRowsResponse> call = client.ReadRows(
-            new ReadRowsRequest { TableName = tableName, RowsLimit = 1, AppProfileId = Bigtable.AppProfileId ?? string.Empty },
-            cancellationToken: cancellationToken);
-        while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-        {
         }
     }
 

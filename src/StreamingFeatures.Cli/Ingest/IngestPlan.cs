@@ -19,9 +19,9 @@ internal static class IngestPlan
         {
             "Dry run: settings and feature set are valid; nothing was started, pulled or written.",
             "Runs on: " + where,
-            Invariant($"Pulls: {settings.Subscription} with {settings.Streams} streams; at most {settings.MaxOutstandingMessages} messages and {settings.MaxOutstandingBytes} bytes outstanding; ack deadline {DurationText.Format(settings.AckDeadline)}, leases kept up to {DurationText.Format(settings.MaxLeaseExtension)}"),
+            Invariant($"Pulls: {settings.Subscription} with {settings.Source.StreamCount} streams; at most {settings.Source.MaxOutstandingMessages} messages and {settings.Source.MaxOutstandingBytes} bytes outstanding; ack deadline {DurationText.Format(settings.Source.AckDeadline)}, leases kept up to {DurationText.Format(settings.Source.MaxTotalLeaseExtension)}"),
             "Dead letters: " + (settings.DeadLetterTopic ?? "none (poison messages are nacked)"),
-            Invariant($"Writes: table {featureSet.Table} ({(settings.NoCreate ? "must exist" : "created where missing")}), feature set {settings.FeatureSetFile ?? "the built-in sample"}; batches of {settings.BatchRows} rows or {settings.BatchBytes} bytes or {DurationText.Format(settings.BatchLinger)}, {settings.WriteRequests} requests in flight"),
+            Invariant($"Writes: table {featureSet.Table} ({(settings.NoCreate ? "must exist" : "created where missing")}), feature set {settings.FeatureSetFile ?? "the built-in sample"}; batches of {settings.Batching.MaxRows} rows or {settings.Batching.MaxBytes} bytes or {DurationText.Format(settings.Batching.Linger)}, {settings.Writer.MaxRequestsInFlight} requests in flight"),
             Invariant($"Serves: /healthz/live, /healthz/ready and /metrics on {(settings.Local ? "loopback" : "every address")}, {port}{(settings.OtlpEndpoint is { } otlp ? "; OTLP metrics to " + otlp : string.Empty)}"),
             Invariant($"Stops: drains within {DurationText.Format(settings.ShutdownTimeout)} of SIGTERM{(settings.Duration is { } duration ? ", or by itself after " + DurationText.Format(duration) : string.Empty)}"),
         };

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Options;
+using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.Cli.Ingest;
 

@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using StreamingFeatures.Bigtable;
+using StreamingFeatures.Pipeline;
+using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.Cli.Ingest;
 
@@ -13,21 +16,21 @@ internal sealed partial record IngestSettings
     public static IngestSettings Read(IngestConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var read = new SettingReader(configuration);
+        var read = new IngestSettingBinder(configuration);
         foreach (string unknown in configuration.UnknownKeys())
         {
-            read.Problems.Add($"Unknown setting {unknown}; known: {string.Join(", ", IngestSetting.All.Select(s => s.Key))}.");
+            read.Add(null, $"Unknown setting {unknown}; known: {string.Join(", ", IngestSetting.All.Select(s => s.Key))}.");
         }
 
         foreach (IngestSetting setting in IngestSetting.All.Where(configuration.IsNested))
         {
-            read.Problems.Add($"{setting.Key} ({setting.Flag}) is an object or array ({configuration.Origin(setting)}); allowed one value, such as \"{setting.Key}\": \"...\".");
+            read.Add(setting, $"{setting.Key} ({setting.Flag}) is an object or array ({configuration.Origin(setting)}); allowed one value, such as \"{setting.Key}\": \"...\".");
         }
 
         string? project = read.Text(IngestSetting.Project);
         bool local = read.Switch(IngestSetting.Local) || project is null;
         string namesProject = project ?? LocalProject;
-        TimeSpan ackDeadline = read.Duration(IngestSetting.AckDeadline, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(600));
+        TimeSpan ackDeadline = read.Duration(IngestSetting.AckDeadline);
         var settings = new IngestSettings
         {
             Project = project,
@@ -41,24 +44,30 @@ internal sealed partial record IngestSettings
             Local = local,
             NoCreate = read.Switch(IngestSetting.NoCreate),
             CredentialsFile = read.Text(IngestSetting.Credentials),
-            Streams = (int)read.Integer(IngestSetting.Streams, 2, 1, 32),
-            MaxOutstandingMessages = read.Integer(IngestSetting.MaxOutstandingMessages, 1_000, 1, 1_000_000),
-            MaxOutstandingBytes = read.Integer(IngestSetting.MaxOutstandingBytes, 100_000_000, 1_024, 10L << 30),
-            MaxRecordBytes = (int)read.Integer(IngestSetting.MaxRecordBytes, 64 << 20, 1_024, 100 << 20),
-            AckDeadline = ackDeadline,
-            MaxLeaseExtension = read.Duration(IngestSetting.MaxLeaseExtension, TimeSpan.FromMinutes(60), ackDeadline, TimeSpan.FromHours(24)),
-            BatchRows = (int)read.Integer(IngestSetting.BatchRows, 1_000, 1, 100_000),
-            BatchBytes = (int)read.Integer(IngestSetting.BatchBytes, 8 * 1024 * 1024, 64 * 1024, 200 * 1024 * 1024),
-            BatchLinger = read.Duration(IngestSetting.BatchLinger, TimeSpan.FromMilliseconds(50), TimeSpan.Zero, TimeSpan.FromSeconds(10)),
-            WriteRequests = (int)read.Integer(IngestSetting.WriteRequests, 8, 1, 256),
-            HttpPort = (int)read.Integer(IngestSetting.HttpPort, 8080, 0, 65_535),
-            ShutdownTimeout = read.Duration(IngestSetting.ShutdownTimeout, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
-            SummaryInterval = read.Duration(IngestSetting.SummaryInterval, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
-            ProbeInterval = read.Duration(IngestSetting.ProbeInterval, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+            Source = new PubSubSourceOptions
+            {
+                StreamCount = (int)read.Integer(IngestSetting.Streams),
+                MaxOutstandingMessages = read.Integer(IngestSetting.MaxOutstandingMessages),
+                MaxOutstandingBytes = read.Integer(IngestSetting.MaxOutstandingBytes),
+                MaxMessageBytes = (int)read.Integer(IngestSetting.MaxRecordBytes),
+                AckDeadline = ackDeadline,
+                MaxTotalLeaseExtension = read.Duration(IngestSetting.MaxLeaseExtension, min: ackDeadline),
+            },
+            Batching = new BatchingOptions
+            {
+                MaxRows = (int)read.Integer(IngestSetting.BatchRows),
+                MaxBytes = (int)read.Integer(IngestSetting.BatchBytes),
+                Linger = read.Duration(IngestSetting.BatchLinger),
+            },
+            Writer = new BigtableWriterOptions { MaxRequestsInFlight = (int)read.Integer(IngestSetting.WriteRequests) },
+            HttpPort = (int)read.Integer(IngestSetting.HttpPort),
+            ShutdownTimeout = read.Duration(IngestSetting.ShutdownTimeout),
+            SummaryInterval = read.Duration(IngestSetting.SummaryInterval),
+            ProbeInterval = read.Duration(IngestSetting.ProbeInterval),
             OtlpEndpoint = Endpoint(read, IngestSetting.OtlpEndpoint),
-            PublishRate = read.Number(IngestSetting.PublishRate, 0, 0, 100_000),
-            PublishKeys = read.Integer(IngestSetting.PublishKeys, 10_000, 1, 1_000_000_000_000),
-            Duration = read.Duration(IngestSetting.Duration, null, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+            PublishRate = read.Number(IngestSetting.PublishRate),
+            PublishKeys = read.Integer(IngestSetting.PublishKeys),
+            Duration = read.OptionalDuration(IngestSetting.Duration),
         };
 
         if (!local)
@@ -67,7 +76,7 @@ internal sealed partial record IngestSettings
             Require(read, configuration, IngestSetting.Subscription, "with --project, name the subscription to pull");
             if (settings.PublishRate > 0)
             {
-                read.Fail(IngestSetting.PublishRate, read.Text(IngestSetting.PublishRate)!, "allowed only in local mode (--local, or no --project): it publishes synthetic events to the emulator");
+                read.Fail(IngestSetting.PublishRate, "only in local mode (--local, or no --project): it publishes synthetic events to the emulator");
             }
         }
 
@@ -79,16 +88,16 @@ internal sealed partial record IngestSettings
         return settings;
     }
 
-    private static void Require(SettingReader read, IngestConfiguration configuration, IngestSetting setting, string why)
+    private static void Require(IngestSettingBinder read, IngestConfiguration configuration, IngestSetting setting, string why)
     {
         if (read.Text(setting) is null)
         {
-            read.Problems.Add($"{setting.Key} ({setting.Flag}) is not set ({configuration.Origin(setting)}); {why}.");
+            read.Add(setting, $"{setting.Key} ({setting.Flag}) is not set ({configuration.Origin(setting)}); {why}.");
         }
     }
 
     /// <summary>A full name <c>projects/P/{kind}/N</c>, or a short name N completed with <paramref name="project"/>.</summary>
-    private static string? ResourceName(SettingReader read, IngestSetting setting, string kind, string project, string? fallback)
+    private static string? ResourceName(IngestSettingBinder read, IngestSetting setting, string kind, string project, string? fallback)
     {
         string? text = read.Text(setting) ?? fallback;
         if (text is null)
@@ -106,11 +115,11 @@ internal sealed partial record IngestSettings
             return text;
         }
 
-        read.Fail(setting, text, $"allowed projects/PROJECT/{kind}/NAME or NAME (3 to 255 letters, digits, - _ . ~ + %, starting with a letter)");
+        read.Fail(setting, $"projects/PROJECT/{kind}/NAME or NAME (3 to 255 letters, digits, - _ . ~ + %, starting with a letter)");
         return null;
     }
 
-    private static Uri? Endpoint(SettingReader read, IngestSetting setting)
+    private static Uri? Endpoint(IngestSettingBinder read, IngestSetting setting)
     {
         string? text = read.Text(setting);
         if (text is null)
@@ -123,7 +132,7 @@ internal sealed partial record IngestSettings
             return uri;
         }
 
-        read.Fail(setting, text, "allowed an absolute http:// or https:// URL, such as http://otel-collector:4317");
+        read.Fail(setting, "an absolute http:// or https:// URL, such as http://otel-collector:4317");
         return null;
     }
 

@@ -1,4 +1,5 @@
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Verification;
@@ -7,7 +8,8 @@ namespace StreamingFeatures.Cli.Ingest;
 
 /// <summary>
 /// The ingest service's settings, read from file, environment and flags by <see cref="Read"/> and checked there, every
-/// problem named with its value, origin and allowed range. Defaults live here, once.
+/// problem named with its value, origin and allowed range. The pulling and writing settings bind straight onto the
+/// engine's options; their defaults and ranges are the engine's.
 /// </summary>
 internal sealed partial record IngestSettings
 {
@@ -46,40 +48,29 @@ internal sealed partial record IngestSettings
 
     public string? CredentialsFile { get; init; }
 
-    public int Streams { get; init; } = 2;
+    /// <summary>
+    /// How the source pulls: streams, flow control, the longest message, the ack deadline and how long leases are kept.
+    /// The subscription, dead-letter topic and lease renewal margin are filled in by <see cref="JobOptions"/>.
+    /// </summary>
+    public PubSubSourceOptions Source { get; init; } = new();
 
-    public long MaxOutstandingMessages { get; init; } = 1_000;
+    public BatchingOptions Batching { get; init; } = new();
 
-    public long MaxOutstandingBytes { get; init; } = 100_000_000;
+    public BigtableWriterOptions Writer { get; init; } = new();
 
-    /// <summary>The longest message data; a longer message is dead-lettered unparsed.</summary>
-    public int MaxRecordBytes { get; init; } = 64 << 20;
+    public int HttpPort { get; init; } = (int)IngestLimits.HttpPort.Default;
 
-    public TimeSpan AckDeadline { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ShutdownTimeout { get; init; } = IngestLimits.ShutdownTimeout.Default;
 
-    public TimeSpan MaxLeaseExtension { get; init; } = TimeSpan.FromMinutes(60);
+    public TimeSpan SummaryInterval { get; init; } = IngestLimits.SummaryInterval.Default;
 
-    public int BatchRows { get; init; } = 1_000;
-
-    public int BatchBytes { get; init; } = 8 * 1024 * 1024;
-
-    public TimeSpan BatchLinger { get; init; } = TimeSpan.FromMilliseconds(50);
-
-    public int WriteRequests { get; init; } = 8;
-
-    public int HttpPort { get; init; } = 8080;
-
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    public TimeSpan SummaryInterval { get; init; } = TimeSpan.FromMinutes(1);
-
-    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ProbeInterval { get; init; } = IngestLimits.ProbeInterval.Default;
 
     public Uri? OtlpEndpoint { get; init; }
 
-    public double PublishRate { get; init; }
+    public double PublishRate { get; init; } = IngestLimits.PublishRate.Default;
 
-    public long PublishKeys { get; init; } = 10_000;
+    public long PublishKeys { get; init; } = IngestLimits.PublishKeys.Default;
 
     public TimeSpan? Duration { get; init; }
 
@@ -92,28 +83,16 @@ internal sealed partial record IngestSettings
     public TimeSpan CloseTimeout => ShutdownTimeout * 0.2;
 
     /// <summary>Margin before a lease expires at which it is extended: a quarter of the deadline, 1 s to 15 s.</summary>
-    public TimeSpan LeaseRenewalMargin => TimeSpan.FromTicks(Math.Clamp(AckDeadline.Ticks / 4, TimeSpan.TicksPerSecond, 15 * TimeSpan.TicksPerSecond));
+    public TimeSpan LeaseRenewalMargin => TimeSpan.FromTicks(Math.Clamp(Source.AckDeadline.Ticks / 4, TimeSpan.TicksPerSecond, 15 * TimeSpan.TicksPerSecond));
 
-    public PubSubSourceOptions SourceOptions() => new()
+    /// <summary>The engine's options, as bound from the settings, with what follows from the names and the shutdown timeout.</summary>
+    public IngestJobOptions JobOptions() => new()
     {
-        Subscription = Subscription,
-        DeadLetterTopic = DeadLetterTopic,
-        StreamCount = Streams,
-        MaxOutstandingMessages = MaxOutstandingMessages,
-        MaxOutstandingBytes = MaxOutstandingBytes,
-        MaxMessageBytes = MaxRecordBytes,
-        AckDeadline = AckDeadline,
-        LeaseRenewalMargin = LeaseRenewalMargin,
-        MaxTotalLeaseExtension = MaxLeaseExtension,
-    };
-
-    public PipelineOptions PipelineOptions() => new()
-    {
-        Batching = new BatchingOptions { MaxRows = BatchRows, MaxBytes = BatchBytes, Linger = BatchLinger },
-        Writer = new BigtableWriterOptions { MaxRequestsInFlight = WriteRequests },
+        Source = Source with { Subscription = Subscription, DeadLetterTopic = DeadLetterTopic, LeaseRenewalMargin = LeaseRenewalMargin },
         // A message is acked once MutateRows has made its cells durable. Reading rows back would double the reads,
         // and a newer event for the same entity landing meanwhile would read as "changed".
-        Verification = new VerificationOptions { Mode = VerificationMode.None },
-        DrainTimeout = DrainTimeout,
+        Pipeline = new PipelineOptions { Batching = Batching, Writer = Writer, Verification = new VerificationOptions { Mode = VerificationMode.None }, DrainTimeout = DrainTimeout },
+        Provisioning = NoCreate ? TableProvisioning.Forbid : TableProvisioning.Create,
+        CloseTimeout = CloseTimeout,
     };
 }

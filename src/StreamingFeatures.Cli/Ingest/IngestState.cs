@@ -1,3 +1,5 @@
+using StreamingFeatures.Jobs;
+
 namespace StreamingFeatures.Cli.Ingest;
 
 /// <summary>Where the service is in its life, for readiness and the exit code.</summary>

@@ -3,17 +3,19 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Telemetry;
 
 namespace StreamingFeatures.Cli.Ingest;
 
 /// <summary>Makes the service's source; <see cref="PubSubIngestSource.Factory"/> in production.</summary>
-internal delegate IIngestSource IngestSourceFactory(CallInvoker pubSub, IngestSettings settings, FeatureSetOptions featureSet, PipelineMetrics metrics);
+internal delegate IIngestSource IngestSourceFactory(CallInvoker pubSub, PubSubSourceOptions options, FeatureSetOptions featureSet, PipelineMetrics metrics);
 
 /// <summary>
 /// The service's one job: connect (in local mode start the emulators and create what is missing), then run the
-/// pipeline with the Pub/Sub source until the host stops. A stop (SIGTERM, Ctrl+C, <c>--duration</c>) stops pulling,
+/// <see cref="IngestJob"/> with the Pub/Sub source until the host stops. A stop (SIGTERM, Ctrl+C, <c>--duration</c>) stops pulling,
 /// drains in-flight rows, acks what was written and nacks the rest, within the shutdown timeout. A fatal fault nacks
 /// what is outstanding and stops the host with a non-zero exit code, so Kubernetes restarts the pod.
 /// </summary>
@@ -70,7 +72,7 @@ internal sealed partial class IngestWorker(
             // Stopped while starting: nothing was pulled.
             exit = ExitCodes.Success;
         }
-        catch (Exception e) when (e is IngestConfigurationException or FeatureSetException or SchemaMismatchException or CredentialsException or ArgumentException)
+        catch (Exception e) when (e is IngestConfigurationException or TableMissingException or FeatureSetException or SchemaMismatchException or CredentialsException or ArgumentException)
         {
             BadInput(logger, e.Message);
             exit = ExitCodes.BadInput;
@@ -90,26 +92,17 @@ internal sealed partial class IngestWorker(
     private async Task<int> RunAsync(CancellationToken stop)
     {
         await using IngestConnections connections = await connector(settings, stop).ConfigureAwait(false);
+        IngestJobOptions options = settings.JobOptions();
         string tableName = connections.Bigtable.TableName(featureSet.Table);
-        if (await connections.ProvisionTableAsync(featureSet, settings.NoCreate, stop).ConfigureAwait(false))
+        if (await IngestJob.ProvisionAsync(connections.Bigtable, featureSet, options, stop).ConfigureAwait(false))
         {
             TableCreated(logger, tableName);
         }
 
-        state.Connected(cancellationToken => connections.ProbeBigtableAsync(tableName, cancellationToken));
-        await using IIngestSource source = sourceFactory(connections.PubSub.CallInvoker, settings, featureSet, metrics);
-        var pipeline = new IngestionPipeline(
-            featureSet,
-            [source],
-            connections.Bigtable.Data,
-            tableName,
-            source.DeadLetters,
-            settings.PipelineOptions(),
-            metrics,
-            time,
-            connections.Bigtable.AppProfileId,
-            completion: source);
-        Started(logger, settings.Subscription, tableName, pipeline.Keys.ToString(), settings.DeadLetterTopic ?? "none (poison messages are nacked)");
+        state.Connected(cancellationToken => IngestJob.ProbeAsync(connections.Bigtable, tableName, cancellationToken));
+        await using IIngestSource source = sourceFactory(connections.PubSub.CallInvoker, options.Source, featureSet, metrics);
+        var job = new IngestJob(options, featureSet, connections.Bigtable, source, metrics, time);
+        Started(logger, settings.Subscription, tableName, job.Keys.ToString(), settings.DeadLetterTopic ?? "none (poison messages are nacked)");
         if (settings.Local)
         {
             PrintLocal(connections, tableName);
@@ -125,46 +118,34 @@ internal sealed partial class IngestWorker(
         });
         state.Running(source);
 
-        int exit = await RunPipelineAsync(pipeline, stop).ConfigureAwait(false);
+        IngestJobResult result = await job.RunAsync(stop).ConfigureAwait(false);
         state.Stopping();
         await publishing.CancelAsync().ConfigureAwait(false);
         await publisher.ConfigureAwait(false);
-        try
-        {
-            // Acks for the rows written, nacks for the rest, so Pub/Sub redelivers them at once to another replica.
-            await source.CloseAsync(settings.CloseTimeout, CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // What cannot be nacked is redelivered when its lease lapses; the exit code says so.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            CloseFailed(logger, e.Message, e);
-            exit = ExitCodes.Failure;
-        }
-
+        int exit = ExitCode(result);
         summary.LogSummary();
         Stopped(logger, exit);
         return exit;
     }
 
-    private async Task<int> RunPipelineAsync(IngestionPipeline pipeline, CancellationToken stop)
+    private int ExitCode(IngestJobResult result)
     {
-        try
+        switch (result.Outcome)
         {
-            PipelineResult result = await pipeline.RunAsync(stop).ConfigureAwait(false);
-            if (result.Stopped)
-            {
-                return ExitCodes.Success;
-            }
+            case IngestOutcome.SourceEnded:
+                SourceEnded(logger);
+                break;
+            case IngestOutcome.Faulted:
+                Fault(logger, result.Fault!.Message, result.Fault);
+                break;
+        }
 
-            SourceEnded(logger);
-            return ExitCodes.Failure;
-        }
-        catch (PipelineException e)
+        if (result.CloseFailure is { } closeFailure)
         {
-            Fault(logger, e.Message, e);
-            return ExitCodes.Failure;
+            CloseFailed(logger, closeFailure.Message, closeFailure);
         }
+
+        return result.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private void StopAfterDuration(TimeSpan duration)

@@ -2,6 +2,7 @@ using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.PubSub;
 
@@ -21,9 +22,9 @@ internal sealed partial class PubSubIngestSource(PubSubSource source) : IIngestS
     public PubSubSourceStatus Status => source.Status;
 
     /// <summary>The service's source factory: validates the options, opens nothing; the source logs through <paramref name="logger"/>.</summary>
-    public static IngestSourceFactory Factory(ILogger logger) => (pubSub, settings, featureSet, metrics) =>
+    public static IngestSourceFactory Factory(ILogger logger) => (pubSub, options, featureSet, metrics) =>
     {
-        PubSubSource source = PubSubSource.Create(pubSub, settings.SourceOptions(), featureSet, metrics);
+        PubSubSource source = PubSubSource.Create(pubSub, options, featureSet, metrics);
         source.Log = message => LogSource(logger, message);
         return new PubSubIngestSource(source);
     };

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Telemetry;
 

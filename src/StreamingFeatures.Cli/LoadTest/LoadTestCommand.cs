@@ -68,7 +68,7 @@ internal static class LoadTestCommand
             Topic = parse.GetValue(Topic),
             MetricsUrl = parse.GetValue(MetricsUrl),
             FeatureSet = parse.GetValue(FeatureSet),
-            PubSubEmulatorHost = Environment.GetEnvironmentVariable(Ingest.PubSubConnection.EmulatorHostVariable),
+            PubSubEmulatorHost = Environment.GetEnvironmentVariable(Sources.PubSub.PubSubConnection.EmulatorHostVariable),
         };
         IReadOnlyList<string> problems = settings.Problems();
         if (problems.Count > 0)

@@ -7,6 +7,7 @@ using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Keys;
 using StreamingFeatures.LoadTesting;
 using StreamingFeatures.LoadTesting.Service;
+using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Sources.Synthetic;
 
 namespace StreamingFeatures.Cli.LoadTest;

@@ -49,7 +49,7 @@ internal sealed partial record LoadTestSettings
 
     /// <summary>The emulator variables a run may read: <c>BIGTABLE_EMULATOR_HOST</c>, <c>PUBSUB_EMULATOR_HOST</c>, <c>BIGQUERY_STORAGE_EMULATOR_HOST</c>.</summary>
     public static readonly string[] EmulatorVariables =
-        [Bigtable.BigtableConnectionOptions.EmulatorHostVariable, Ingest.PubSubConnection.EmulatorHostVariable, Sources.BigQuery.BigQueryConnectionOptions.EmulatorHostVariable];
+        [Bigtable.BigtableConnectionOptions.EmulatorHostVariable, Sources.PubSub.PubSubConnection.EmulatorHostVariable, Sources.BigQuery.BigQueryConnectionOptions.EmulatorHostVariable];
 
     /// <summary>Where environment variables are read (the process's unless a test says otherwise).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;

@@ -4,11 +4,12 @@ using System.Numerics;
 namespace StreamingFeatures.FeatureSets;
 
 /// <summary>
-/// What the binders of setting files (feature sets, load profiles) share: reading single values, each checking the
-/// node's kind (JSON <c>"64"</c> is not a number but YAML <c>64</c> is), and mappings with unknown and repeated keys
-/// refused, every problem recorded with its path and position.
+/// The one settings binder: setting files (feature sets, load profiles) and the ingest service's settings (file,
+/// environment, flags) are read through it. It reads single values, each checking the node's kind (JSON <c>"64"</c> is
+/// not a number but YAML <c>64</c> is) and, for a setting with a <see cref="Limit{T}"/>, its range; and mappings with
+/// unknown and repeated keys refused; every problem recorded with its path and position.
 /// </summary>
-internal abstract class SettingBinder
+internal abstract partial class SettingBinder
 {
     private readonly List<FeatureSetError> _errors = [];
     private readonly Dictionary<string, TextPosition> _positions = new(StringComparer.Ordinal);
@@ -157,9 +158,13 @@ internal abstract class SettingBinder
         }
     }
 
-    protected void Fail(string path, string value, TextPosition position, string allowed)
-    {
-        string shown = path.Length == 0 ? WholeName : path;
-        _errors.Add(new FeatureSetError(path, $"{shown} is {value}; allowed: {allowed}") { Position = position });
-    }
+    protected void Fail(string path, string value, TextPosition position, string allowed) =>
+        _errors.Add(new FeatureSetError(path, Problem(path, value, allowed)) { Position = position });
+
+    /// <summary>How a problem with a value reads; a setting file names the path and shows the value as written.</summary>
+    protected virtual string Problem(string path, string value, string allowed) =>
+        $"{(path.Length == 0 ? WholeName : path)} is {value}; allowed: {allowed}";
+
+    /// <summary>Records a problem that is not about one value's form (a setting missing, settings that contradict).</summary>
+    protected void Report(string path, string message) => _errors.Add(new FeatureSetError(path, message));
 }

@@ -57,7 +57,7 @@ internal sealed class LocalEmulators : IAsyncDisposable
         var subscriber = new Subscriber.SubscriberClient(pubSub);
         await IgnoreExistingAsync(publisher.CreateTopicAsync(new Topic { Name = settings.Topic }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await IgnoreExistingAsync(subscriber.CreateSubscriptionAsync(
-            new Subscription { Name = settings.Subscription, Topic = settings.Topic, AckDeadlineSeconds = (int)settings.AckDeadline.TotalSeconds },
+            new Subscription { Name = settings.Subscription, Topic = settings.Topic, AckDeadlineSeconds = (int)settings.Source.AckDeadline.TotalSeconds },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (settings.DeadLetterTopic is { } deadLetters)
         {

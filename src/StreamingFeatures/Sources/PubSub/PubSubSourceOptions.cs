@@ -12,21 +12,21 @@ public sealed partial record PubSubSourceOptions
     public string Subscription { get; init; } = "";
 
     /// <summary>StreamingPull streams opened at once (1 to 32); each is a partition. Default 2.</summary>
-    public int StreamCount { get; init; } = 2;
+    public int StreamCount { get; init; } = PubSubSourceLimits.StreamCount.Default;
 
     /// <summary>
     /// Messages received but not yet acked or nacked, across all streams (1 to 1,000,000). Pulling pauses at the
     /// bound, so a slow Bigtable throttles Pub/Sub instead of filling memory. Default 1,000.
     /// </summary>
-    public long MaxOutstandingMessages { get; init; } = 1_000;
+    public long MaxOutstandingMessages { get; init; } = PubSubSourceLimits.MaxOutstandingMessages.Default;
 
     /// <summary>Bytes of message data outstanding, across all streams (1 KiB to 10 GiB). Default 100 MB.</summary>
-    public long MaxOutstandingBytes { get; init; } = 100_000_000;
+    public long MaxOutstandingBytes { get; init; } = PubSubSourceLimits.MaxOutstandingBytes.Default;
 
     /// <summary>
     /// The ack deadline the streams ask for and each lease extension grants (10 s to 600 s). Default 60 s.
     /// </summary>
-    public TimeSpan AckDeadline { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan AckDeadline { get; init; } = PubSubSourceLimits.AckDeadline.Default;
 
     /// <summary>
     /// How long before its deadline a waiting message's lease is extended (1 s to <see cref="AckDeadline"/>). Default 15 s.
@@ -37,7 +37,7 @@ public sealed partial record PubSubSourceOptions
     /// Longest a message is kept leased in total (at least <see cref="AckDeadline"/>, at most 24 h); past it the lease
     /// lapses and Pub/Sub redelivers. Default 60 minutes, as Google's clients.
     /// </summary>
-    public TimeSpan MaxTotalLeaseExtension { get; init; } = TimeSpan.FromMinutes(60);
+    public TimeSpan MaxTotalLeaseExtension { get; init; } = PubSubSourceLimits.MaxTotalLeaseExtension.Default;
 
     /// <summary>First wait before a broken stream reconnects (10 ms to 1 minute); doubles with jitter. Default 100 ms.</summary>
     public TimeSpan InitialReconnectBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -59,14 +59,14 @@ public sealed partial record PubSubSourceOptions
     public string? DeadLetterTopic { get; init; }
 
     /// <summary>Rows per chunk handed to the graph (1 to 10,000): a pull response is split into chunks of at most this. Default 500.</summary>
-    public int MaxChunkRows { get; init; } = 500;
+    public int MaxChunkRows { get; init; } = PubSubSourceLimits.MaxChunkRows.Default;
 
     /// <summary>
     /// The longest message data in bytes (1 KiB to 100 MiB). A longer message goes to the dead-letter topic
     /// (<see cref="DeadLetters.DeadLetterReason.RecordTooLarge"/>) without being parsed. Default 64 MiB, the file
     /// sources' bound; Pub/Sub itself caps a message at 10 MB.
     /// </summary>
-    public int MaxMessageBytes { get; init; } = 64 << 20;
+    public int MaxMessageBytes { get; init; } = PubSubSourceLimits.MaxMessageBytes.Default;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -85,14 +85,14 @@ public sealed partial record PubSubSourceOptions
             errors.Add($"DeadLetterTopic is '{DeadLetterTopic}'; expected projects/P/topics/T.");
         }
 
-        OptionChecks.Range(errors, nameof(StreamCount), StreamCount, 1, 32);
-        OptionChecks.Range(errors, nameof(MaxOutstandingMessages), MaxOutstandingMessages, 1, 1_000_000);
-        OptionChecks.Range(errors, nameof(MaxOutstandingBytes), MaxOutstandingBytes, 1_024, 10L << 30);
-        OptionChecks.Range(errors, nameof(MaxChunkRows), MaxChunkRows, 1, 10_000);
-        OptionChecks.Range(errors, nameof(MaxMessageBytes), MaxMessageBytes, 1 << 10, 100 << 20);
-        OptionChecks.Range(errors, nameof(AckDeadline), AckDeadline, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(600));
+        OptionChecks.Range(errors, nameof(StreamCount), StreamCount, PubSubSourceLimits.StreamCount);
+        OptionChecks.Range(errors, nameof(MaxOutstandingMessages), MaxOutstandingMessages, PubSubSourceLimits.MaxOutstandingMessages);
+        OptionChecks.Range(errors, nameof(MaxOutstandingBytes), MaxOutstandingBytes, PubSubSourceLimits.MaxOutstandingBytes);
+        OptionChecks.Range(errors, nameof(MaxChunkRows), MaxChunkRows, PubSubSourceLimits.MaxChunkRows);
+        OptionChecks.Range(errors, nameof(MaxMessageBytes), MaxMessageBytes, PubSubSourceLimits.MaxMessageBytes);
+        OptionChecks.Range(errors, nameof(AckDeadline), AckDeadline, PubSubSourceLimits.AckDeadline);
         OptionChecks.Range(errors, nameof(LeaseRenewalMargin), LeaseRenewalMargin, TimeSpan.FromSeconds(1), AckDeadline);
-        OptionChecks.Range(errors, nameof(MaxTotalLeaseExtension), MaxTotalLeaseExtension, AckDeadline, TimeSpan.FromHours(24));
+        OptionChecks.Range(errors, nameof(MaxTotalLeaseExtension), MaxTotalLeaseExtension, AckDeadline, PubSubSourceLimits.MaxTotalLeaseExtension.Max);
         OptionChecks.Range(errors, nameof(InitialReconnectBackoff), InitialReconnectBackoff, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         OptionChecks.Range(errors, nameof(MaxReconnectBackoff), MaxReconnectBackoff, InitialReconnectBackoff, TimeSpan.FromMinutes(10));
         if (TimeProvider is null)

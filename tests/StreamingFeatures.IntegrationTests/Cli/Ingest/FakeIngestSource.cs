@@ -1,7 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using StreamingFeatures.Checkpoints;
-using StreamingFeatures.Cli.Ingest;
 using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.PubSub;

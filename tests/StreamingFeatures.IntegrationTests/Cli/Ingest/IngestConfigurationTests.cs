@@ -30,11 +30,11 @@ public sealed class IngestConfigurationTests
 
         IngestSettings settings = IngestSettings.Read(IngestConfiguration.Build(file, environment, flags));
 
-        Assert.AreEqual(3, settings.Streams, "only the file sets Streams");
-        Assert.AreEqual(400, settings.BatchRows, "the environment overrides the file");
+        Assert.AreEqual(3, settings.Source.StreamCount, "only the file sets Streams");
+        Assert.AreEqual(400, settings.Batching.MaxRows, "the environment overrides the file");
         Assert.AreEqual(9005, settings.HttpPort, "a flag overrides the environment and the file");
         Assert.AreEqual(TimeSpan.FromSeconds(13), settings.ShutdownTimeout);
-        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.AckDeadline, "nobody sets it: the default");
+        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.Source.AckDeadline, "nobody sets it: the default");
     }
 
     [TestMethod]
@@ -44,8 +44,8 @@ public sealed class IngestConfigurationTests
 
         IngestSettings settings = IngestSettings.Read(IngestConfiguration.Build(null, environment, new Dictionary<string, string?>()));
 
-        Assert.AreEqual(TimeSpan.FromSeconds(20), settings.AckDeadline);
-        Assert.AreEqual(4, settings.Streams);
+        Assert.AreEqual(TimeSpan.FromSeconds(20), settings.Source.AckDeadline);
+        Assert.AreEqual(4, settings.Source.StreamCount);
     }
 
     [TestMethod]

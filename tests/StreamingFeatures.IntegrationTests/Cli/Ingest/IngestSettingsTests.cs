@@ -1,4 +1,8 @@
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Ingest;
+using StreamingFeatures.Jobs;
+using StreamingFeatures.Pipeline;
+using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.IntegrationTests.Cli.Ingest;
 
@@ -20,7 +24,7 @@ public sealed class IngestSettingsTests
         Assert.AreEqual("projects/local/topics/streamingfeatures-dead-letters", settings.DeadLetterTopic);
         Assert.AreEqual(8080, settings.HttpPort);
         Assert.AreEqual(TimeSpan.FromSeconds(30), settings.ShutdownTimeout);
-        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.AckDeadline);
+        Assert.AreEqual(TimeSpan.FromSeconds(60), settings.Source.AckDeadline);
         Assert.IsNull(settings.Duration);
     }
 
@@ -39,9 +43,9 @@ public sealed class IngestSettingsTests
     {
         IngestSettings settings = Read(("AckDeadline", "90"), ("ShutdownTimeout", "2m"), ("BatchLinger", "250ms"), ("Duration", "00:00:20"));
 
-        Assert.AreEqual(TimeSpan.FromSeconds(90), settings.AckDeadline);
+        Assert.AreEqual(TimeSpan.FromSeconds(90), settings.Source.AckDeadline);
         Assert.AreEqual(TimeSpan.FromMinutes(2), settings.ShutdownTimeout);
-        Assert.AreEqual(TimeSpan.FromMilliseconds(250), settings.BatchLinger);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(250), settings.Batching.Linger);
         Assert.AreEqual(TimeSpan.FromSeconds(20), settings.Duration);
     }
 
@@ -52,7 +56,7 @@ public sealed class IngestSettingsTests
 
         Assert.AreEqual(TimeSpan.FromSeconds(30), settings.DrainTimeout);
         Assert.AreEqual(TimeSpan.FromSeconds(8), settings.CloseTimeout);
-        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.PipelineOptions().DrainTimeout);
+        Assert.AreEqual(TimeSpan.FromSeconds(30), settings.JobOptions().Pipeline.DrainTimeout);
     }
 
     [TestMethod]
@@ -135,10 +139,39 @@ public sealed class IngestSettingsTests
 
         IngestSettings settings = IngestSettings.Read(configuration);
 
-        Assert.AreEqual(3, settings.Streams, "known variables still apply");
+        Assert.AreEqual(3, settings.Source.StreamCount, "known variables still apply");
         CollectionAssert.AreEqual(
             new[] { "STREAMINGFEATURES_FOO__BAR", "STREAMINGFEATURES_INGEST_METRICS_PORT_8080_TCP", "STREAMINGFEATURES_INGEST_METRICS_SERVICE_HOST", "STREAMINGFEATURES_SUBSCRIPTON" },
             configuration.IgnoredVariables().ToArray());
+    }
+
+    [TestMethod]
+    public void Read_NothingSet_EngineOptionsKeepTheEngineDefaults()
+    {
+        IngestJobOptions options = Read().JobOptions();
+
+        Assert.AreEqual(new BatchingOptions(), options.Pipeline.Batching);
+        Assert.AreEqual(new BigtableWriterOptions(), options.Pipeline.Writer);
+        Assert.AreEqual(new PubSubSourceOptions().StreamCount, options.Source.StreamCount);
+        Assert.AreEqual(new PubSubSourceOptions().MaxOutstandingBytes, options.Source.MaxOutstandingBytes);
+        Assert.AreEqual(new PubSubSourceOptions().MaxMessageBytes, options.Source.MaxMessageBytes);
+        Assert.AreEqual(TableProvisioning.Create, options.Provisioning);
+    }
+
+    [TestMethod]
+    public void Help_RangeAndDefault_WrittenFromTheEngineLimits()
+    {
+        StringAssert.EndsWith(IngestSetting.BatchRows.Description, ", 1 to 100000. Default 1000.");
+        StringAssert.EndsWith(IngestSetting.MaxOutstandingBytes.Description, ", 1024 to 10737418240. Default 100000000.");
+        StringAssert.EndsWith(IngestSetting.AckDeadline.Description, ", 10s to 10m. Default 1m.");
+        StringAssert.EndsWith(IngestSetting.BatchLinger.Description, ", 0ms to 10s. Default 50ms.");
+        Assert.AreEqual(BatchingLimits.MaxRows.Max, IngestSetting.BatchRows.WholeNumbers!.Value.Max);
+    }
+
+    [TestMethod]
+    public void Read_NoCreate_ForbidsTableProvisioning()
+    {
+        Assert.AreEqual(TableProvisioning.Forbid, Read(("NoCreate", "true")).JobOptions().Provisioning);
     }
 
     private static IngestSettings Read(params (string Key, string Value)[] flags) =>

@@ -1,8 +1,8 @@
 using System.Threading.Tasks.Dataflow;
 using StreamingFeatures.Checkpoints;
-using StreamingFeatures.Cli.Ingest;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Sources.Synthetic;

@@ -3,13 +3,13 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using StreamingFeatures.GoogleCloud;
 
-namespace StreamingFeatures.Cli.Ingest;
+namespace StreamingFeatures.Sources.PubSub;
 
 /// <summary>
 /// A channel to Pub/Sub: an emulator (plaintext; given, or named by <c>PUBSUB_EMULATOR_HOST</c> as Google's clients
 /// do) or Google Cloud (TLS, OAuth tokens from Application Default Credentials or a key file, refreshed per call).
 /// </summary>
-internal sealed class PubSubConnection : IDisposable
+public sealed class PubSubConnection : IDisposable
 {
     public const string EmulatorHostVariable = "PUBSUB_EMULATOR_HOST";
     public const string Endpoint = "pubsub.googleapis.com:443";

@@ -3,12 +3,12 @@ using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.PubSub;
 
-namespace StreamingFeatures.Cli.Ingest;
+namespace StreamingFeatures.Jobs;
 
 /// <summary>
-/// What the service needs of its source: rows for the graph, completions back (acks), dead letters, a status for
+/// What an ingest job needs of its source: rows for the graph, completions back (acks), dead letters, a status for
 /// readiness and logs, freshness, and a close that acks what was written and nacks the rest. <see cref="PubSubSource"/>
-/// in production; tests give the service a fake to stop, fault and close on demand.
+/// in production; tests give the job a fake to stop, fault and close on demand.
 /// </summary>
 internal interface IIngestSource : IRowSource, IRowCompletion, IAsyncDisposable
 {
