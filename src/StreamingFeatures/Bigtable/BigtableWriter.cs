@@ -1,5 +1,4 @@
 using Google.Cloud.Bigtable.V2;
-using Google.Protobuf;
 using Grpc.Core;
 using Polly;
 using Polly.Retry;
@@ -22,27 +21,24 @@ internal sealed class BigtableWriter
 {
     private static readonly ResiliencePropertyKey<WriteState> StateKey = new("StreamingFeatures.WriteState");
 
-    private readonly CallInvoker _invoker;
-    private readonly string _tableName;
+    private readonly BigtableTarget _target;
     private readonly byte[] _header;
     private readonly BigtableWriterOptions _options;
     private readonly TimeProvider _time;
     private readonly PipelineMetrics _metrics;
     private readonly ByteBudget _bytes;
     private readonly ResiliencePipeline<AttemptResult> _retry;
-    private readonly Metadata _routing;
 
-    public BigtableWriter(CallInvoker invoker, string tableName, string? appProfileId, BigtableWriterOptions options, TimeProvider time, PipelineMetrics metrics)
+    public BigtableWriter(BigtableTarget target, BigtableWriterOptions options, TimeProvider time, PipelineMetrics metrics)
     {
-        ArgumentNullException.ThrowIfNull(invoker);
-        ArgumentException.ThrowIfNullOrEmpty(tableName);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _invoker = invoker;
-        _tableName = tableName;
-        _header = MutateRowsMethod.Header(tableName, appProfileId);
-        _routing = RequestParams(tableName, appProfileId);
-        _options = options;
+        _target = target;
+        _header = MutateRowsMethod.Header(target.TableName, target.AppProfileId);
+
+        // A copy: a caller changing its options object later changes nothing here.
+        _options = options with { };
         _time = time;
         _metrics = metrics;
         _bytes = new ByteBudget(options.MaxBytesInFlight);
@@ -95,7 +91,7 @@ internal sealed class BigtableWriter
             // The whole call kept failing (Bigtable unreachable), not some entries: that is an outage, not a bad row,
             // so the job stops naming the call instead of dead-lettering every row it is given until it ends.
             throw CallGaveUpException.Create(
-                $"Bigtable MutateRows on table '{_tableName[(_tableName.LastIndexOf('/') + 1)..]}'",
+                $"Bigtable MutateRows on table '{_target.TableId}'",
                 _time.GetElapsedTime(state.Started),
                 state.Attempts,
                 state.LastRetryableCode,
@@ -151,8 +147,8 @@ internal sealed class BigtableWriter
         try
         {
             state.CallFailed = false;
-            using AsyncServerStreamingCall<MutateRowsResponse> call = _invoker.AsyncServerStreamingCall(
-                MutateRowsMethod.Method, host: null, new CallOptions(_routing, deadline, cancellationToken), payload);
+            using AsyncServerStreamingCall<MutateRowsResponse> call = _target.Invoker.AsyncServerStreamingCall(
+                MutateRowsMethod.Method, host: null, new CallOptions(_target.RequestParams, deadline, cancellationToken), payload);
             while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 MutateRowsResponse response = call.ResponseStream.Current;
@@ -240,28 +236,6 @@ internal sealed class BigtableWriter
         state.Pending = stillPending;
         return new AttemptResult(stillPending.Count, delay);
     }
-
-    /// <summary>
-    /// The headers Google's clients send on data calls: routing by table and app profile, and the feature flags
-    /// without which Bigtable sends neither RetryInfo nor RateLimitInfo.
-    /// </summary>
-    internal static Metadata RequestParams(string tableName, string? appProfileId) => new()
-    {
-        {
-            "x-goog-request-params",
-            $"table_name={Uri.EscapeDataString(tableName)}" + (string.IsNullOrEmpty(appProfileId) ? string.Empty : $"&app_profile_id={Uri.EscapeDataString(appProfileId)}")
-        },
-        { "bigtable-features", FeatureFlagsHeader },
-    };
-
-    /// <summary>FeatureFlags, serialised and base64url-encoded as Google's clients send it.</summary>
-    internal static string FeatureFlagsHeader { get; } = Convert.ToBase64String(new FeatureFlags
-    {
-        RetryInfo = true,
-        MutateRowsRateLimit = true,
-        MutateRowsRateLimit2 = true,
-        LastScannedRowResponses = true,
-    }.ToByteArray()).Replace('+', '-').Replace('/', '_');
 
     private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 
