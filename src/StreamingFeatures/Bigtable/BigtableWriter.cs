@@ -173,8 +173,8 @@ internal sealed class BigtableWriter
                         continue;
                     }
 
-                    TimeSpan? retryDelay = WriteStatus.RetryDelay(status);
-                    if (WriteStatus.IsRetryable(code, retryDelay is not null))
+                    TimeSpan? retryDelay = TransientErrors.RetryDelay(status);
+                    if (TransientErrors.IsRetryableWrite(code, retryDelay is not null))
                     {
                         stillPending.Add(index);
                         delay = Max(delay, retryDelay);
@@ -190,8 +190,8 @@ internal sealed class BigtableWriter
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            TimeSpan? retryDelay = WriteStatus.RetryDelay(e);
-            bool retryable = WriteStatus.IsRetryable(e.StatusCode, retryDelay is not null);
+            TimeSpan? retryDelay = TransientErrors.RetryDelay(e);
+            bool retryable = TransientErrors.IsRetryableWrite(e.StatusCode, retryDelay is not null);
             delay = Max(delay, retryDelay);
             for (int i = 0; i < reported.Length; i++)
             {

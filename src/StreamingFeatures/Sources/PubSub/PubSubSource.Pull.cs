@@ -3,6 +3,7 @@ using Google.Cloud.PubSub.V1;
 using Grpc.Core;
 using Polly;
 using Polly.Retry;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.PubSub;
 
@@ -125,7 +126,7 @@ public sealed partial class PubSubSource
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            if (!IsRecoverable(e.StatusCode))
+            if (!TransientErrors.IsRecoverablePull(e.StatusCode))
             {
                 string failure = Permanent(e);
                 Report(failure);
@@ -181,11 +182,6 @@ public sealed partial class PubSubSource
         {
         }
     }
-
-    /// <summary>The codes after which Google's subscriber clients open the stream again.</summary>
-    private static bool IsRecoverable(StatusCode code) => code is
-        StatusCode.Aborted or StatusCode.Cancelled or StatusCode.DeadlineExceeded or StatusCode.Internal
-        or StatusCode.ResourceExhausted or StatusCode.Unknown or StatusCode.Unavailable;
 
     private string Permanent(RpcException e) => e.StatusCode switch
     {
