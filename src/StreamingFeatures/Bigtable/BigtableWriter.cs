@@ -26,7 +26,7 @@ internal sealed class BigtableWriter
     private readonly BigtableWriterOptions _options;
     private readonly TimeProvider _time;
     private readonly PipelineMetrics _metrics;
-    private readonly ByteBudget _bytes;
+    private readonly FlowBudget _bytes;
     private readonly ResiliencePipeline<WriteAttempt> _retry;
 
     public BigtableWriter(BigtableTarget target, BigtableWriterOptions options, TimeProvider time, PipelineMetrics metrics)
@@ -41,14 +41,14 @@ internal sealed class BigtableWriter
         _options = options with { };
         _time = time;
         _metrics = metrics;
-        _bytes = new ByteBudget(options.MaxBytesInFlight);
+        _bytes = FlowBudget.ForBytes(options.MaxBytesInFlight);
         RateLimiter = new AdaptiveRateLimiter(time, options.MinRequestsPerSecond);
         _retry = WriteRetry.Create(_options, time);
     }
 
     public AdaptiveRateLimiter RateLimiter { get; }
 
-    public long BytesInFlight => _bytes.InFlight;
+    public long BytesInFlight => _bytes.Bytes;
 
     public async Task<WriteOutcome> WriteAsync(MutationBatch batch, CancellationToken cancellationToken)
     {
