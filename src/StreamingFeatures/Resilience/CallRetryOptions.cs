@@ -53,6 +53,20 @@ public sealed record CallRetryOptions
         Jitter = false,
     };
 
+    /// <summary>
+    /// Pub/Sub Acknowledge and ModifyAckDeadline: 5 attempts, 60 s each, 1 s backoff doubling up to 32 s without
+    /// jitter (the deadline never cuts in first). Ids still refused after that are redelivered by Pub/Sub, never lost.
+    /// </summary>
+    public static CallRetryOptions PubSubAck { get; } = new()
+    {
+        Deadline = TimeSpan.FromMinutes(10),
+        AttemptTimeout = TimeSpan.FromSeconds(60),
+        InitialBackoff = TimeSpan.FromSeconds(1),
+        MaxBackoff = TimeSpan.FromSeconds(32),
+        MaxAttempts = 5,
+        Jitter = false,
+    };
+
     /// <summary>This preset with another deadline; the attempt timeout shrinks to fit it.</summary>
     public CallRetryOptions WithDeadline(TimeSpan deadline) =>
         this with { Deadline = deadline, AttemptTimeout = AttemptTimeout < deadline ? AttemptTimeout : deadline };
