@@ -22,12 +22,11 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
     public const string Family = "checkpoint";
     private static readonly ByteString s_qualifier = ByteString.CopyFromUtf8("json");
 
-    private readonly CallInvoker _data;
+    private readonly BigtableTarget _target;
     private readonly CallInvoker _admin;
     private readonly string _instanceName;
     private readonly string _tableId;
     private readonly ByteString _rowKey;
-    private readonly string? _appProfileId;
     private readonly CallRetryOptions _retryOptions;
     private readonly CallRetry _retry;
     private bool _ensured;
@@ -39,17 +38,16 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceName);
         ArgumentException.ThrowIfNullOrWhiteSpace(tableId);
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointId);
-        _data = data;
+        _target = new BigtableTarget(data, $"{instanceName}/tables/{tableId}", appProfileId);
         _admin = admin;
         _instanceName = instanceName;
         _tableId = tableId;
         _rowKey = ByteString.CopyFromUtf8(checkpointId);
-        _appProfileId = appProfileId;
         _retryOptions = retry ?? CallRetryOptions.Checkpoint;
         _retry = new CallRetry(_retryOptions, TimeProvider.System);
     }
 
-    public string TableName => $"{_instanceName}/tables/{_tableId}";
+    public string TableName => _target.TableName;
 
     public string Description => $"{TableName} row '{_rowKey.ToStringUtf8()}'";
 
@@ -58,7 +56,7 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         var request = new ReadRowsRequest
         {
             TableName = TableName,
-            AppProfileId = _appProfileId ?? string.Empty,
+            AppProfileId = _target.AppProfileId ?? string.Empty,
             Rows = new RowSet { RowKeys = { _rowKey } },
             Filter = new RowFilter { CellsPerColumnLimitFilter = 1 },
         };
@@ -70,8 +68,8 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
                 {
                     var merger = new ReadRowsMerger();
                     Row? last = null;
-                    using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_data).ReadRows(
-                        request, BigtableWriter.RequestParams(TableName, _appProfileId), attempt.Deadline, attempt.CancellationToken);
+                    using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_target.Invoker).ReadRows(
+                        request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken);
                     while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                     {
                         foreach (Row row in merger.Add(call.ResponseStream.Current))
@@ -108,7 +106,7 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         var request = new MutateRowRequest
         {
             TableName = TableName,
-            AppProfileId = _appProfileId ?? string.Empty,
+            AppProfileId = _target.AppProfileId ?? string.Empty,
             RowKey = _rowKey,
             Mutations =
             {
@@ -130,7 +128,7 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
             // Idempotent: the cell's timestamp is the sequence number, so a save resent after a lost answer is the same save.
             await _retry.ExecuteAsync(
                 $"Bigtable MutateRow (checkpoint) on table '{_tableId}'",
-                attempt => new BigtableClient(_data).MutateRowAsync(request, BigtableWriter.RequestParams(TableName, _appProfileId), attempt.Deadline, attempt.CancellationToken).ResponseAsync,
+                attempt => new BigtableClient(_target.Invoker).MutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e)

@@ -215,8 +215,9 @@ public sealed class IngestionPipeline
         {
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
-            pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort, pipeline._time);
+            var target = new BigtableTarget(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId);
+            pipeline._writer = new BigtableWriter(target, options.Writer, pipeline._time, metrics);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, target, pipeline._completion, abort, pipeline._time);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;

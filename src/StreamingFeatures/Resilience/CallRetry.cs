@@ -8,7 +8,9 @@ namespace StreamingFeatures.Resilience;
 /// A Polly retry pipeline for one kind of call: transient failures (by the classifier) are retried with exponential
 /// backoff and jitter — or the server's RetryInfo delay — while the call's deadline allows; each attempt gets a gRPC
 /// deadline of its own so a stalled connection fails the attempt instead of hanging the call. When the deadline
-/// passes, the call fails with a <see cref="CallGaveUpException"/> naming it. Permanent failures pass through as they are.
+/// passes (or the attempts run out), the call fails with a <see cref="CallGaveUpException"/> naming it. Permanent
+/// failures pass through as they are. A resumable stream marks its progress (<see cref="Attempt.Progressed"/>): the
+/// attempts and the deadline then count from there, so a long read survives many breaks but a stuck one gives up.
 /// </summary>
 internal sealed class CallRetry
 {
@@ -47,7 +49,7 @@ internal sealed class CallRetry
     public async Task<T> ExecuteAsync<T>(string call, Func<Attempt, Task<T>> attempt, CancellationToken cancellationToken)
     {
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
-        var state = new CallState(_time.GetTimestamp());
+        var state = new CallState(_time);
         context.Properties.Set(StateKey, state);
         try
         {
@@ -77,9 +79,14 @@ internal sealed class CallRetry
         return TimeSpan.FromTicks((long)(ticks * (0.5 + (0.5 * jitter))));
     }
 
-    /// <summary>The next wait when a retry still fits before the deadline, else null (give up).</summary>
+    /// <summary>The next wait when a retry is left and still fits before the deadline, else null (give up).</summary>
     internal static TimeSpan? NextDelay(CallRetryOptions options, TimeSpan elapsed, int attempts, TimeSpan? serverDelay, double jitter)
     {
+        if (attempts >= options.MaxAttempts)
+        {
+            return null;
+        }
+
         TimeSpan delay = serverDelay ?? Backoff(options, attempts, jitter);
         return elapsed + delay < options.Deadline ? delay : null;
     }
@@ -92,7 +99,7 @@ internal sealed class CallRetry
         }
 
         CallState state = context.Properties.GetValue(StateKey, null!);
-        TimeSpan? next = NextDelay(_options, _time.GetElapsedTime(state.Started), state.Attempts, TransientErrors.ServerDelay(error), Random.Shared.NextDouble());
+        TimeSpan? next = NextDelay(_options, _time.GetElapsedTime(state.Started), state.Attempts, TransientErrors.ServerDelay(error), _options.Jitter ? Random.Shared.NextDouble() : 1);
         state.NextDelay = next ?? TimeSpan.Zero;
         return next is not null;
     }
@@ -103,18 +110,31 @@ internal sealed class CallRetry
         state.Attempts++;
         TimeSpan left = _options.Deadline - _time.GetElapsedTime(state.Started);
         TimeSpan timeout = left < _options.AttemptTimeout ? (left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1)) : _options.AttemptTimeout;
-        return await attempt(new Attempt(state.Attempts, _time.GetUtcNow().UtcDateTime + timeout, context.CancellationToken)).ConfigureAwait(false);
+        return await attempt(new Attempt(state.Attempts, _time.GetUtcNow().UtcDateTime + timeout, context.CancellationToken) { State = state }).ConfigureAwait(false);
     }
 
-    private sealed class CallState(long started)
+    internal sealed class CallState(TimeProvider time)
     {
-        public long Started { get; } = started;
+        public long Started { get; private set; } = time.GetTimestamp();
 
         public int Attempts { get; set; }
 
         public TimeSpan NextDelay { get; set; }
+
+        /// <summary>The running attempt counts as the first since now, and the deadline starts over.</summary>
+        public void Progressed()
+        {
+            Attempts = 1;
+            Started = time.GetTimestamp();
+        }
     }
 }
 
 /// <summary>One attempt of a retried call: its number (1 for the first), its gRPC deadline, and the cancellation.</summary>
-internal readonly record struct Attempt(int Number, DateTime Deadline, CancellationToken CancellationToken);
+internal readonly record struct Attempt(int Number, DateTime Deadline, CancellationToken CancellationToken)
+{
+    internal CallRetry.CallState? State { get; init; }
+
+    /// <summary>The call made progress (a resumed stream handed rows on): attempts and the deadline count from here.</summary>
+    public void Progressed() => State?.Progressed();
+}

@@ -18,6 +18,12 @@ public sealed record CallRetryOptions
     /// <summary>Longest backoff (1 ms to 10 min), at least <see cref="InitialBackoff"/>.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Attempts including the first (1 to 10,000), or null for as many as the deadline allows.</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>Spreads each backoff over 50–100 % of its value; off, every wait is the full doubling.</summary>
+    public bool Jitter { get; init; } = true;
+
     /// <summary>Bigtable ReadRows (verification read-back): 5 min, 60 s per attempt (a job reads up to 10,000 rows).</summary>
     public static CallRetryOptions BigtableRead { get; } = new() { Deadline = TimeSpan.FromMinutes(5), AttemptTimeout = TimeSpan.FromSeconds(60) };
 
@@ -29,6 +35,37 @@ public sealed record CallRetryOptions
 
     /// <summary>BigQuery CreateReadSession: 5 min, 60 s per attempt (a large table's session takes seconds to plan).</summary>
     public static CallRetryOptions BigQuerySession { get; } = new() { Deadline = TimeSpan.FromMinutes(5), AttemptTimeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// BigQuery ReadRows, resumed at its offset after a break: 5 min and 100 attempts without progress, backoff
+    /// without jitter. A stream carries no deadline of its own (it reads for as long as the table takes).
+    /// </summary>
+    public static CallRetryOptions BigQueryRead { get; } = new() { Deadline = TimeSpan.FromMinutes(5), MaxAttempts = 100, Jitter = false };
+
+    /// <summary>Pub/Sub Publish to the dead-letter topic: 4 attempts, 30 s each, 200 ms backoff doubling without jitter.</summary>
+    public static CallRetryOptions DeadLetterPublish { get; } = new()
+    {
+        Deadline = TimeSpan.FromMinutes(3),
+        AttemptTimeout = TimeSpan.FromSeconds(30),
+        InitialBackoff = TimeSpan.FromMilliseconds(200),
+        MaxBackoff = TimeSpan.FromSeconds(2),
+        MaxAttempts = 4,
+        Jitter = false,
+    };
+
+    /// <summary>
+    /// Pub/Sub Acknowledge and ModifyAckDeadline: 5 attempts, 60 s each, 1 s backoff doubling up to 32 s without
+    /// jitter (the deadline never cuts in first). Ids still refused after that are redelivered by Pub/Sub, never lost.
+    /// </summary>
+    public static CallRetryOptions PubSubAck { get; } = new()
+    {
+        Deadline = TimeSpan.FromMinutes(10),
+        AttemptTimeout = TimeSpan.FromSeconds(60),
+        InitialBackoff = TimeSpan.FromSeconds(1),
+        MaxBackoff = TimeSpan.FromSeconds(32),
+        MaxAttempts = 5,
+        Jitter = false,
+    };
 
     /// <summary>This preset with another deadline; the attempt timeout shrinks to fit it.</summary>
     public CallRetryOptions WithDeadline(TimeSpan deadline) =>
@@ -42,6 +79,11 @@ public sealed record CallRetryOptions
         OptionChecks.Range(errors, prefix + nameof(AttemptTimeout), AttemptTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         OptionChecks.Range(errors, prefix + nameof(InitialBackoff), InitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
         OptionChecks.Range(errors, prefix + nameof(MaxBackoff), MaxBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        if (MaxAttempts is { } attempts)
+        {
+            OptionChecks.Range(errors, prefix + nameof(MaxAttempts), attempts, 1, 10_000);
+        }
+
         if (MaxBackoff < InitialBackoff)
         {
             errors.Add($"{prefix}{nameof(MaxBackoff)} ({MaxBackoff}) is below {prefix}{nameof(InitialBackoff)} ({InitialBackoff}).");

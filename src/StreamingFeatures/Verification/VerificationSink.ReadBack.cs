@@ -15,7 +15,7 @@ internal sealed partial class VerificationSink
 
     private async Task VerifyAsync(ReadBackJob job, CancellationToken cancellationToken)
     {
-        var request = new ReadRowsRequest { TableName = _tableName, AppProfileId = _appProfileId ?? string.Empty, Rows = new RowSet() };
+        var request = new ReadRowsRequest { TableName = _target.TableName, AppProfileId = _target.AppProfileId ?? string.Empty, Rows = new RowSet() };
         foreach (ReadBackJob.PendingRow pending in job.Keys)
         {
             request.Rows.RowKeys.Add(pending.Key);
@@ -71,14 +71,13 @@ internal sealed partial class VerificationSink
     /// </summary>
     private Task ReadAsync(ReadRowsRequest request, List<ReadBackJob.PendingRow> keys, ReadRowsDigester digester, CancellationToken cancellationToken)
     {
-        Metadata headers = BigtableWriter.RequestParams(_tableName, _appProfileId);
         return _readRetry.ExecuteAsync(
-            $"Bigtable ReadRows (read-back of {keys.Count} rows) on table '{TableId(_tableName)}'",
+            $"Bigtable ReadRows (read-back of {keys.Count} rows) on table '{_target.TableId}'",
             async attempt =>
             {
                 digester.Start(keys);
-                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = _reader!.AsyncServerStreamingCall(
-                    ReadRowsRawMethod.Method, null, new CallOptions(headers, attempt.Deadline, attempt.CancellationToken), request);
+                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = _target.Invoker.AsyncServerStreamingCall(
+                    ReadRowsRawMethod.Method, null, new CallOptions(_target.RequestParams, attempt.Deadline, attempt.CancellationToken), request);
                 while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                 {
                     using ReadRowsRawMethod.RawResponse response = call.ResponseStream.Current;
@@ -89,9 +88,6 @@ internal sealed partial class VerificationSink
             },
             cancellationToken);
     }
-
-    /// <summary>The table id of <c>projects/P/instances/I/tables/T</c>, for messages.</summary>
-    internal static string TableId(string tableName) => tableName[(tableName.LastIndexOf('/') + 1)..];
 
     private void Note(List<string> keys, ByteString key)
     {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Dataflow;
 using Google.Protobuf;
-using Grpc.Core;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Resilience;
@@ -22,9 +22,7 @@ internal sealed partial class VerificationSink
     private readonly RowDigester _digester;
     private readonly IDeadLetterSink _deadLetters;
     private readonly PipelineMetrics _metrics;
-    private readonly CallInvoker? _reader;
-    private readonly string _tableName;
-    private readonly string? _appProfileId;
+    private readonly BigtableTarget _target;
     private readonly IRowCompletion? _completion;
     private readonly ActionBlock<ReadBackJob> _readBack;
     private readonly Dictionary<int, Checksum> _byPartition = [];
@@ -52,26 +50,18 @@ internal sealed partial class VerificationSink
         RowMapper mapper,
         IDeadLetterSink deadLetters,
         PipelineMetrics metrics,
-        CallInvoker? reader,
-        string tableName,
-        string? appProfileId,
+        BigtableTarget target,
         IRowCompletion? completion,
         CancellationToken abort,
         TimeProvider? time = null)
     {
-        if (options.Mode != VerificationMode.None && reader is null)
-        {
-            throw new ArgumentException($"Verification mode {options.Mode} reads rows back and needs a Bigtable client.", nameof(reader));
-        }
-
+        ArgumentNullException.ThrowIfNull(target);
         _options = options;
         _readRetry = new CallRetry(options.ReadRetry, time ?? TimeProvider.System);
         _digester = new RowDigester(mapper);
         _deadLetters = deadLetters;
         _metrics = metrics;
-        _reader = reader;
-        _tableName = tableName;
-        _appProfileId = appProfileId;
+        _target = target;
         _completion = completion;
         _job = new ReadBackJob(tracksRanges: completion is not null);
         _readBack = new ActionBlock<ReadBackJob>(

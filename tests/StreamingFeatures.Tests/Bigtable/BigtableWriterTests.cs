@@ -437,7 +437,7 @@ public sealed class BigtableWriterTests
             Batch = batch;
             Keys = [.. Enumerable.Range(0, batch.Rows.RowCount).Select(i => ByteString.CopyFrom(batch.Rows.Key(i)))];
             Invoker = new ScriptedInvoker(script, Clock);
-            Writer = new BigtableWriter(Invoker, TableName, null, options, Clock, _metrics);
+            Writer = new BigtableWriter(new BigtableTarget(Invoker, TableName), options, Clock, _metrics);
         }
 
         public RecordingClock Clock { get; } = new();

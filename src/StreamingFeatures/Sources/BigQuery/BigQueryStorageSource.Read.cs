@@ -10,6 +10,7 @@ namespace StreamingFeatures.Sources.BigQuery;
 public sealed partial class BigQueryStorageSource
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _ended = new();
+    private CallRetry? _readRetry;
     private long _retries;
 
     /// <summary>Streams read to their end in this run, with their row counts (a checkpoint marks them complete).</summary>
@@ -35,64 +36,78 @@ public sealed partial class BigQueryStorageSource
             (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct)));
     }
 
+    /// <summary>
+    /// One stream, resumed at its offset after a transient break (the BigQuery read pipeline: its attempts and deadline
+    /// count from the last rows handed on); a permanent error, or breaks past the deadline, fail the job naming where.
+    /// </summary>
     private async Task ReadStreamAsync(int partition, long offset, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
         string stream = Session.Streams[partition];
-        int attempt = 0;
-        long progressed = _options.TimeProvider.GetTimestamp();
-        while (true)
+        try
         {
-            try
-            {
-                using AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
-                    new ReadRowsRequest { ReadStream = stream, Offset = offset }, RoutingHeader("read_stream", stream), cancellationToken: cancellationToken);
-                while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            _readRetry ??= ReadRetry(_options);
+            await _readRetry.ExecuteAsync(
+                "BigQuery ReadRows",
+                async attempt =>
                 {
-                    ReadRowsResponse response = call.ResponseStream.Current;
-                    if (response.RowCount == 0)
+                    if (attempt.Number > 1)
                     {
-                        continue;
+                        Interlocked.Increment(ref _retries);
                     }
 
-                    SourceChunk chunk = Decode(stream, partition, offset, response);
-
-                    if (!await target.SendAsync(chunk, cancellationToken).ConfigureAwait(false))
+                    // No deadline: a stream reads for as long as its share of the table takes.
+                    using AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
+                        new ReadRowsRequest { ReadStream = stream, Offset = offset }, RoutingHeader("read_stream", stream), cancellationToken: attempt.CancellationToken);
+                    while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                     {
-                        return;
+                        ReadRowsResponse response = call.ResponseStream.Current;
+                        if (response.RowCount == 0)
+                        {
+                            continue;
+                        }
+
+                        SourceChunk chunk = Decode(stream, partition, offset, response);
+                        if (!await target.SendAsync(chunk, attempt.CancellationToken).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        // Only rows the target accepted count: a resume asks for the next one.
+                        offset += chunk.RowCount;
+                        attempt.Progressed();
                     }
 
-                    // Only rows the target accepted count: a resume asks for the next one.
-                    offset += chunk.RowCount;
-                    attempt = 0;
-                    progressed = _options.TimeProvider.GetTimestamp();
-                }
-
-                _ended[partition] = offset;
-                return;
-            }
-            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+                    _ended[partition] = offset;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CallGaveUpException e)
+        {
+            throw Failure(stream, offset, e.Message.TrimEnd('.') + " (without progress)", e.InnerException);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            string why = "permanent error";
+            if (Session.ExpireTime is { } expires && expires <= _options.TimeProvider.GetUtcNow())
             {
-                attempt++;
-                TimeSpan? delay = ReadErrors.RetryDelay(e, attempt, _options);
-                TimeSpan stuck = _options.TimeProvider.GetElapsedTime(progressed);
-                if (delay is null || attempt >= _options.MaxReadAttempts || stuck + delay.Value >= _options.RetryDeadline)
-                {
-                    string why = delay is null
-                        ? "permanent error"
-                        : CallGaveUpException.Describe("BigQuery ReadRows", stuck, attempt, e.StatusCode, e.Status.Detail).TrimEnd('.') + " (without progress)";
-                    if (delay is null && Session.ExpireTime is { } expires && expires <= _options.TimeProvider.GetUtcNow())
-                    {
-                        why = string.Create(CultureInfo.InvariantCulture, $"the read session expired at {expires:u} (BigQuery keeps read sessions for 6 hours); rows already written stay, a rerun with --restart reads the table again");
-                    }
-
-                    throw Failure(stream, offset, delay is null ? $"{why}: {e.StatusCode}: {e.Status.Detail}" : why, e);
-                }
-
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                why = string.Create(CultureInfo.InvariantCulture, $"the read session expired at {expires:u} (BigQuery keeps read sessions for 6 hours); rows already written stay, a rerun with --restart reads the table again");
             }
+
+            throw Failure(stream, offset, $"{why}: {e.StatusCode}: {e.Status.Detail}", e);
         }
     }
+
+    /// <summary>The BigQuery read pipeline with this source's bounds (a backoff of 0 waits 1 ms, the pipeline's least).</summary>
+    private static CallRetry ReadRetry(BigQuerySourceOptions options) => new(
+        CallRetryOptions.BigQueryRead with
+        {
+            Deadline = options.RetryDeadline,
+            MaxAttempts = options.MaxReadAttempts,
+            InitialBackoff = options.InitialBackoff > TimeSpan.FromMilliseconds(1) ? options.InitialBackoff : TimeSpan.FromMilliseconds(1),
+            MaxBackoff = options.MaxBackoff > TimeSpan.FromMilliseconds(1) ? options.MaxBackoff : TimeSpan.FromMilliseconds(1),
+        },
+        options.TimeProvider,
+        e => e is RpcException rpc && TransientErrors.IsTransientRead(rpc));
 
     private SourceChunk Decode(string stream, int partition, long offset, ReadRowsResponse response)
     {

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
-using RpcStatus = Google.Rpc.Status;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.PubSub;
 
@@ -13,7 +13,6 @@ namespace StreamingFeatures.Sources.PubSub;
 /// </summary>
 internal sealed class AckResults
 {
-    private const string StatusDetailsTrailer = "grpc-status-details-bin";
     private const string TransientPrefix = "TRANSIENT_FAILURE_";
     private const string PermanentPrefix = "PERMANENT_FAILURE_";
 
@@ -54,34 +53,21 @@ internal sealed class AckResults
             }
         }
 
-        return new AckResults(exception.StatusCode, failures, IsRetryable(exception.StatusCode));
+        return new AckResults(exception.StatusCode, failures, TransientErrors.IsRetryableAck(exception.StatusCode));
     }
-
-    /// <summary>The codes for which Google's clients send a whole ack, nack or extension batch again.</summary>
-    public static bool IsRetryable(StatusCode code) => code is
-        StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Internal or StatusCode.Unavailable;
 
     private static ErrorInfo? ErrorInfoOf(RpcException exception)
     {
-        Metadata.Entry? entry = exception.Trailers.Get(StatusDetailsTrailer);
-        if (entry is null || !entry.IsBinary)
+        // A missing or malformed details trailer says nothing per id; the call's code decides.
+        if (TransientErrors.StatusDetails(exception) is { } status)
         {
-            return null;
-        }
-
-        try
-        {
-            foreach (Any detail in RpcStatus.Parser.ParseFrom(entry.ValueBytes).Details)
+            foreach (Any detail in status.Details)
             {
                 if (detail.TryUnpack(out ErrorInfo info))
                 {
                     return info;
                 }
             }
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException)
-        {
-            // A malformed details trailer says nothing per id; the call's code decides.
         }
 
         return null;

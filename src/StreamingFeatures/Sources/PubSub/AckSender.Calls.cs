@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.PubSub;
 
@@ -45,8 +46,7 @@ internal sealed partial class AckSender
         }
     }
 
-    // gRPC deadlines are wall-clock by nature (the server keeps real time), unlike the source's own timing.
-    private static DateTime Deadline() => DateTime.UtcNow + s_callTimeout;
+    private DateTime Deadline() => _time.GetUtcNow().UtcDateTime + s_retry.AttemptTimeout;
 
     private async Task SendAsync(List<Pending> batch, bool ack, CancellationToken cancellationToken)
     {
@@ -97,7 +97,7 @@ internal sealed partial class AckSender
             {
                 landed.Add(item);
             }
-            else if (results.IsTransient(item.AckId) && item.Attempt < MaxAttempts)
+            else if (results.IsTransient(item.AckId) && item.Attempt < s_maxAttempts)
             {
                 retry.Add(item with { Attempt = item.Attempt + 1 });
             }
@@ -126,7 +126,8 @@ internal sealed partial class AckSender
 
     private void ScheduleRetry(List<Pending> retry, bool ack)
     {
-        TimeSpan delay = s_firstRetry * (1 << Math.Min(retry[0].Attempt - 2, 5));
+        // Attempt is the number of the attempt to come, so the wait is the backoff before retry Attempt - 1.
+        TimeSpan delay = CallRetry.Backoff(s_retry, retry[0].Attempt - 1, jitter: 1);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _retries.TryAdd(done.Task, 0);
         _ = Task.Delay(delay, _time).ContinueWith(

@@ -24,7 +24,7 @@ internal sealed partial class AckSender
 
     /// <summary>
     /// Sends the receipt modack of <paramref name="ackIds"/> now, in requests of at most 2,500 ids, sends the ids
-    /// Pub/Sub refuses transiently again with backoff (1 s, doubling, <see cref="MaxAttempts"/> attempts in all), and
+    /// Pub/Sub refuses transiently again with backoff (the Pub/Sub ack pipeline: 1 s, doubling, 5 attempts in all), and
     /// returns the ids refused for good or still refused after the last attempt (null when none): on an exactly-once
     /// subscription those ack ids are no longer ours, so their messages must not be processed.
     /// </summary>
@@ -32,48 +32,53 @@ internal sealed partial class AckSender
     {
         HashSet<string>? refused = null;
         List<string> pending = [.. ackIds];
-        for (int attempt = 1; pending.Count > 0; attempt++)
-        {
-            var retry = new List<string>();
-            for (int start = 0; start < pending.Count; start += MaxIdsPerRequest)
+        int attempt = 0;
+        await _receiptRetry.ExecuteAsync(
+            async ct =>
             {
-                var request = new ModifyAckDeadlineRequest { Subscription = _subscription, AckDeadlineSeconds = seconds };
-                request.AckIds.Add(pending.GetRange(start, Math.Min(MaxIdsPerRequest, pending.Count - start)));
-                try
+                attempt++;
+                var retry = new List<string>();
+                for (int start = 0; start < pending.Count; start += MaxIdsPerRequest)
                 {
-                    await _client.ModifyAckDeadlineAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    AckResults results = AckResults.From(e);
-                    int before = retry.Count;
-                    foreach (string ackId in request.AckIds)
+                    var request = new ModifyAckDeadlineRequest { Subscription = _subscription, AckDeadlineSeconds = seconds };
+                    request.AckIds.Add(pending.GetRange(start, Math.Min(MaxIdsPerRequest, pending.Count - start)));
+                    try
                     {
-                        if (results.FailureOf(ackId) is null)
-                        {
-                            continue;
-                        }
-
-                        if (results.IsTransient(ackId) && attempt < MaxAttempts)
-                        {
-                            retry.Add(ackId);
-                        }
-                        else
-                        {
-                            (refused ??= new HashSet<string>(StringComparer.Ordinal)).Add(ackId);
-                        }
+                        await _client.ModifyAckDeadlineAsync(request, deadline: Deadline(), cancellationToken: ct).ConfigureAwait(false);
                     }
-
-                    _report(string.Create(CultureInfo.InvariantCulture, $"Receipt modack of {request.AckIds.Count} messages on {_subscription} (attempt {attempt}) failed with {e.StatusCode} ({e.Status.Detail}); {retry.Count - before} will be sent again."));
+                    catch (RpcException e) when (!ct.IsCancellationRequested)
+                    {
+                        int before = retry.Count;
+                        refused = SortReceipts(request, AckResults.From(e), attempt, retry, refused);
+                        _report(string.Create(CultureInfo.InvariantCulture, $"Receipt modack of {request.AckIds.Count} messages on {_subscription} (attempt {attempt}) failed with {e.StatusCode} ({e.Status.Detail}); {retry.Count - before} will be sent again."));
+                    }
                 }
-            }
 
-            if (retry.Count > 0)
+                pending = retry;
+                return retry.Count;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return refused;
+    }
+
+    /// <summary>Adds the ids refused transiently to <paramref name="retry"/> while attempts are left, the others to the refused set.</summary>
+    private static HashSet<string>? SortReceipts(ModifyAckDeadlineRequest request, AckResults results, int attempt, List<string> retry, HashSet<string>? refused)
+    {
+        foreach (string ackId in request.AckIds)
+        {
+            if (results.FailureOf(ackId) is null)
             {
-                await Task.Delay(s_firstRetry * (1 << (attempt - 1)), _time, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
-            pending = retry;
+            if (results.IsTransient(ackId) && attempt < s_maxAttempts)
+            {
+                retry.Add(ackId);
+            }
+            else
+            {
+                (refused ??= new HashSet<string>(StringComparer.Ordinal)).Add(ackId);
+            }
         }
 
         return refused;

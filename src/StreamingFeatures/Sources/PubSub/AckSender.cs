@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using Google.Cloud.PubSub.V1;
+using Polly;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.PubSub;
 
 /// <summary>
 /// Sends acks and nacks in the background, as unary calls batched up to 2,500 ids, at least every 100 ms: queuing
 /// never blocks (the graph's completion callback queues). Ids Pub/Sub refuses transiently (a retryable code, or
-/// <c>TRANSIENT_FAILURE_*</c> on an exactly-once subscription) are sent again with backoff, a few times; ids it
+/// <c>TRANSIENT_FAILURE_*</c> on an exactly-once subscription) are sent again with backoff, a few times
+/// (<see cref="CallRetryOptions.PubSubAck"/>); ids it
 /// refuses for good are counted and reported — their messages are redelivered, never lost. Best-effort receipt
 /// modacks go out in the same rounds, first (see AckSender.Receipts.cs).
 /// </summary>
@@ -14,11 +17,10 @@ internal sealed partial class AckSender
 {
     public const int MaxIdsPerRequest = 2_500;
 
-    private const int MaxAttempts = 5;
     private const int ParallelRequests = 4;
     private static readonly TimeSpan s_flushInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(1);
+    private static readonly CallRetryOptions s_retry = CallRetryOptions.PubSubAck;
+    private static readonly int s_maxAttempts = s_retry.MaxAttempts ?? int.MaxValue;
 
     private readonly Subscriber.SubscriberClient _client;
     private readonly string _subscription;
@@ -30,6 +32,7 @@ internal sealed partial class AckSender
     private readonly ConcurrentQueue<Pending> _nacks = new();
     private readonly ConcurrentDictionary<Task, byte> _retries = new();
     private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly ResiliencePipeline<int> _receiptRetry;
     private TaskCompletionSource _wake = NewWake();
     private long _acked;
     private long _nacked;
@@ -44,6 +47,7 @@ internal sealed partial class AckSender
         _metrics = metrics;
         _freshness = freshness;
         _report = report;
+        _receiptRetry = AckRetry.Create(s_retry, time);
     }
 
     public long Acked => Interlocked.Read(ref _acked);

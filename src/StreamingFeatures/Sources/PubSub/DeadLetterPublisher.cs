@@ -1,13 +1,15 @@
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
 using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.PubSub;
 
 /// <summary>
 /// Publishes poison messages to the dead-letter topic: the original data and attributes, plus <c>reason</c> (a
 /// <see cref="DeadLetterReason"/> name), <c>detail</c>, <c>original_message_id</c> and <c>subscription</c>. A failed
-/// publish is tried again a few times with backoff; the caller acks only what was published.
+/// publish is tried again a few times with backoff (<see cref="CallRetryOptions.DeadLetterPublish"/>); the caller acks
+/// only what was published.
 /// </summary>
 internal sealed class DeadLetterPublisher(Publisher.PublisherClient client, string topic, string subscription, TimeProvider time)
 {
@@ -21,11 +23,10 @@ internal sealed class DeadLetterPublisher(Publisher.PublisherClient client, stri
 
     public const int MaxRequestMessages = 1_000;
 
-    private const int Attempts = 4;
     // Pub/Sub allows 1,024 bytes per attribute value.
     private const int MaxDetailBytes = 1_000;
-    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly CallRetry _retry = new(CallRetryOptions.DeadLetterPublish, time, e => e is RpcException rpc && TransientErrors.IsTransientPublish(rpc));
 
     public string Topic => topic;
 
@@ -45,30 +46,25 @@ internal sealed class DeadLetterPublisher(Publisher.PublisherClient client, stri
     {
         var request = new PublishRequest { Topic = topic };
         request.Messages.Add(messages);
-        string? error = null;
-        for (int attempt = 1; attempt <= Attempts; attempt++)
+        try
         {
-            try
-            {
-                // gRPC deadlines are wall-clock by nature (the server keeps real time).
-                await client.PublishAsync(request, deadline: DateTime.UtcNow + s_callTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                error = $"publishing {messages.Count} dead letters to {topic} failed with {e.StatusCode} ({e.Status.Detail})";
-                if (attempt < Attempts && e.StatusCode is not (StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.InvalidArgument))
-                {
-                    await Task.Delay(s_firstRetry * (1 << (attempt - 1)), time, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                break;
-            }
+            await _retry.ExecuteAsync(
+                $"Pub/Sub Publish of {messages.Count} dead letters to {topic}",
+                attempt => client.PublishAsync(request, deadline: attempt.Deadline, cancellationToken: attempt.CancellationToken).ResponseAsync,
+                cancellationToken).ConfigureAwait(false);
+            return null;
         }
-
-        return error;
+        catch (CallGaveUpException e) when (e.InnerException is RpcException last)
+        {
+            return Failed(messages.Count, last);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed(messages.Count, e);
+        }
     }
+
+    private string Failed(int count, RpcException e) => $"publishing {count} dead letters to {topic} failed with {e.StatusCode} ({e.Status.Detail})";
 
     private static string Truncate(string detail)
     {

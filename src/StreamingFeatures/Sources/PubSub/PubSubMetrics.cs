@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Pipeline;
 
 namespace StreamingFeatures.Sources.PubSub;
 

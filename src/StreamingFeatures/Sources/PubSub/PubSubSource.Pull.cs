@@ -2,7 +2,7 @@ using System.Threading.Tasks.Dataflow;
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
 using Polly;
-using Polly.Retry;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Sources.PubSub;
 
@@ -76,26 +76,12 @@ public sealed partial class PubSubSource
         }
     }
 
-    private ResiliencePipeline BuildReconnect() => new ResiliencePipelineBuilder { TimeProvider = _time }
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<StreamBrokenException>(),
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = _options.InitialReconnectBackoff,
-            MaxDelay = _options.MaxReconnectBackoff,
-            OnRetry = args =>
-            {
-                if (args.Outcome.Exception is StreamBrokenException broken)
-                {
-                    _metrics.Add(_metrics.Reconnects, 1, "code", broken.Code.ToString());
-                }
-
-                return default;
-            },
-        })
-        .Build();
+    private ResiliencePipeline BuildReconnect() => PullRetry.Create(
+        _options.InitialReconnectBackoff,
+        _options.MaxReconnectBackoff,
+        _time,
+        e => e is StreamBrokenException,
+        e => _metrics.Add(_metrics.Reconnects, 1, "code", ((StreamBrokenException)e).Code.ToString()));
 
     /// <summary>
     /// One StreamingPull call: the initial request, then responses until it breaks. Returns the code it broke with
@@ -125,7 +111,7 @@ public sealed partial class PubSubSource
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            if (!IsRecoverable(e.StatusCode))
+            if (!TransientErrors.IsRecoverablePull(e.StatusCode))
             {
                 string failure = Permanent(e);
                 Report(failure);
@@ -181,11 +167,6 @@ public sealed partial class PubSubSource
         {
         }
     }
-
-    /// <summary>The codes after which Google's subscriber clients open the stream again.</summary>
-    private static bool IsRecoverable(StatusCode code) => code is
-        StatusCode.Aborted or StatusCode.Cancelled or StatusCode.DeadlineExceeded or StatusCode.Internal
-        or StatusCode.ResourceExhausted or StatusCode.Unknown or StatusCode.Unavailable;
 
     private string Permanent(RpcException e) => e.StatusCode switch
     {

@@ -1,10 +1,13 @@
-namespace StreamingFeatures.Sources.PubSub;
+namespace StreamingFeatures.Pipeline;
 
 /// <summary>
-/// Client-side flow control shared by every stream: messages and data bytes received and not yet acked or nacked.
-/// A message is admitted only while both stay within their bounds, so a slow graph stops the pulling instead of
-/// filling memory. One message larger than the byte bound is still admitted when nothing else is outstanding
-/// (else it could never be), as Google's clients do. Waiters are served in arrival order.
+/// A bounded budget of what is in flight, by count and by bytes, for the two places the engine holds work it has
+/// taken on: the Pub/Sub source (messages received and not yet acked or nacked) and the Bigtable writer (bytes of
+/// requests in flight, no count bound). Work is admitted only while both stay within their bounds, so a slow
+/// consumer stops the producer instead of filling memory. One item larger than the byte bound is still admitted when
+/// nothing else is in flight (else it could never be), as Google's clients do. Waiters are served in arrival order;
+/// a cancelled waiter leaves the queue and holds nothing. It lives in Pipeline/ because it is the graph's
+/// backpressure, shared by a source and a sink.
 /// </summary>
 internal sealed class FlowBudget(long maxMessages, long maxBytes)
 {
@@ -13,11 +16,15 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
     private long _messages;
     private long _bytes;
 
+    /// <summary>Items in flight (Pub/Sub messages, writer requests).</summary>
     public long Messages => Interlocked.Read(ref _messages);
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Takes room for one message of <paramref name="bytes"/> if there is room now and nobody waits before.</summary>
+    /// <summary>A budget of bytes alone, as the Bigtable writer bounds its requests in flight.</summary>
+    public static FlowBudget ForBytes(long maxBytes) => new(long.MaxValue, maxBytes);
+
+    /// <summary>Takes room for one item of <paramref name="bytes"/> if there is room now and nobody waits before.</summary>
     public bool TryAcquire(long bytes)
     {
         lock (_lock)
@@ -32,7 +39,7 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
         }
     }
 
-    /// <summary>Waits until one message of <paramref name="bytes"/> fits, then takes its room.</summary>
+    /// <summary>Waits until one item of <paramref name="bytes"/> fits, then takes its room.</summary>
     public Task AcquireAsync(long bytes, CancellationToken cancellationToken)
     {
         Waiter waiter;
@@ -56,24 +63,23 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
         return waiter.Done.Task;
     }
 
-    /// <summary>Gives back the room of one message.</summary>
+    /// <summary>Gives back the room of one item.</summary>
     public void Release(long bytes)
     {
-        List<Waiter>? admitted = null;
+        List<Waiter>? admitted;
         lock (_lock)
         {
             Interlocked.Decrement(ref _messages);
             Interlocked.Add(ref _bytes, -bytes);
-            while (_waiters.First is { } first && Fits(first.Value.Bytes))
-            {
-                _waiters.RemoveFirst();
-                first.Value.Node = null;
-                Take(first.Value.Bytes);
-                (admitted ??= []).Add(first.Value);
-            }
+            admitted = AdmitWaiters();
         }
 
-        // Completed outside the lock, so a registration being disposed never waits on a callback that wants it.
+        Complete(admitted);
+    }
+
+    /// <summary>Completed outside the lock, so a registration being disposed never waits on a callback that wants it.</summary>
+    private static void Complete(List<Waiter>? admitted)
+    {
         if (admitted is not null)
         {
             foreach (Waiter waiter in admitted)
@@ -84,8 +90,9 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
         }
     }
 
+    /// <summary>Nothing in flight, or room for one more item of <paramref name="bytes"/>.</summary>
     private bool Fits(long bytes) =>
-        _messages == 0 || (_messages + 1 <= maxMessages && _bytes + bytes <= maxBytes);
+        (_messages == 0 && _bytes == 0) || (_messages + 1 <= maxMessages && _bytes + bytes <= maxBytes);
 
     private void Take(long bytes)
     {
@@ -93,8 +100,23 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
         Interlocked.Add(ref _bytes, bytes);
     }
 
+    private List<Waiter>? AdmitWaiters()
+    {
+        List<Waiter>? admitted = null;
+        while (_waiters.First is { } first && Fits(first.Value.Bytes))
+        {
+            _waiters.RemoveFirst();
+            first.Value.Node = null;
+            Take(first.Value.Bytes);
+            (admitted ??= []).Add(first.Value);
+        }
+
+        return admitted;
+    }
+
     private void Cancel(Waiter waiter, CancellationToken cancellationToken)
     {
+        List<Waiter>? admitted;
         lock (_lock)
         {
             if (waiter.Node is null)
@@ -104,9 +126,13 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
 
             _waiters.Remove(waiter.Node);
             waiter.Node = null;
+
+            // A cancelled waiter at the head must not hold back the ones behind it.
+            admitted = AdmitWaiters();
         }
 
         waiter.Done.TrySetCanceled(cancellationToken);
+        Complete(admitted);
     }
 
     private sealed class Waiter(long bytes)

@@ -1,6 +1,6 @@
-using StreamingFeatures.Sources.PubSub;
+using StreamingFeatures.Pipeline;
 
-namespace StreamingFeatures.Tests.Sources.PubSub;
+namespace StreamingFeatures.Tests.Pipeline;
 
 [TestClass]
 public sealed class FlowBudgetTests
