@@ -8,6 +8,7 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources.BigQuery;
@@ -393,16 +394,17 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
     private async Task<int?> ProvisionAsync(BigtableConnection bigtable, FeatureSetOptions featureSet, string tableName, CancellationToken stop)
     {
         var admin = new BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
-        if (_settings.NoCreate)
+        try
         {
-            if (!await TableProvisioner.ExistsAsync(admin, tableName, stop, Retry(CallRetryOptions.BigtableAdmin)).ConfigureAwait(false))
+            TableProvisioning provisioning = _settings.NoCreate ? TableProvisioning.Forbid : TableProvisioning.Create;
+            if (await TableProvisioner.ProvisionAsync(admin, bigtable.InstanceName, featureSet, provisioning, stop, Retry(CallRetryOptions.BigtableAdmin)).ConfigureAwait(false))
             {
-                return BadInput($"Table {tableName} does not exist and --no-create forbids creating it.");
+                AnsiConsole.MarkupLineInterpolated($"Created {tableName} (or its missing column families).");
             }
         }
-        else if (await TableProvisioner.EnsureTableAsync(admin, bigtable.InstanceName, featureSet, stop, Retry(CallRetryOptions.BigtableAdmin)).ConfigureAwait(false))
+        catch (TableMissingException e)
         {
-            AnsiConsole.MarkupLineInterpolated($"Created {tableName} (or its missing column families).");
+            return BadInput($"Table {e.TableName} does not exist and --no-create forbids creating it.");
         }
 
         return null;

@@ -1,0 +1,11 @@
+namespace StreamingFeatures.Jobs;
+
+/// <summary>What a job may do about its Bigtable table before writing: create what is missing, or only check it exists.</summary>
+public enum TableProvisioning
+{
+    /// <summary>Create the table and any missing column families (with their GC policies).</summary>
+    Create,
+
+    /// <summary>Create nothing: a missing table stops the job before anything is written.</summary>
+    Forbid,
+}
