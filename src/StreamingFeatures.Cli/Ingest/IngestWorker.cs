@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Jobs;
@@ -72,7 +73,12 @@ internal sealed partial class IngestWorker(
             // Stopped while starting: nothing was pulled.
             exit = ExitCodes.Success;
         }
-        catch (Exception e) when (e is IngestConfigurationException or TableMissingException or FeatureSetException or SchemaMismatchException or CredentialsException or ArgumentException)
+        catch (TableMissingException e)
+        {
+            BadInput(logger, $"Table {e.TableName} does not exist and --no-create forbids creating it.");
+            exit = ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IngestConfigurationException or FeatureSetException or SchemaMismatchException or CredentialsException or ArgumentException)
         {
             BadInput(logger, e.Message);
             exit = ExitCodes.BadInput;

@@ -118,7 +118,7 @@ internal static class MigrateCommand
             DataFormat = dataFormat ?? BigQueryDataFormat.Arrow,
             ShardIndex = parse.GetValue(ShardIndex),
             ShardCount = parse.GetValue(ShardCount),
-            Checkpoint = parse.GetValue(Checkpoint),
+            Checkpoint = MigrationSettings.ParseCheckpoint(parse.GetValue(Checkpoint), out string? checkpointProblem),
             CheckpointInterval = TimeSpan.FromSeconds(parse.GetValue(CheckpointInterval)),
             Restart = parse.GetValue(Restart),
             CredentialsFile = parse.GetValue(Credentials)?.FullName,
@@ -127,6 +127,11 @@ internal static class MigrateCommand
             RetryDeadline = parse.GetValue(RetryDeadline) is { } retrySeconds ? TimeSpan.FromSeconds(retrySeconds) : null,
         };
         problems.AddRange(settings.Problems());
+        if (checkpointProblem is not null)
+        {
+            problems.Add(checkpointProblem);
+        }
+
         if (problems.Count == 0)
         {
             // The file system and the environment only once the flags make sense.

@@ -1,5 +1,7 @@
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Checkpoints;
 using StreamingFeatures.Cli.Options;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Sources.BigQuery;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -11,8 +13,6 @@ namespace StreamingFeatures.Cli.Migrate;
 /// </summary>
 internal static class MigrationPreflight
 {
-    public const string CheckpointFolder = "streamingfeatures-checkpoints";
-
     public static IReadOnlyList<string> Problems(MigrationSettings settings, Func<string, string?> environment)
     {
         var problems = new List<string>();
@@ -35,11 +35,11 @@ internal static class MigrationPreflight
 
         if (settings.Checkpoint is null)
         {
-            Add(problems, OutputChecks.FileProblem("--checkpoint", Path.Combine(CheckpointFolder, "JOB.json"), createsFolder: true));
+            Add(problems, OutputChecks.FileProblem("--checkpoint", Path.Combine(MigrationJob.DefaultCheckpointFolder, "JOB.json"), createsFolder: true));
         }
-        else if (settings.Checkpoint != "none" && !settings.Checkpoint.StartsWith("bigtable:", StringComparison.Ordinal))
+        else if (settings.Checkpoint is CheckpointStoreSpec.File { Path: var path })
         {
-            Add(problems, OutputChecks.FileProblem("--checkpoint", settings.Checkpoint, createsFolder: true));
+            Add(problems, OutputChecks.FileProblem("--checkpoint", path, createsFolder: true));
         }
 
         return problems;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.Cli.Migrate;
 
@@ -13,7 +14,7 @@ internal sealed partial class MigrationRunner
     /// when the emulator is one <c>BIGTABLE_EMULATOR_HOST</c> names and the rows would not fit here (it may run
     /// elsewhere). CSV files have no row count before they are read: then a note says how many rows fit.
     /// </summary>
-    private int? CheckLocalCapacity(OpenedSource opened, FeatureSetOptions featureSet, LocalBigtable? localBigtable)
+    private int? CheckLocalCapacity(MigrationPlan plan, MigrationJob job, FeatureSetOptions featureSet, LocalBigtable? localBigtable)
     {
         if (localBigtable is null)
         {
@@ -22,7 +23,7 @@ internal sealed partial class MigrationRunner
 
         int cells = featureSet.Features.Count;
         long? available = AvailableMemory.Read();
-        if (opened.ExpectedRows is not { } total)
+        if (plan.ExpectedRows is not { } total)
         {
             if (available is { } memory && localBigtable.Owned is not null)
             {
@@ -34,7 +35,7 @@ internal sealed partial class MigrationRunner
         }
 
         // An adopted emulator already holds the rows done, and the memory they take is no longer available.
-        long rows = localBigtable.Adopted ? Math.Max(0, total - (_checkpoint?.Totals.Read ?? 0)) : total;
+        long rows = localBigtable.Adopted ? Math.Max(0, total - (job.Checkpoint?.Totals.Read ?? 0)) : total;
         if (localBigtable.Owned is null)
         {
             // Not this job's emulator, maybe not this machine's: warn when it would not fit here, never refuse.
@@ -48,7 +49,7 @@ internal sealed partial class MigrationRunner
 
         string what = localBigtable.Adopted ? string.Create(CultureInfo.InvariantCulture, $"The {rows:N0} rows left")
             : _settings.SourceKind is SourceKind.Sample or SourceKind.Synthetic ? string.Create(CultureInfo.InvariantCulture, $"--sample-rows {rows}")
-            : string.Create(CultureInfo.InvariantCulture, $"{opened.Source!.Description} ({rows:N0} rows)");
+            : string.Create(CultureInfo.InvariantCulture, $"{plan.Source} ({rows:N0} rows)");
         return available is { } bytes && BigtableEmulatorCapacity.Refusal(what, rows, cells, bytes) is { } refusal ? BadInput(refusal) : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StreamingFeatures.Checkpoints;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Verification;
@@ -14,7 +15,7 @@ internal enum SourceKind
 }
 
 /// <summary>The migrate command's flags, parsed and checked together before anything starts.</summary>
-internal sealed record MigrationSettings
+internal sealed partial record MigrationSettings
 {
     public required string Source { get; init; }
 
@@ -68,8 +69,8 @@ internal sealed record MigrationSettings
 
     public int ShardCount { get; init; } = 1;
 
-    /// <summary><c>none</c>, <c>bigtable:TABLE</c>, a file path, or null for the default file.</summary>
-    public string? Checkpoint { get; init; }
+    /// <summary>Where progress is saved; null for the job's default file.</summary>
+    public CheckpointStoreSpec? Checkpoint { get; init; }
 
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -149,11 +150,6 @@ internal sealed record MigrationSettings
         if (RetryDeadline is { } deadline && (deadline < TimeSpan.FromSeconds(1) || deadline > TimeSpan.FromHours(1)))
         {
             problems.Add(Invariant($"--retry-deadline is {deadline.TotalSeconds} s; allowed 1 to 3600."));
-        }
-
-        if (Checkpoint is { } checkpoint && checkpoint.StartsWith("bigtable:", StringComparison.Ordinal) && checkpoint.Length == "bigtable:".Length)
-        {
-            problems.Add("--checkpoint is 'bigtable:'; name the table, e.g. bigtable:migration-checkpoints.");
         }
 
         if (MaxRecordBytes is < CsvFileSourceOptions.MinRecordBytes or > CsvFileSourceOptions.MaxRecordBytesLimit)

@@ -1,9 +1,4 @@
-using StreamingFeatures.DeadLetters;
-using StreamingFeatures.FeatureSets;
-using StreamingFeatures.Pipeline;
-using StreamingFeatures.Sources;
-using StreamingFeatures.Sources.Columns;
-using StreamingFeatures.Sources.Files;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Sources.Synthetic;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -17,7 +12,7 @@ namespace StreamingFeatures.Cli.Migrate;
 internal static class SourceSpec
 {
     public const string Allowed = "sample, synthetic, files:GLOB.parquet, files:GLOB.csv, bigquery:TABLE (TABLE as " + BigQueryTableName.Forms + ")";
-    public const string SampleTable = "projects/local/datasets/features/tables/sample";
+    public const string SampleTable = MigrationSource.Sample.TableName;
 
     /// <summary>
     /// The kind of source, and for BigQuery the table as <c>projects/P/datasets/D/tables/T</c> (null when it names
@@ -50,44 +45,6 @@ internal static class SourceSpec
     /// <summary>The generator behind <c>sample</c> and <c>synthetic</c>.</summary>
     public static SyntheticSource Sample(long rows, int features = 8) => new(new SyntheticSourceOptions { Rows = rows, Features = features });
 
-    /// <summary>Opens a <c>files:</c> source.</summary>
-    /// <exception cref="FileSourceException">The files cannot be read as a source (reported before anything is written).</exception>
-    public static async Task<IRowSource> OpenFilesAsync(string spec, FeatureSetOptions featureSet, IDeadLetterSink deadLetters, CancellationToken cancellationToken, bool csvAllowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes)
-    {
-        (string baseDirectory, string glob) = Split(spec["files:".Length..]);
-        return glob.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-            ? await ParquetFileSource.OpenAsync(baseDirectory, glob, new ParquetFileSourceOptions { MaxValueBytes = maxRecordBytes }, deadLetters, cancellationToken).ConfigureAwait(false)
-            : await CsvFileSource.OpenAsync(baseDirectory, glob, new CsvFileSourceOptions { Schema = CsvSchema(featureSet), AllowQuotedNewlines = csvAllowQuotedNewlines, MaxRecordBytes = maxRecordBytes }, deadLetters, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// CSV columns typed by the feature set rather than guessed from a sample, so one bad cell dead-letters its row
-    /// instead of turning the whole column into text.
-    /// </summary>
-    internal static SourceSchema CsvSchema(FeatureSetOptions featureSet)
-    {
-        var fields = new Dictionary<string, SourceField>(StringComparer.Ordinal);
-        foreach (string key in featureSet.EntityKey)
-        {
-            fields.TryAdd(key, new SourceField(key, ColumnType.String));
-        }
-
-        fields.TryAdd(featureSet.EventTime, new SourceField(featureSet.EventTime, ColumnType.Timestamp));
-        foreach (FeatureOptions feature in featureSet.Features)
-        {
-            fields.TryAdd(feature.SourceColumn, new SourceField(feature.SourceColumn, RowMapper.ToColumnType(feature.Type)));
-        }
-
-        return new SourceSchema([.. fields.Values]);
-    }
-
     /// <summary>The folder before the first wildcard, and the glob from there.</summary>
-    internal static (string BaseDirectory, string Glob) Split(string pattern)
-    {
-        string[] parts = pattern.Replace('\\', '/').Split('/');
-        int wildcard = Array.FindIndex(parts, p => p.IndexOfAny(['*', '?', '[', '{']) >= 0);
-        int split = wildcard < 0 ? parts.Length - 1 : wildcard;
-        string baseDirectory = split == 0 ? (pattern.StartsWith('/') ? "/" : ".") : string.Join('/', parts[..split]);
-        return (Path.GetFullPath(baseDirectory.Length == 0 ? "/" : baseDirectory), string.Join('/', parts[split..]));
-    }
+    internal static (string BaseDirectory, string Glob) Split(string pattern) => FileSources.Split(pattern);
 }

@@ -2,6 +2,7 @@ using Google.Cloud.Bigtable.Admin.V2;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Bigtable;
@@ -74,6 +75,35 @@ public static class TableProvisioner
             attempt => admin.ModifyColumnFamiliesAsync(missing, deadline: attempt.Deadline, cancellationToken: attempt.CancellationToken).ResponseAsync,
             cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Provisions the feature set's table as <paramref name="provisioning"/> allows: creates what is missing, or only
+    /// checks that the table exists. Returns true when anything was created.
+    /// </summary>
+    /// <exception cref="TableMissingException">The table does not exist and may not be created.</exception>
+    /// <exception cref="CallGaveUpException">An admin call kept failing transiently past its deadline.</exception>
+    public static async Task<bool> ProvisionAsync(
+        BigtableTableAdmin.BigtableTableAdminClient admin,
+        string instanceName,
+        FeatureSetOptions featureSet,
+        TableProvisioning provisioning,
+        CancellationToken cancellationToken = default,
+        CallRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(featureSet);
+        if (provisioning == TableProvisioning.Create)
+        {
+            return await EnsureTableAsync(admin, instanceName, featureSet, cancellationToken, retry).ConfigureAwait(false);
+        }
+
+        string tableName = $"{instanceName}/tables/{featureSet.Table}";
+        if (!await ExistsAsync(admin, tableName, cancellationToken, retry).ConfigureAwait(false))
+        {
+            throw new TableMissingException(tableName);
+        }
+
+        return false;
     }
 
     /// <summary>Whether the table exists, riding through transient failures like <see cref="EnsureTableAsync"/>.</summary>

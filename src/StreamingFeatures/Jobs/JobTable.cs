@@ -26,16 +26,7 @@ internal static class JobTable
         ArgumentNullException.ThrowIfNull(bigtable);
         ArgumentNullException.ThrowIfNull(featureSet);
         var admin = new BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
-        retry ??= CallRetryOptions.BigtableAdmin;
-        if (provisioning == TableProvisioning.Create)
-        {
-            return await TableProvisioner.EnsureTableAsync(admin, bigtable.InstanceName, featureSet, cancellationToken, retry).ConfigureAwait(false);
-        }
-
-        string tableName = bigtable.TableName(featureSet.Table);
-        return await TableProvisioner.ExistsAsync(admin, tableName, cancellationToken, retry).ConfigureAwait(false)
-            ? false
-            : throw new TableMissingException(tableName);
+        return await TableProvisioner.ProvisionAsync(admin, bigtable.InstanceName, featureSet, provisioning, cancellationToken, retry).ConfigureAwait(false);
     }
 
     /// <summary>A readiness probe: ReadRows of at most one row, which any reachable table answers at once.</summary>

@@ -1,11 +1,11 @@
 namespace StreamingFeatures.Jobs;
 
-/// <summary>Whether a job may create its Bigtable table, or only checks that it exists.</summary>
+/// <summary>What a job may do about its Bigtable table before writing: create what is missing, or only check it exists.</summary>
 public enum TableProvisioning
 {
-    /// <summary>Create the table, or its missing column families; existing families keep their GC policy.</summary>
+    /// <summary>Create the table and any missing column families; existing families keep their GC policy.</summary>
     Create,
 
-    /// <summary>Create nothing: a missing table stops the job before anything is read (<c>--no-create</c>).</summary>
+    /// <summary>Create nothing: a missing table stops the job before anything is read or written.</summary>
     Forbid,
 }

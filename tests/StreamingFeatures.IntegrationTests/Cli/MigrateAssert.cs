@@ -1,4 +1,4 @@
-using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.IntegrationTests.Cli;
 

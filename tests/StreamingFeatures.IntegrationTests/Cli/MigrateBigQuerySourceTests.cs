@@ -1,6 +1,7 @@
 using System.Globalization;
 using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.Emulators.BigQuery;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.IntegrationTests.Cli;
 

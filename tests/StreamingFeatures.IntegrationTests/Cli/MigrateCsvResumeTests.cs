@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using StreamingFeatures.Checkpoints;
-using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.IntegrationTests.Cli;
 

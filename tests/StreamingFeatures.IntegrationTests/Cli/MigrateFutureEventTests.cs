@@ -2,6 +2,7 @@ using System.Globalization;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.Emulators.BigQuery;
+using StreamingFeatures.Jobs;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Sources.Synthetic;
 

@@ -1,5 +1,5 @@
 using StreamingFeatures.Checkpoints;
-using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.IntegrationTests.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using StreamingFeatures.Checkpoints;
-using StreamingFeatures.Cli.Migrate;
+using StreamingFeatures.Jobs;
 
 namespace StreamingFeatures.IntegrationTests.Cli;
 

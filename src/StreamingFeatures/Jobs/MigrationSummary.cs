@@ -1,10 +1,10 @@
 using System.Text.Json;
 using StreamingFeatures.Verification;
 
-namespace StreamingFeatures.Cli.Migrate;
+namespace StreamingFeatures.Jobs;
 
 /// <summary>The figures of a run, as <c>--summary-json</c> writes them for scripts.</summary>
-internal sealed record MigrationSummary(
+public sealed record MigrationSummary(
     long RowsRead,
     long RowsWritten,
     long RowsVerified,

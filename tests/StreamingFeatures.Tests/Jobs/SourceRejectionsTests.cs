@@ -1,8 +1,8 @@
 using StreamingFeatures.Checkpoints;
-using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Jobs;
 
-namespace StreamingFeatures.IntegrationTests.Cli;
+namespace StreamingFeatures.Tests.Jobs;
 
 /// <summary>
 /// The dead letters a file source (CSV or Parquet) writes itself on a resumed run, which re-reads each file from its

@@ -1,7 +1,7 @@
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 
-namespace StreamingFeatures.Cli.Migrate;
+namespace StreamingFeatures.Jobs;
 
 /// <summary>
 /// The dead-letter output a source writes to when it refuses a row itself (a CSV cell that does not parse): the

@@ -1,0 +1,130 @@
+using Google.Protobuf;
+using Grpc.Core;
+using StreamingFeatures.Checkpoints;
+using StreamingFeatures.DeadLetters;
+using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Sources;
+using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Synthetic;
+
+namespace StreamingFeatures.Jobs;
+
+/// <summary>The source, opened where the last run stopped: offsets resumed, a BigQuery read session restored.</summary>
+public sealed partial class MigrationJob
+{
+    private async Task OpenSourceAsync(CallInvoker? bigQueryEndpoint, IDeadLetterSink rejections, CancellationToken cancellationToken)
+    {
+        Dictionary<int, long> offsets = _progress!.Snapshot().Committed.ToDictionary(p => p.Key, p => p.Value.Offset);
+        switch (_options.Source)
+        {
+            case MigrationSource.Synthetic synthetic:
+                _opened.Source = Resuming(new SyntheticSource(new SyntheticSourceOptions { Rows = synthetic.Rows, Features = synthetic.Features }), offsets);
+                break;
+            case MigrationSource.Files files:
+                _opened.Source = Resuming(await FileSources.OpenAsync(files, _options.FeatureSet, rejections, cancellationToken).ConfigureAwait(false), offsets);
+                break;
+            case MigrationSource.Sample:
+                // The host serves the sample the way a real migration reads BigQuery: sessions, streams, Arrow
+                // batches. Its sessions end with the host, but its data and stream split are deterministic, so a
+                // resumed run creates the session again on the same snapshot and goes on at the same offsets.
+                await OpenBigQueryAsync(
+                    bigQueryEndpoint ?? throw new InvalidOperationException("The sample source reads from a BigQuery endpoint the host serves; none was given."),
+                    MigrationSource.Sample.TableName,
+                    offsets,
+                    recreateSession: true,
+                    cancellationToken).ConfigureAwait(false);
+                break;
+            case MigrationSource.BigQuery bigQuery:
+                CallInvoker invoker = bigQueryEndpoint ?? (_opened.Connection = await BigQueryConnection.ConnectAsync(new BigQueryConnectionOptions { CredentialsFile = _options.CredentialsFile }, cancellationToken).ConfigureAwait(false)).CallInvoker;
+                await OpenBigQueryAsync(invoker, bigQuery.Table, offsets, recreateSession: false, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static IRowSource Resuming(IRowSource source, IReadOnlyDictionary<int, long> offsets) =>
+        offsets.Count == 0 ? source : new ResumingSource(source, offsets);
+
+    private async Task OpenBigQueryAsync(CallInvoker invoker, string table, IReadOnlyDictionary<int, long> offsets, bool recreateSession, CancellationToken cancellationToken)
+    {
+        FeatureSetOptions featureSet = _options.FeatureSet;
+        string? shard = _options.ShardCount > 1 ? ShardRestriction.For(featureSet.EntityKey, _options.ShardIndex, _options.ShardCount) : null;
+        var options = new BigQuerySourceOptions
+        {
+            Table = table,
+            BillingProject = _options.BillingProject,
+            SelectedFields = [.. featureSet.EntityKey.Append(featureSet.EventTime).Concat(featureSet.Features.Select(f => f.SourceColumn)).Distinct(StringComparer.Ordinal)],
+            RowRestriction = ShardRestriction.Combine(_options.RowRestriction, shard),
+            SnapshotTime = Checkpoint?.SnapshotTime ?? _options.SnapshotTime,
+            MaxStreamCount = _options.MaxStreams,
+            MaxConcurrentStreams = _options.ReadStreams,
+            DataFormat = _options.DataFormat,
+            StartOffsets = offsets,
+            CompletedStreams = Checkpoint?.Partitions.Where(p => p.Complete).Select(p => p.Partition).ToHashSet(),
+            RetryDeadline = _options.RetryDeadline ?? new BigQuerySourceOptions().RetryDeadline,
+        };
+        _opened.Restriction = options.RowRestriction;
+        ReadSessionCheckpoint? saved = Checkpoint?.Session;
+        BigQueryStorageSource source;
+        if (saved is not null && !recreateSession)
+        {
+            var session = new BigQueryReadSessionInfo(saved.Name, Checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount);
+            source = saved.AvroSchema is { } avroSchema
+                ? BigQueryStorageSource.ResumeAvro(invoker, options, session, avroSchema)
+                : BigQueryStorageSource.Resume(invoker, options, session, ByteString.FromBase64(saved.ArrowSchemaBase64));
+        }
+        else
+        {
+            source = await BigQueryStorageSource.OpenAsync(invoker, options, cancellationToken).ConfigureAwait(false);
+            if (saved is not null && source.Session.Streams.Count != saved.Streams.Count)
+            {
+                throw new BigQuerySourceException($"The read session was created again on the checkpoint's snapshot but has {source.Session.Streams.Count} streams where the checkpoint's had {saved.Streams.Count}: the offsets do not apply. Start over with --restart.");
+            }
+        }
+
+        if (shard is not null && ShardRestriction.Unsupported(source.Schema, featureSet.EntityKey) is { Count: > 0 } problems)
+        {
+            throw new BigQuerySourceException($"Cannot shard {options.Table}: {string.Join("; ", problems)}.");
+        }
+
+        _opened.BigQuery = source;
+        _opened.Source = source;
+    }
+
+    /// <summary>Partitions read to their end (this run or an earlier one), with their row counts.</summary>
+    private Dictionary<int, long>? Ends()
+    {
+        if (_opened.BigQuery is null)
+        {
+            return null;
+        }
+
+        var ends = new Dictionary<int, long>(_opened.BigQuery.EndedStreams);
+        foreach (PartitionEntry entry in Checkpoint?.Partitions ?? [])
+        {
+            if (entry.Complete)
+            {
+                ends.TryAdd(entry.Partition, entry.Offset);
+            }
+        }
+
+        return ends;
+    }
+
+    /// <summary>The source of this run and what it needs kept alive.</summary>
+    private sealed class OpenedSource : IAsyncDisposable
+    {
+        public IRowSource? Source { get; set; }
+
+        public BigQueryStorageSource? BigQuery { get; set; }
+
+        public BigQueryConnection? Connection { get; set; }
+
+        public string? Restriction { get; set; }
+
+        public ValueTask DisposeAsync()
+        {
+            Connection?.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
