@@ -87,7 +87,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             Console.Error.WriteLine("error: the pubsub target needs the Pub/Sub source, which this build does not implement yet: " + e.Message);
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is CredentialsException || (e is ArgumentException && e.Message.StartsWith("Bigtable:", StringComparison.Ordinal)))
+        catch (Exception e) when (e is CredentialsException or ConnectionSettingsException)
         {
             return BadInput(e.Message);
         }

@@ -63,7 +63,7 @@ public sealed class BigtableConnection : IDisposable
 
         if (string.IsNullOrWhiteSpace(options.Project) || string.IsNullOrWhiteSpace(options.Instance))
         {
-            throw new ArgumentException(
+            throw new ConnectionSettingsException(
                 $"Bigtable: name a Google Cloud project and instance (Project='{options.Project}', Instance='{options.Instance}'), or set {BigtableConnectionOptions.EmulatorHostVariable} to use an emulator.");
         }
 

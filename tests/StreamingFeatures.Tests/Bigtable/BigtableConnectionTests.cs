@@ -35,7 +35,7 @@ public sealed class BigtableConnectionTests
     [TestMethod]
     public async Task ConnectAsync_NoEmulatorNoInstance_NamesWhatIsMissing()
     {
-        var error = await Assert.ThrowsExactlyAsync<ArgumentException>(() => BigtableConnection.ConnectAsync(
+        var error = await Assert.ThrowsExactlyAsync<ConnectionSettingsException>(() => BigtableConnection.ConnectAsync(
             new BigtableConnectionOptions { Project = "p" }, _ => null, NoCredentials));
 
         StringAssert.Contains(error.Message, "Instance=''");
