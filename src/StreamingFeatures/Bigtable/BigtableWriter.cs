@@ -147,7 +147,7 @@ internal sealed class BigtableWriter
         var stillPending = new List<int>();
         TimeSpan? delay = null;
         TimeSpan left = state.Deadline - _time.GetUtcNow();
-        DateTime deadline = DateTime.UtcNow + (left < _options.AttemptTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : _options.AttemptTimeout);
+        DateTime deadline = _time.GetUtcNow().UtcDateTime + (left < _options.AttemptTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : _options.AttemptTimeout);
         try
         {
             state.CallFailed = false;

@@ -46,7 +46,7 @@ internal sealed partial class AckSender
     }
 
     // gRPC deadlines are wall-clock by nature (the server keeps real time), unlike the source's own timing.
-    private static DateTime Deadline() => DateTime.UtcNow + s_callTimeout;
+    private DateTime Deadline() => _time.GetUtcNow().UtcDateTime + s_callTimeout;
 
     private async Task SendAsync(List<Pending> batch, bool ack, CancellationToken cancellationToken)
     {

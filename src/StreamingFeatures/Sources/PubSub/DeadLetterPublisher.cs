@@ -50,8 +50,8 @@ internal sealed class DeadLetterPublisher(Publisher.PublisherClient client, stri
         {
             try
             {
-                // gRPC deadlines are wall-clock by nature (the server keeps real time).
-                await client.PublishAsync(request, deadline: DateTime.UtcNow + s_callTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
+                // gRPC measures deadlines on the wall clock, which the injected clock is outside tests.
+                await client.PublishAsync(request, deadline: time.GetUtcNow().UtcDateTime + s_callTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return null;
             }
             catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
