@@ -1,16 +1,24 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace StreamingFeatures.Tests.Checkpoints;
+namespace StreamingFeatures.TestShared;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that counts the timers armed on it: a loop that awaits <c>Task.Delay</c> arms a
-/// new timer only after it has handled the previous tick, so a test can wait for a tick's effects without sleeping.
+/// new timer only after it has handled the previous tick, so a test can wait for a tick's effects without sleeping
+/// (compiled into both test projects).
 /// </summary>
-internal sealed class ArmedClock : TimeProvider
+internal sealed class ArmedClock(DateTimeOffset start) : TimeProvider
 {
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+
     private int _armed;
 
-    public FakeTimeProvider Fake { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public ArmedClock()
+        : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public FakeTimeProvider Fake { get; } = new(start);
 
     public int Armed => Volatile.Read(ref _armed);
 
@@ -29,15 +37,21 @@ internal sealed class ArmedClock : TimeProvider
         return timer;
     }
 
+    /// <summary>Waits until <paramref name="count"/> timers in all have been armed (a loop started on another thread has reached its first wait).</summary>
+    public async Task WaitForArmedAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(s_wait);
+        while (Armed < count)
+        {
+            await Task.Delay(1, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Advances time by <paramref name="by"/> and waits until the loop has handled the tick and armed its next delay.</summary>
     public async Task TickAsync(TimeSpan by)
     {
         int before = Armed;
         Fake.Advance(by);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (Armed == before)
-        {
-            await Task.Delay(1, timeout.Token).ConfigureAwait(false);
-        }
+        await WaitForArmedAsync(before + 1).ConfigureAwait(false);
     }
 }
