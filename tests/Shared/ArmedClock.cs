@@ -12,6 +12,7 @@ internal sealed class ArmedClock(DateTimeOffset start) : TimeProvider
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
     private int _armed;
+    private long _lastArmedFor;
 
     public ArmedClock()
         : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
@@ -21,6 +22,9 @@ internal sealed class ArmedClock(DateTimeOffset start) : TimeProvider
     public FakeTimeProvider Fake { get; } = new(start);
 
     public int Armed => Volatile.Read(ref _armed);
+
+    /// <summary>How long the last timer armed was armed for.</summary>
+    public TimeSpan LastArmedFor => TimeSpan.FromTicks(Interlocked.Read(ref _lastArmedFor));
 
     public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
 
@@ -33,6 +37,7 @@ internal sealed class ArmedClock(DateTimeOffset start) : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ITimer timer = Fake.CreateTimer(callback, state, dueTime, period);
+        Interlocked.Exchange(ref _lastArmedFor, dueTime.Ticks);
         Interlocked.Increment(ref _armed);
         return timer;
     }

@@ -6,7 +6,8 @@ namespace StreamingFeatures.Tests.Sources.PubSub;
 /// A <see cref="FakeTimeProvider"/> that knows when the source's background loops have handled a tick: the loops that
 /// sleep a second or more (lease renewal, keep-alive) arm their next sleep only after they have done the work its end
 /// called for, so a test can check what a tick caused without sleeping. The 100 ms ack flush is not waited for: after
-/// a flush it may wait for work instead of arming a timer.
+/// a flush it may wait for work instead of arming a timer. Shorter waits (reconnect backoff) can be found with
+/// <see cref="NextDue"/> and advanced to exactly.
 /// </summary>
 internal sealed class LoopClock : TimeProvider
 {
@@ -29,14 +30,14 @@ internal sealed class LoopClock : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var sleep = new Sleep(this);
-        if (dueTime >= s_loopSleep && dueTime != Timeout.InfiniteTimeSpan)
+        var sleep = new Sleep(this) { Length = dueTime };
+        if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
         {
             lock (_gate)
             {
                 sleep.Due = Fake.GetUtcNow() + dueTime;
                 _sleeping.Add(sleep);
-                _armed++;
+                _armed += sleep.Length >= s_loopSleep ? 1 : 0;
             }
         }
 
@@ -52,7 +53,7 @@ internal sealed class LoopClock : TimeProvider
         lock (_gate)
         {
             DateTimeOffset then = Fake.GetUtcNow() + by;
-            ending = _sleeping.Count(s => s.Due <= then);
+            ending = _sleeping.Count(s => s.Length >= s_loopSleep && s.Due <= then);
             armed = _armed;
         }
 
@@ -61,6 +62,16 @@ internal sealed class LoopClock : TimeProvider
         while (Armed - armed < ending)
         {
             await Task.Delay(1, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long until the first timer now armed for at most <paramref name="length"/> comes due, if any.</summary>
+    public TimeSpan? NextDue(TimeSpan length)
+    {
+        lock (_gate)
+        {
+            DateTimeOffset? first = _sleeping.Where(s => s.Length <= length).Select(s => (DateTimeOffset?)s.Due).Min();
+            return first - Fake.GetUtcNow();
         }
     }
 
@@ -80,6 +91,9 @@ internal sealed class LoopClock : TimeProvider
         public ITimer Inner { get; set; } = null!;
 
         public DateTimeOffset Due { get; set; }
+
+        /// <summary>How long it was armed for: a second or more is a loop's sleep, armed again once it ended.</summary>
+        public TimeSpan Length { get; init; }
 
         public void End()
         {
