@@ -65,6 +65,18 @@ internal sealed class LoopClock : TimeProvider
         }
     }
 
+    /// <summary>The loops asleep now (timers of a second or more armed and not yet ended).</summary>
+    public int LoopsAsleep
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sleeping.Count(s => s.Length >= s_loopSleep);
+            }
+        }
+    }
+
     /// <summary>How long until the first timer now armed for at most <paramref name="length"/> comes due, if any.</summary>
     public TimeSpan? NextDue(TimeSpan length)
     {

@@ -76,6 +76,7 @@ public sealed class PubSubSourceFlowTests
         List<string> ackIds = fake.Enqueue(FakePubSub.Event(1, 1), FakePubSub.Event(2, 2), FakePubSub.Event(3, 3));
         await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(time)).Start();
         await SourceHarness.Eventually(() => harness.Rows() == 3, "three rows in the graph");
+        await SourceHarness.Eventually(() => time.LoopsAsleep == 2, "the lease loop asleep, as the stream's keep-alive is");
 
         for (int second = 1; second <= 29; second++)
         {
@@ -114,6 +115,7 @@ public sealed class PubSubSourceFlowTests
         List<string> ackIds = fake.Enqueue(FakePubSub.Event(1, 1), FakePubSub.Event(2, 2), FakePubSub.Event(3, 3));
         await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(time) with { MaxOutstandingMessages = 1 }).Start();
         await SourceHarness.Eventually(() => harness.Rows() == 1 && harness.Source.Status.Received == 3, "one admitted, two waiting for room");
+        await SourceHarness.Eventually(() => time.LoopsAsleep == 2, "the lease loop asleep, as the stream's keep-alive is");
 
         for (int second = 1; second <= 25; second++)
         {
