@@ -13,15 +13,18 @@ internal sealed class TerminationSignals : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<int> _forced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _grace;
+    private readonly TimeProvider _time;
     private readonly PosixSignalRegistration? _interrupt;
     private readonly PosixSignalRegistration? _terminate;
     private int _signals;
 
     /// <param name="grace">How long a command may drain after the first signal.</param>
     /// <param name="listen">False leaves the process's signals alone; <see cref="Receive"/> then stands in for them.</param>
-    public TerminationSignals(TimeSpan grace, bool listen = true)
+    /// <param name="time">The clock the grace period runs on; the system clock when null.</param>
+    public TerminationSignals(TimeSpan grace, bool listen = true, TimeProvider? time = null)
     {
         _grace = grace;
+        _time = time ?? TimeProvider.System;
         if (listen)
         {
             _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -59,7 +62,7 @@ internal sealed class TerminationSignals : IDisposable
 
         // Cancellation callbacks run on the pool: the runtime's signal thread must not run the command's drain.
         _ = _stop.CancelAsync();
-        _ = Task.Delay(_grace).ContinueWith(_ => _forced.TrySetResult(exit), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = Task.Delay(_grace, _time).ContinueWith(_ => _forced.TrySetResult(exit), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void OnSignal(PosixSignalContext context)

@@ -114,7 +114,7 @@ public sealed class Emulator : IAsyncDisposable
 
             try
             {
-                await spec.Probe(channel, DateTime.UtcNow + ProbeTimeout, overall.Token).ConfigureAwait(false);
+                await spec.Probe(channel, TimeProvider.System.GetUtcNow().UtcDateTime + ProbeTimeout, overall.Token).ConfigureAwait(false);
                 return;
             }
             catch (RpcException e) when (EmulatorSpec.Answered(e))
@@ -130,7 +130,7 @@ public sealed class Emulator : IAsyncDisposable
             }
 
             // Task.Delay ends early on cancellation; the loop condition then decides.
-            await Task.Delay(ProbeInterval, overall.Token).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.Delay(ProbeInterval, TimeProvider.System, overall.Token).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -81,7 +81,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     /// <summary>Waits (briefly) until every line of an exited process's output has been captured.</summary>
     public async Task WaitForOutputAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), TimeProvider.System);
         try
         {
             // Also waits for the redirected streams to reach their end, which lags the exit.
@@ -102,7 +102,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
         AppDomain.CurrentDomain.ProcessExit -= OnHostExit;
         Kill();
-        using var timeout = new CancellationTokenSource(ExitWait);
+        using var timeout = new CancellationTokenSource(ExitWait, TimeProvider.System);
         try
         {
             await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);

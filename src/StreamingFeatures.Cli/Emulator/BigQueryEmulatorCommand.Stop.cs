@@ -5,7 +5,7 @@ internal static partial class BigQueryEmulatorCommand
 {
     private static async Task WaitForStopAsync(bool stopOnStdinClose, CancellationToken stop)
     {
-        var stopped = Task.Delay(Timeout.Infinite, stop);
+        var stopped = Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, stop);
         if (!stopOnStdinClose)
         {
             await stopped.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -117,7 +117,7 @@ internal sealed partial class LoadTestRunner
                 TimeSpan wait = (interval * i) - recorder.Elapsed;
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, stop).ConfigureAwait(false);
+                    await Task.Delay(wait, TimeProvider.System, stop).ConfigureAwait(false);
                 }
 
                 try

@@ -199,7 +199,7 @@ internal sealed class LocalBigtable : IAsyncDisposable
             using GrpcChannel channel = GrpcChannel.ForAddress("http://" + earlier.Endpoint, new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure });
             await new BigtableTableAdmin.BigtableTableAdminClient(channel).ListTablesAsync(
                 new ListTablesRequest { Parent = "projects/local/instances/local" },
-                deadline: DateTime.UtcNow.AddSeconds(3),
+                deadline: TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(3),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return process;
         }

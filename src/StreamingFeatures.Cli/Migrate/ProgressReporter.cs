@@ -30,7 +30,7 @@ internal static class ProgressReporter
                         long rows = done();
                         task.Value = rows;
                         task.Description = $"{rows:N0} rows  {detail()}";
-                        await Task.WhenAny(running, Task.Delay(250)).ConfigureAwait(false);
+                        await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System)).ConfigureAwait(false);
                     }
 
                     task.Value = done();
@@ -42,7 +42,7 @@ internal static class ProgressReporter
 
         var clock = Stopwatch.StartNew();
         Task<T> work = job();
-        while (await Task.WhenAny(work, Task.Delay(LogInterval)).ConfigureAwait(false) != work)
+        while (await Task.WhenAny(work, Task.Delay(LogInterval, TimeProvider.System)).ConfigureAwait(false) != work)
         {
             long rows = done();
             double rate = rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001);

@@ -335,8 +335,7 @@ public sealed class BigtableWriterTests
         for (int i = 1; i < writes.Length; i++)
         {
             TimeSpan due = start + (TimeSpan.FromSeconds(1) * (i / limit)) - test.Clock.GetUtcNow();
-            test.Clock.Fake.Advance(due - Tick - Tick);
-            await test.AssertAttemptsAsync(201 + i);
+            test.AdvanceShortOfAWait(due - Tick - Tick, 201 + i);
             test.Clock.Fake.Advance(Tick + Tick);
             Attempt attempt = await test.Invoker.WaitForAsync(202 + i);
             Assert.AreEqual(i / limit, (attempt.At - start).TotalSeconds, 0.0021, $"write {i}");
@@ -461,18 +460,22 @@ public sealed class BigtableWriterTests
         {
             int before = Invoker.Attempts.Count;
             TimeSpan wait = await Clock.NextTimerAsync(CancellationToken.None);
-            Clock.Fake.Advance(wait - Tick);
-            await AssertAttemptsAsync(before);
+            AdvanceShortOfAWait(wait - Tick, before);
             Clock.Fake.Advance(Tick);
             await Invoker.WaitForAsync(before + 1);
             return wait;
         }
 
-        /// <summary>Gives any wrongly woken continuation a moment to show itself as an attempt, then counts them.</summary>
-        public async Task AssertAttemptsAsync(int count)
+        /// <summary>
+        /// Moves the clock by <paramref name="by"/>, short of every wait the writer started: no timer fires, so nothing
+        /// the writer waits on has woken and no attempt can start; the count is then final, without sleeping.
+        /// </summary>
+        public void AdvanceShortOfAWait(TimeSpan by, int attempts)
         {
-            await Task.Delay(20);
-            Assert.HasCount(count, Invoker.Attempts, "no attempt may happen before the clock reaches its time");
+            int fired = Clock.Fired;
+            Clock.Fake.Advance(by);
+            Assert.AreEqual(fired, Clock.Fired, "no wait may end before the clock reaches its time");
+            Assert.HasCount(attempts, Invoker.Attempts, "no attempt may happen before the clock reaches its time");
         }
 
         /// <summary>Moves the clock through every wait the writer starts until <paramref name="write"/> completes.</summary>
@@ -522,10 +525,14 @@ public sealed class BigtableWriterTests
     private sealed class RecordingClock : TimeProvider
     {
         private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+        private int _fired;
 
         public FakeTimeProvider Fake { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         public bool HasTimer => _timers.Reader.Count > 0;
+
+        /// <summary>Timer callbacks run so far (FakeTimeProvider runs them inside Advance).</summary>
+        public int Fired => Volatile.Read(ref _fired);
 
         public override TimeZoneInfo LocalTimeZone => Fake.LocalTimeZone;
 
@@ -537,7 +544,7 @@ public sealed class BigtableWriterTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            ITimer timer = Fake.CreateTimer(callback, state, dueTime, period);
+            ITimer timer = Fake.CreateTimer(s => { Interlocked.Increment(ref _fired); callback(s); }, state, dueTime, period);
             if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
             {
                 _timers.Writer.TryWrite(dueTime);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using StreamingFeatures.Checkpoints;
+using StreamingFeatures.TestShared;
 
 namespace StreamingFeatures.Tests.Checkpoints;
 

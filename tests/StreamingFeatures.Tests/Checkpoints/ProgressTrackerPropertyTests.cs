@@ -62,6 +62,21 @@ public sealed class ProgressTrackerPropertyTests
         int snapshots = 0;
         using var done = new CancellationTokenSource();
 
+        // The observer has taken its first snapshot before any worker starts, so snapshots are checked while they run
+        // however late the thread pool starts it.
+        var observing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task observer = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                (IReadOnlyDictionary<int, PartitionCheckpoint> committed, _) = tracker.Snapshot();
+                Check(committed, cuts, handed, earlier, violations);
+                snapshots++;
+                observing.TrySetResult();
+            }
+        });
+        await observing.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
         Task[] workers = [.. Enumerable.Range(0, Workers).Select(w => Task.Run(() =>
         {
             var local = new Random(seed + w);
@@ -85,16 +100,6 @@ public sealed class ProgressTrackerPropertyTests
                 Interlocked.Increment(ref calls);
             }
         }))];
-        Task observer = Task.Run(() =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                (IReadOnlyDictionary<int, PartitionCheckpoint> committed, _) = tracker.Snapshot();
-                Check(committed, cuts, handed, earlier, violations);
-                snapshots++;
-            }
-        });
-
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         await done.CancelAsync();
         await observer.WaitAsync(TimeSpan.FromSeconds(60));

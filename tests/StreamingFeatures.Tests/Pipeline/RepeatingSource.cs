@@ -9,6 +9,8 @@ internal sealed class RepeatingSource : IRowSource
 {
     private readonly SourceChunk _chunk;
     private long _sent;
+    private TaskCompletionSource? _pushBack;
+    private int _waiting;
 
     private RepeatingSource(SyntheticSource synthetic, SourceChunk chunk)
     {
@@ -36,10 +38,37 @@ internal sealed class RepeatingSource : IRowSource
         return new RepeatingSource(synthetic, await buffer.ReceiveAsync());
     }
 
+    /// <summary>Completes once the source waits on a send the graph has not taken, now or later: the graph pushes back.</summary>
+    public Task PushedBackAsync()
+    {
+        var pushedBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _pushBack, pushedBack);
+        if (Interlocked.CompareExchange(ref _waiting, 0, 0) != 0)
+        {
+            pushedBack.TrySetResult();
+        }
+
+        return pushedBack.Task;
+    }
+
     public async Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
-        while (await target.SendAsync(_chunk, cancellationToken))
+        while (true)
         {
+            Task<bool> send = target.SendAsync(_chunk, cancellationToken);
+            if (!send.IsCompleted)
+            {
+                Interlocked.Exchange(ref _waiting, 1);
+                Interlocked.CompareExchange(ref _pushBack, null, null)?.TrySetResult();
+            }
+
+            bool taken = await send;
+            Interlocked.Exchange(ref _waiting, 0);
+            if (!taken)
+            {
+                return;
+            }
+
             Interlocked.Increment(ref _sent);
         }
     }

@@ -1,6 +1,6 @@
 using Grpc.Core;
-using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Resilience;
+using StreamingFeatures.TestShared;
 
 namespace StreamingFeatures.Tests.Resilience;
 
@@ -20,7 +20,7 @@ public sealed class CallRetryTests
     [TestMethod]
     public async Task ExecuteAsync_UnavailableThenAnswer_RetriesUntilItSucceeds()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ArmedClock();
         var retry = new CallRetry(Options, clock);
         int attempts = 0;
 
@@ -33,7 +33,7 @@ public sealed class CallRetryTests
     [TestMethod]
     public async Task ExecuteAsync_UnavailablePastTheDeadline_GivesUpNamingCallTimeAndAttempts()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ArmedClock();
         var retry = new CallRetry(Options, clock);
         int attempts = 0;
 
@@ -51,7 +51,7 @@ public sealed class CallRetryTests
     [TestMethod]
     public async Task ExecuteAsync_PermanentError_FailsAtOnceUnchanged()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ArmedClock();
         var retry = new CallRetry(Options, clock);
         int attempts = 0;
 
@@ -65,7 +65,7 @@ public sealed class CallRetryTests
     [TestMethod]
     public async Task ExecuteAsync_EachAttempt_GetsADeadlineWithinTheCallDeadline()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new ArmedClock();
         var retry = new CallRetry(Options with { Deadline = TimeSpan.FromSeconds(5) }, clock);
         var deadlines = new List<TimeSpan>();
 
@@ -74,7 +74,7 @@ public sealed class CallRetryTests
             attempt =>
             {
                 deadlines.Add(attempt.Deadline - clock.GetUtcNow().UtcDateTime);
-                clock.Advance(TimeSpan.FromSeconds(2)); // The attempt hangs until near its own deadline.
+                clock.Fake.Advance(TimeSpan.FromSeconds(2)); // The attempt hangs until near its own deadline.
                 throw new RpcException(new Status(StatusCode.DeadlineExceeded, "stalled"));
             },
             CancellationToken.None);
@@ -129,16 +129,26 @@ public sealed class CallRetryTests
 
     private static RpcException Unavailable() => new(new Status(StatusCode.Unavailable, "Error connecting to subchannel."));
 
-    /// <summary>Advances virtual time through every backoff until the call ends.</summary>
-    private static async Task<T> RunAsync<T>(FakeTimeProvider clock, Task<T> call)
+    /// <summary>
+    /// Advances virtual time to the end of each backoff once the retry has armed it, until the call ends: time moves
+    /// only while the retry waits, never during an attempt, however slow the machine.
+    /// </summary>
+    private static async Task<T> RunAsync<T>(ArmedClock clock, Task<T> call)
     {
-        var limit = System.Diagnostics.Stopwatch.StartNew();
-        while (!call.IsCompleted && limit.Elapsed < Wait)
+        using var timeout = new CancellationTokenSource(Wait);
+        for (int handled = 0; !call.IsCompleted;)
         {
-            await Task.Delay(1);
-            clock.Advance(TimeSpan.FromMilliseconds(50));
+            if (clock.Armed > handled)
+            {
+                handled = clock.Armed;
+                clock.Fake.Advance(clock.LastArmedFor);
+            }
+            else
+            {
+                await Task.Delay(1, timeout.Token);
+            }
         }
 
-        return await call.WaitAsync(Wait);
+        return await call;
     }
 }

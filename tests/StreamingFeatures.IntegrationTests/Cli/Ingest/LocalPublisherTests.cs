@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Cli.Ingest.Local;
 using StreamingFeatures.FeatureSets;
+using StreamingFeatures.TestShared;
 
 namespace StreamingFeatures.IntegrationTests.Cli.Ingest;
 
@@ -19,7 +20,7 @@ public sealed class LocalPublisherTests
     [TestMethod]
     public async Task RunAsync_TwoHundredPerSecondForTenSeconds_PublishesTwoThousandInSmallBatches()
     {
-        var time = new FakeTimeProvider(s_start);
+        var time = new ArmedClock(s_start);
         var requests = new List<PublishRequest>();
         var publisher = new LocalPublisher(Capture(requests), "projects/local/topics/t", Events(time), 200, time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
@@ -39,7 +40,7 @@ public sealed class LocalPublisherTests
     [TestMethod]
     public async Task RunAsync_HighRate_SplitsRequestsAtTheBatchLimit()
     {
-        var time = new FakeTimeProvider(s_start);
+        var time = new ArmedClock(s_start);
         var requests = new List<PublishRequest>();
         var publisher = new LocalPublisher(Capture(requests), "projects/local/topics/t", Events(time), 50_000, time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
@@ -56,7 +57,7 @@ public sealed class LocalPublisherTests
     [TestMethod]
     public async Task RunAsync_PublishFails_GoesOnAndCountsOnlyAccepted()
     {
-        var time = new FakeTimeProvider(s_start);
+        var time = new ArmedClock(s_start);
         int calls = 0;
         var publisher = new LocalPublisher(
             (_, _) => ++calls % 2 == 0 ? Task.CompletedTask : throw new RpcException(new Status(StatusCode.Unavailable, "emulator gone")),
@@ -142,15 +143,16 @@ public sealed class LocalPublisherTests
         return Task.CompletedTask;
     };
 
-    /// <summary>Advances virtual time in publisher ticks, letting the loop run after each.</summary>
-    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan span)
+    /// <summary>
+    /// Advances virtual time in publisher ticks, each handled by the loop before the next: it arms its next wait only
+    /// after publishing what was due.
+    /// </summary>
+    private static async Task AdvanceAsync(ArmedClock time, TimeSpan span)
     {
+        await time.WaitForArmedAsync(1);
         for (TimeSpan done = TimeSpan.Zero; done < span; done += LocalPublisher.Tick)
         {
-            await Task.Delay(5);
-            time.Advance(LocalPublisher.Tick);
+            await time.TickAsync(LocalPublisher.Tick);
         }
-
-        await Task.Delay(20);
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Cli.Ingest;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Telemetry;
+using StreamingFeatures.TestShared;
 
 namespace StreamingFeatures.IntegrationTests.Cli.Ingest;
 
@@ -15,7 +15,7 @@ public sealed class SummaryLoggerTests
     [TestMethod]
     public async Task ExecuteAsync_EveryMinute_LogsRateCountsAndFreshness()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var time = new ArmedClock(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         var state = new IngestState();
         var source = new FakeIngestSource
         {
@@ -31,11 +31,11 @@ public sealed class SummaryLoggerTests
         using var otherPipeline = new PipelineMetrics();
         otherPipeline.RowsWritten.Add(1_000_000);
         await summary.StartAsync(TestContext.CancellationToken);
-        await Task.Delay(300, TestContext.CancellationToken); // ExecuteAsync starts on a thread-pool thread: let it arm its timer.
+        await time.WaitForArmedAsync(1); // ExecuteAsync starts on a thread-pool thread: wait until it has armed its timer.
 
-        time.Advance(TimeSpan.FromSeconds(59));
+        time.Fake.Advance(TimeSpan.FromSeconds(59));
         Assert.IsEmpty(logger.Lines, "not before the minute is over");
-        time.Advance(TimeSpan.FromSeconds(1));
+        time.Fake.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(() => logger.Lines.Count == 1);
         await summary.StopAsync(TestContext.CancellationToken);
 

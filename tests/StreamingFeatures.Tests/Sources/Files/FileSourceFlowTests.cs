@@ -17,30 +17,20 @@ public sealed class FileSourceFlowTests
     {
         using var dir = new TempDirectory();
         IRowSource source = await OpenAsync(dir, format, rows: 100, chunkRows: 10);
-        var target = new BufferBlock<SourceChunk>(new DataflowBlockOptions { BoundedCapacity = 2 });
+        var target = new RoomTarget(2);
 
         Task run = source.RunAsync(target, CancellationToken.None);
 
-        // Wait for the target to fill (a loaded machine may take a while), then check the source stays paused.
-        using (var filling = new CancellationTokenSource(Wait))
-        {
-            while (target.Count < 2)
-            {
-                await Task.Delay(10, filling.Token);
-            }
-        }
-
-        await Task.Delay(100);
+        // The target postpones the third chunk: from then on the source waits for room (a loaded machine may take a while to get there).
+        await target.Postponed.WaitAsync(Wait);
         Assert.IsFalse(run.IsCompleted, "the source waits for room");
         Assert.AreEqual(2, target.Count);
         int rows = 0;
         while (!run.IsCompleted || target.Count > 0)
         {
-            if (target.TryReceive(out SourceChunk? chunk))
-            {
-                rows += chunk.RowCount;
-            }
-            else
+            List<SourceChunk> taken = target.TakeAll();
+            rows += taken.Sum(c => c.RowCount);
+            if (taken.Count == 0)
             {
                 await Task.WhenAny(run, Task.Delay(10));
             }
@@ -72,11 +62,11 @@ public sealed class FileSourceFlowTests
     {
         using var dir = new TempDirectory();
         IRowSource source = await OpenAsync(dir, format, rows: 100, chunkRows: 10);
-        var target = new BufferBlock<SourceChunk>(new DataflowBlockOptions { BoundedCapacity = 1 });
+        var target = new RoomTarget(1);
         using var cancel = new CancellationTokenSource();
 
         Task run = source.RunAsync(target, cancel.Token);
-        await Task.Delay(100);
+        await target.Postponed.WaitAsync(Wait);
         await cancel.CancelAsync();
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => run.WaitAsync(Wait));

@@ -126,6 +126,7 @@ internal sealed partial class FakePubSub
 
         public async Task<bool> MoveNext(CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref server._pulls);
             using var both = CancellationTokenSource.CreateLinkedTokenSource(call, cancellationToken);
             if (fault is not null && _responses >= fault.AfterResponses)
             {

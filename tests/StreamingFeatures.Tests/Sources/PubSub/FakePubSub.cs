@@ -27,6 +27,7 @@ internal sealed partial class FakePubSub(TimeProvider time) : CallInvoker
     private readonly List<string> _lapsed = [];
     private int _messages;
     private int _streamCalls;
+    private int _pulls;
     private int _ackCalls;
     private int _modAckCalls;
 
@@ -52,6 +53,12 @@ internal sealed partial class FakePubSub(TimeProvider time) : CallInvoker
     public Func<ModifyAckDeadlineRequest, Task>? ModAckHold { get; set; }
 
     public int StreamCalls => Volatile.Read(ref _streamCalls);
+
+    /// <summary>
+    /// Responses asked for, on every stream: a stream asks for the next response only once it has taken the last one
+    /// in, so this moving past a count is the sign that every response before has been handled.
+    /// </summary>
+    public int Pulls => Volatile.Read(ref _pulls);
 
     public int Delivered { get; private set; }
 

@@ -15,7 +15,11 @@ public sealed class PubSubSourceAckTests
         List<string> ackIds = fake.Enqueue([.. Enumerable.Range(0, 6_000).Select(i => FakePubSub.Event(i, i))]);
         await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System, streams: 2) with { MaxOutstandingMessages = 10_000 }).Start();
         await SourceHarness.Eventually(() => harness.Rows() == 6_000, "6,000 rows in the graph");
-        await Task.Delay(300);
+
+        // The receipts of all 6,000 have landed, so the ack sender has flushed what delivery queued; and a message is
+        // acked only once settled, which gives its flow-control room back: all 6,000 still hold theirs.
+        await SourceHarness.Eventually(() => fake.ModAcks.Sum(m => m.AckIds.Count) == 6_000, "every receipt sent");
+        Assert.AreEqual(6_000, harness.Source.Status.OutstandingMessages, "nothing is acked before the pipeline says its row is done");
         Assert.IsEmpty(fake.Acks, "nothing is acked before the pipeline says its row is done");
 
         harness.Complete(harness.Chunks());
@@ -48,7 +52,9 @@ public sealed class PubSubSourceAckTests
         harness.Complete(harness.Chunks());
 
         await SourceHarness.Eventually(() => fake.Acked.SetEquals(["ack-2", "ack-3", "ack-4", "ack-5"]), "all but the refused one acked");
-        await Task.Delay(200);
+
+        // Closing sends what is still queued and waits for the retries due: the counts below are final.
+        await harness.Source.CloseAsync(TimeSpan.FromSeconds(10));
         Assert.AreEqual(1, fake.Acks.Count(a => a.AckIds.Contains("ack-1")), "a permanent failure is not sent again");
         Assert.AreEqual(2, fake.Acks.Count(a => a.AckIds.Contains("ack-2")), "a transient one is");
         Assert.AreEqual(4, harness.Source.Status.Acked);

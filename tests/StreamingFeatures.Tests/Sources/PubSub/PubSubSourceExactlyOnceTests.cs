@@ -1,4 +1,5 @@
 using Google.Cloud.PubSub.V1;
+using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.PubSub;
 
 namespace StreamingFeatures.Tests.Sources.PubSub;
@@ -15,18 +16,19 @@ public sealed class PubSubSourceExactlyOnceTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int held = 0;
+        var early = new RowsBeforeRelease(release);
         var fake = new FakePubSub(TimeProvider.System) { ExactlyOnce = true, ModAckHold = r => HoldReceipt(r, ref held, release.Task) };
         List<string> ackIds = fake.Enqueue(FakePubSub.Event(1, 1), FakePubSub.Event(2, 2), FakePubSub.Event(3, 3));
-        await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System)).Start();
+        await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System), arrived: early.Arrived).Start();
 
         await SourceHarness.Eventually(() => Volatile.Read(ref held) == 1, "the receipt modack in flight");
-        await Task.Delay(300);
         Assert.AreEqual(0, harness.Rows(), "nothing reaches the graph before its receipt succeeded");
         Assert.AreEqual(0, harness.Source.Status.OutstandingMessages);
 
-        release.SetResult();
+        early.Release();
 
         await SourceHarness.Eventually(() => harness.Rows() == 3, "delivered once the receipt succeeded");
+        Assert.AreEqual(0, early.Rows, "nothing reaches the graph before its receipt succeeded");
         ModifyAckDeadlineRequest receipt = fake.ModAcks[0];
         CollectionAssert.AreEqual(ackIds, receipt.AckIds.ToList(), "one receipt for the response");
         Assert.AreEqual(60, receipt.AckDeadlineSeconds, "at least 60 s with exactly-once (the options ask for 10)");
@@ -46,7 +48,7 @@ public sealed class PubSubSourceExactlyOnceTests
         await using SourceHarness harness = new SourceHarness(fake, options).Start();
 
         await SourceHarness.Eventually(() => harness.Rows() == 2, "the two accepted messages fill the 2-message budget");
-        await Task.Delay(200);
+        await SourceHarness.Eventually(() => fake.Pulls >= 2, "the response handled and the next one asked for");
 
         Assert.AreEqual(2, harness.Rows(), "the refused message is never delivered");
         CollectionAssert.AreEqual(new long[] { 0, 1 }, harness.Chunks().SelectMany(c => Enumerable.Range(0, c.RowCount).Select(r => c.FirstOffset + r)).ToList(), "it gets no offset");
@@ -68,6 +70,7 @@ public sealed class PubSubSourceExactlyOnceTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int calls = 0;
+        var early = new RowsBeforeRelease(release);
         var fake = new FakePubSub(TimeProvider.System)
         {
             ExactlyOnce = true,
@@ -75,15 +78,15 @@ public sealed class PubSubSourceExactlyOnceTests
             ModAckHold = _ => Interlocked.Increment(ref calls) == 2 ? release.Task : Task.CompletedTask,
         };
         fake.Enqueue(FakePubSub.Event(1, 1), FakePubSub.Event(2, 2), FakePubSub.Event(3, 3));
-        await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System)).Start();
+        await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System), arrived: early.Arrived).Start();
 
         await SourceHarness.Eventually(() => Volatile.Read(ref calls) == 2, "the refused id sent again after a backoff");
-        await Task.Delay(100);
         Assert.AreEqual(0, harness.Rows(), "the response waits for its last receipt");
 
-        release.SetResult();
+        early.Release();
 
         await SourceHarness.Eventually(() => harness.Rows() == 3, "all three delivered");
+        Assert.AreEqual(0, early.Rows, "the response waits for its last receipt");
         List<ModifyAckDeadlineRequest> modAcks = fake.ModAcks;
         CollectionAssert.AreEqual(new[] { "ack-1" }, modAcks[1].AckIds.ToList(), "only the refused id is sent again");
         Assert.IsTrue(modAcks.Take(2).All(m => m.AckDeadlineSeconds == 60));
@@ -112,19 +115,20 @@ public sealed class PubSubSourceExactlyOnceTests
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int held = 0;
+        var early = new RowsBeforeRelease(release);
         var fake = new FakePubSub(TimeProvider.System) { ModAckHold = r => r.AckDeadlineSeconds == 60 ? HoldReceipt(r, ref held, release.Task) : Task.CompletedTask };
         fake.Enqueue(FakePubSub.Event(1, 1), FakePubSub.Event(2, 2));
-        await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System)).Start();
+        await using SourceHarness harness = new SourceHarness(fake, SourceHarness.Options(TimeProvider.System), arrived: early.Arrived).Start();
         await SourceHarness.Eventually(() => harness.Rows() == 2, "the first response, not gated");
 
         fake.ExactlyOnce = true;
         List<string> later = fake.Enqueue(FakePubSub.Event(3, 3), FakePubSub.Event(4, 4));
 
         await SourceHarness.Eventually(() => Volatile.Read(ref held) == 1, "the second response's receipt in flight");
-        await Task.Delay(200);
         Assert.AreEqual(2, harness.Rows(), "the second response waits for its receipt");
-        release.SetResult();
+        early.Release();
         await SourceHarness.Eventually(() => harness.Rows() == 4, "then delivered");
+        Assert.AreEqual(2, early.Rows, "the second response waits for its receipt");
         CollectionAssert.AreEqual(later, fake.ModAcks.Single(m => m.AckDeadlineSeconds == 60).AckIds.ToList());
     }
 
@@ -144,6 +148,33 @@ public sealed class PubSubSourceExactlyOnceTests
         Assert.IsTrue(receipts.All(m => m.AckIds.Count <= 2_500), string.Join(",", receipts.Select(m => m.AckIds.Count)));
         CollectionAssert.AreEquivalent(ackIds, receipts.SelectMany(m => m.AckIds).ToList(), "each exactly once");
         Assert.IsTrue(receipts.All(m => m.AckDeadlineSeconds == (exactlyOnce ? 60 : 10)));
+    }
+
+    /// <summary>
+    /// The rows that reached the graph before the test let a held receipt modack answer: checked when each chunk
+    /// arrives, so a delivery that did not wait for its receipt is seen whenever it happens, without sleeping.
+    /// </summary>
+    private sealed class RowsBeforeRelease(TaskCompletionSource receipt)
+    {
+        private int _released;
+        private int _rows;
+
+        public int Rows => Volatile.Read(ref _rows);
+
+        public void Arrived(SourceChunk chunk)
+        {
+            if (Volatile.Read(ref _released) == 0)
+            {
+                Interlocked.Add(ref _rows, chunk.RowCount);
+            }
+        }
+
+        /// <summary>Lets the held receipt answer; rows arriving from now on count as after it.</summary>
+        public void Release()
+        {
+            Volatile.Write(ref _released, 1);
+            receipt.SetResult();
+        }
     }
 
     /// <summary>Holds receipt modacks (not nacks) until <paramref name="release"/>, counting them.</summary>

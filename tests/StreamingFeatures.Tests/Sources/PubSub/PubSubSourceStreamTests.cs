@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.PubSub;
 
@@ -42,7 +41,7 @@ public sealed class PubSubSourceStreamTests
     [TestMethod]
     public async Task RunAsync_StreamKeepsFailing_RetriesWithBackoffBoundedByTheMaximum()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new LoopClock();
         var fake = new FakePubSub(time) { StreamFaults = _ => new StreamFault(0, StatusCode.Unavailable) };
         PubSubSourceOptions options = SourceHarness.Options(time) with { InitialReconnectBackoff = TimeSpan.FromMilliseconds(100), MaxReconnectBackoff = TimeSpan.FromSeconds(2) };
         await using SourceHarness harness = new SourceHarness(fake, options).Start();
@@ -51,19 +50,22 @@ public sealed class PubSubSourceStreamTests
         var waits = new List<TimeSpan>();
         for (int attempt = 2; attempt <= 12; attempt++)
         {
+            // The backoff before the attempt: a timer armed for at most 3 s, advanced to exactly (the source's other
+            // timers, lease renewal and keep-alive, are armed for longer).
             int before = fake.StreamCalls;
-            TimeSpan waited = TimeSpan.Zero;
-            while (fake.StreamCalls == before)
+            TimeSpan? waited = null;
+            await SourceHarness.Eventually(() => fake.StreamCalls > before || (waited = time.NextDue(TimeSpan.FromSeconds(3))) is not null, $"attempt {attempt} must come within the maximum backoff");
+            if (waited is { } backoff)
             {
-                Assert.IsLessThan(TimeSpan.FromSeconds(3), waited, $"attempt {attempt} must come within the maximum backoff");
-                time.Advance(TimeSpan.FromMilliseconds(50));
-                waited += TimeSpan.FromMilliseconds(50);
-                await Task.Delay(5);
+                time.Fake.Advance(backoff);
+                await SourceHarness.Eventually(() => fake.StreamCalls > before, $"attempt {attempt} once its backoff is over");
             }
 
-            waits.Add(waited);
+            waits.Add(waited ?? TimeSpan.Zero);
         }
 
+        // The last attempt is over (its stream closed) once the backoff after it is armed.
+        await SourceHarness.Eventually(() => time.NextDue(TimeSpan.FromSeconds(3)) is not null, "the backoff after the last attempt");
         Assert.IsTrue(waits.Skip(6).Any(w => w >= TimeSpan.FromMilliseconds(400)), "the backoff grows: " + string.Join(", ", waits));
         Assert.AreEqual(0, harness.Source.Status.ConnectedStreams);
         Assert.IsTrue(harness.Run.IsCompleted is false, "a transient failure never ends the run");

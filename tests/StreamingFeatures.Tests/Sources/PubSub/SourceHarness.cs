@@ -10,7 +10,8 @@ namespace StreamingFeatures.Tests.Sources.PubSub;
 
 /// <summary>
 /// A Pub/Sub source on a <see cref="FakePubSub"/>, run into a block standing for the graph, with its metrics
-/// listened to and its log kept. Disposing stops and closes it.
+/// listened to and its log kept. Disposing stops and closes it. With <c>arrived</c>, the graph tells of each chunk as it
+/// reaches it.
 /// </summary>
 internal sealed class SourceHarness : IAsyncDisposable
 {
@@ -23,10 +24,10 @@ internal sealed class SourceHarness : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _counters = new();
     private readonly List<SourceChunk> _chunks = [];
 
-    public SourceHarness(FakePubSub fake, PubSubSourceOptions options, ITargetBlock<SourceChunk>? graph = null)
+    public SourceHarness(FakePubSub fake, PubSubSourceOptions options, ITargetBlock<SourceChunk>? graph = null, Action<SourceChunk>? arrived = null)
     {
         Fake = fake;
-        Graph = graph ?? new BufferBlock<SourceChunk>();
+        Graph = graph ?? (arrived is null ? new BufferBlock<SourceChunk>() : new RoomTarget(int.MaxValue, arrived));
         Source = PubSubSource.Create(fake, options, TestEvents.FeatureSet(), _metrics);
         Source.Log = line => Log.Enqueue(line);
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -93,12 +94,16 @@ internal sealed class SourceHarness : IAsyncDisposable
         return _counters.GetValueOrDefault(key);
     }
 
-    /// <summary>Chunks the graph holds (a BufferBlock), in arrival order; taken out once, kept here.</summary>
+    /// <summary>Chunks the graph holds (a BufferBlock or a RoomTarget), in arrival order; taken out once, kept here.</summary>
     public List<SourceChunk> Chunks()
     {
         if (Graph is BufferBlock<SourceChunk> buffer && buffer.TryReceiveAll(out IList<SourceChunk>? more))
         {
             _chunks.AddRange(more);
+        }
+        else if (Graph is RoomTarget room)
+        {
+            _chunks.AddRange(room.TakeAll());
         }
 
         return _chunks;
