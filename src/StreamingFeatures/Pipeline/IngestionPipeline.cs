@@ -73,12 +73,7 @@ public sealed class IngestionPipeline
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
         _progress = progress;
-        _completion = (progress, completion) switch
-        {
-            (null, var only) => only,
-            (var only, null) => only,
-            ({ } both, { } other) => new BothCompletions(both, other),
-        };
+        _completion = CompositeCompletion.Of(progress, completion);
         if (progress is not null)
         {
             progress.FirstOffset = sources[0].FirstOffset;
@@ -190,15 +185,6 @@ public sealed class IngestionPipeline
 #pragma warning restore CA1031
         {
             fail(new PipelineException($"Source {source.Description} failed: {e.Message}", e));
-        }
-    }
-
-    private sealed class BothCompletions(IRowCompletion first, IRowCompletion second) : IRowCompletion
-    {
-        public void Complete(IReadOnlyList<SourceRange> ranges)
-        {
-            first.Complete(ranges);
-            second.Complete(ranges);
         }
     }
 
