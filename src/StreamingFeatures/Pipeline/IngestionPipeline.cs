@@ -5,6 +5,7 @@ using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;

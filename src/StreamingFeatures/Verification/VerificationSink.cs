@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Telemetry;
 

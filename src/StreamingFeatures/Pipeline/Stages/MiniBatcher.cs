@@ -1,7 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using StreamingFeatures.DeadLetters;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>
 /// Gathers mapped rows into MutateRows-sized batches, flushing on rows, bytes, mutations (Bigtable allows 100,000

@@ -1,10 +1,11 @@
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Synthetic;
 
-namespace StreamingFeatures.Tests.Pipeline;
+namespace StreamingFeatures.Tests.Pipeline.Stages;
 
 /// <summary>
 /// Batches flush on rows, bytes, mutations or linger, on virtual time. Timers fire synchronously when the fake clock
