@@ -62,7 +62,7 @@ public sealed class IngestionPipeline
             throw new ArgumentException("A pipeline needs at least one source.", nameof(sources));
         }
 
-        _options = options ?? new PipelineOptions();
+        _options = (options ?? new PipelineOptions()).Snapshot();
         _options.Validate();
         FeatureSetValidator.ThrowIfInvalid(featureSet);
         _featureSet = featureSet;
@@ -221,7 +221,7 @@ public sealed class IngestionPipeline
                     EnsureOrdered = false,
                     CancellationToken = abort,
                 });
-            _batcher = new MiniBatcher(options.Batching, pipeline._time, outputCapacity: 1);
+            _batcher = new MiniBatcher(options.Batching, pipeline._time, options.BatcherQueue, options.BatchQueue);
             _write = new TransformBlock<MutationBatch, WriteOutcome>(
                 async batch =>
                 {
@@ -246,7 +246,7 @@ public sealed class IngestionPipeline
                 });
             _verify = new ActionBlock<WriteOutcome>(
                 outcome => sink.AcceptAsync(outcome, abort),
-                new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, CancellationToken = abort });
+                new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = options.SettleQueue, CancellationToken = abort });
 
             sink.Backlog = () => _verify.InputCount;
             var link = new DataflowLinkOptions { PropagateCompletion = true };
