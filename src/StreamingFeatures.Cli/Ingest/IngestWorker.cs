@@ -100,7 +100,7 @@ internal sealed partial class IngestWorker(
         await using IIngestSource source = sourceFactory(connections.PubSub.CallInvoker, settings, featureSet, metrics);
         var pipeline = new IngestionPipeline(
             featureSet,
-            [source],
+            source,
             connections.Bigtable.Data,
             tableName,
             source.DeadLetters,

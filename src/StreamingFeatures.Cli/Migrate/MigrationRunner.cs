@@ -219,7 +219,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         {
             pipeline = new IngestionPipeline(
                 featureSet,
-                [opened.Source!],
+                opened.Source!,
                 bigtable.Data,
                 tableName,
                 deadLetters,

@@ -13,15 +13,15 @@ using StreamingFeatures.Verification;
 namespace StreamingFeatures.Pipeline;
 
 /// <summary>
-/// The graph every job runs: sources → map and key (parallel) → mini-batch → Bigtable writer → verification sink.
-/// Each link is bounded, so the slowest stage sets the pace back to the sources and memory depends on the bounds,
+/// The graph every job runs: source → map and key (parallel) → mini-batch → Bigtable writer → verification sink.
+/// Each link is bounded, so the slowest stage sets the pace back to the source and memory depends on the bounds,
 /// not on the data. A stop request drains in-flight rows within <see cref="PipelineOptions.DrainTimeout"/>; the
 /// first fatal fault stops everything and is rethrown with its context.
 /// </summary>
 public sealed class IngestionPipeline
 {
     private readonly FeatureSetOptions _featureSet;
-    private readonly IReadOnlyList<IRowSource> _sources;
+    private readonly IRowSource _source;
     private readonly CallInvoker _bigtable;
     private readonly string _tableName;
     private readonly string? _appProfileId;
@@ -37,11 +37,11 @@ public sealed class IngestionPipeline
     private int _started;
 
     /// <exception cref="FeatureSetException">The feature set is invalid.</exception>
-    /// <exception cref="SchemaMismatchException">A source cannot feed the feature set.</exception>
+    /// <exception cref="SchemaMismatchException">The source cannot feed the feature set.</exception>
     /// <exception cref="ArgumentException">Invalid options, every problem named.</exception>
     public IngestionPipeline(
         FeatureSetOptions featureSet,
-        IReadOnlyList<IRowSource> sources,
+        IRowSource source, // Several sources in: one CompositeRowSource.
         CallInvoker bigtable,
         string tableName,
         IDeadLetterSink deadLetters,
@@ -53,20 +53,15 @@ public sealed class IngestionPipeline
         IRowCompletion? completion = null) // Told as rows become done, e.g. by a Pub/Sub source that acks them.
     {
         ArgumentNullException.ThrowIfNull(featureSet);
-        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(bigtable);
         ArgumentException.ThrowIfNullOrEmpty(tableName);
         ArgumentNullException.ThrowIfNull(deadLetters);
-        if (sources.Count == 0)
-        {
-            throw new ArgumentException("A pipeline needs at least one source.", nameof(sources));
-        }
-
         _options = (options ?? new PipelineOptions()).Snapshot();
         _options.Validate();
         FeatureSetValidator.ThrowIfInvalid(featureSet);
         _featureSet = featureSet;
-        _sources = sources;
+        _source = source;
         _bigtable = bigtable;
         _tableName = tableName;
         _appProfileId = appProfileId;
@@ -77,15 +72,11 @@ public sealed class IngestionPipeline
         _completion = CompositeCompletion.Of(progress, completion);
         if (progress is not null)
         {
-            progress.FirstOffset = sources[0].FirstOffset;
+            progress.FirstOffset = source.FirstOffset;
         }
 
-        // Every source must fit before anything is written; all sources share one schema.
-        _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
-        foreach (IRowSource source in sources.Skip(1))
-        {
-            RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
-        }
+        // The source must fit before anything is written.
+        _mapper = RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
     }
 
     /// <summary>The row keys this pipeline writes, for lookups.</summary>
@@ -110,8 +101,8 @@ public sealed class IngestionPipeline
     public double? RequestsPerSecondLimit => _writer?.RateLimiter.RequestsPerSecond;
 
     /// <summary>
-    /// Runs until every source is exhausted and every row is accounted for, or until <paramref name="stop"/> asks to
-    /// stop: then sources stop, in-flight rows drain, and the result says <see cref="PipelineResult.Stopped"/>.
+    /// Runs until the source is exhausted and every row is accounted for, or until <paramref name="stop"/> asks to
+    /// stop: then the source stops, in-flight rows drain, and the result says <see cref="PipelineResult.Stopped"/>.
     /// </summary>
     /// <exception cref="PipelineException">A fatal fault, or the drain passed its deadline.</exception>
     public async Task<PipelineResult> RunAsync(CancellationToken stop = default)
@@ -122,20 +113,19 @@ public sealed class IngestionPipeline
         }
 
         long started = _time.GetTimestamp();
-        using var sourcesStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var abort = new CancellationTokenSource();
         var graph = new Graph(this, abort.Token);
         Exception? fault = null;
         void Fail(Exception e)
         {
             Interlocked.CompareExchange(ref fault, e, null);
-            sourcesStop.Cancel();
+            sourceStop.Cancel();
             abort.Cancel();
         }
 
         graph.OnFault(Fail);
-        Task[] sources = _sources.Select(source => RunSourceAsync(source, graph.Input, sourcesStop.Token, Fail)).ToArray();
-        _ = Task.WhenAll(sources).ContinueWith(_ => graph.Input.Complete(), TaskScheduler.Default);
+        _ = RunSourceAsync(_source, graph.Input, sourceStop.Token, Fail).ContinueWith(_ => graph.Input.Complete(), TaskScheduler.Default);
 
         using (stop.Register(() => abort.CancelAfter(_options.DrainTimeout)))
         {

@@ -20,7 +20,7 @@ public sealed class PipelineOptionsTests
         var batching = new BatchingOptions { MaxRows = 100, Linger = TimeSpan.FromSeconds(10) };
         var options = new PipelineOptions { Batching = batching, Verification = new VerificationOptions { Mode = VerificationMode.None } };
         var bigtable = new FakeBigtableInvoker();
-        var pipeline = new IngestionPipeline(synthetic.FeatureSet("t"), [synthetic], bigtable, Table, new CollectingDeadLetterSink(), options);
+        var pipeline = new IngestionPipeline(synthetic.FeatureSet("t"), synthetic, bigtable, Table, new CollectingDeadLetterSink(), options);
 
         // A binder or a careless caller writing through the init accessors, after the graph took its options.
         Mutate(batching, nameof(BatchingOptions.MaxRows), 1);
