@@ -13,7 +13,8 @@ using StreamingFeatures.Verification;
 namespace StreamingFeatures.Pipeline;
 
 /// <summary>
-/// The graph every job runs: source → map and key (parallel) → mini-batch → Bigtable writer → verification sink.
+/// The graph every job runs: source → map and key (parallel) → mini-batch → Bigtable writer → settle (dead letters,
+/// accounting, completion) → read-back (when verifying; then completion waits for it).
 /// Each link is bounded, so the slowest stage sets the pace back to the source and memory depends on the bounds,
 /// not on the data. A stop request drains in-flight rows within <see cref="PipelineOptions.DrainTimeout"/>; the
 /// first fatal fault stops everything and is rethrown with its context.
@@ -132,7 +133,6 @@ public sealed class IngestionPipeline
             try
             {
                 await graph.Completion.ConfigureAwait(false);
-                await _sink!.FlushAsync(abort.Token).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -185,15 +185,15 @@ public sealed class IngestionPipeline
         private readonly TransformBlock<SourceChunk, MappedChunk> _map;
         private readonly MiniBatcher _batcher;
         private readonly TransformBlock<MutationBatch, WriteOutcome> _write;
-        private readonly ActionBlock<WriteOutcome> _verify;
-        private readonly Task _readBack;
+        private readonly TransformManyBlock<WriteOutcome, ReadBackJob> _settle;
+        private readonly ActionBlock<ReadBackJob> _readBack;
 
         public Graph(IngestionPipeline pipeline, CancellationToken abort)
         {
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, abort, pipeline._time);
+            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, pipeline._time);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
             VerificationSink sink = pipeline._sink;
@@ -234,31 +234,39 @@ public sealed class IngestionPipeline
                     EnsureOrdered = false,
                     CancellationToken = abort,
                 });
-            _verify = new ActionBlock<WriteOutcome>(
-                outcome => sink.AcceptAsync(outcome, abort),
+            _settle = new TransformManyBlock<WriteOutcome, ReadBackJob>(
+                outcome => sink.SettleAsync(outcome, abort),
                 new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = options.SettleQueue, CancellationToken = abort });
+            _readBack = new ActionBlock<ReadBackJob>(
+                job => sink.VerifyAsync(job, abort),
+                new ExecutionDataflowBlockOptions
+                {
+                    MaxDegreeOfParallelism = options.Verification.ReadParallelism,
+                    BoundedCapacity = options.Verification.ReadParallelism,
+                    CancellationToken = abort,
+                });
 
-            sink.Backlog = () => _verify.InputCount;
+            sink.Backlog = () => _settle.InputCount;
             var link = new DataflowLinkOptions { PropagateCompletion = true };
             _map.LinkTo(_batcher.Block, link);
             _batcher.Block.LinkTo(_write, link);
-            _write.LinkTo(_verify, link);
+            _write.LinkTo(_settle, link);
+            _settle.LinkTo(_readBack, link);
 
             metrics.ObserveQueue("map", () => _map.InputCount + _map.OutputCount);
             metrics.ObserveQueue("batch", () => _batcher.InputCount + _batcher.OutputCount);
             metrics.ObserveQueue("write", () => _write.InputCount + _write.OutputCount);
-            metrics.ObserveQueue("verify", () => _verify.InputCount);
-            metrics.ObserveQueue("readback", () => sink.ReadBackQueue);
-            _readBack = sink.ReadBackCompletion;
+            metrics.ObserveQueue("verify", () => _settle.InputCount);
+            metrics.ObserveQueue("readback", () => _readBack.InputCount);
         }
 
         public ITargetBlock<SourceChunk> Input => _map;
 
-        public Task Completion => _verify.Completion;
+        public Task Completion => _readBack.Completion;
 
         public void OnFault(Action<Exception> fail)
         {
-            foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _verify })
+            foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _settle, _readBack })
             {
                 block.Completion.ContinueWith(
                     t => fail(FirstCause(t.Exception!)),
@@ -266,8 +274,6 @@ public sealed class IngestionPipeline
                     TaskContinuationOptions.OnlyOnFaulted,
                     TaskScheduler.Default);
             }
-
-            _readBack.ContinueWith(t => fail(FirstCause(t.Exception!)), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         private static string Describe(string table, MutationBatch batch, Exception e)

@@ -13,7 +13,7 @@ internal sealed partial class VerificationSink
     private static readonly KeyValuePair<string, object?> MissingTag = new("result", "missing");
     private static readonly KeyValuePair<string, object?> ChangedTag = new("result", "changed");
 
-    private async Task VerifyAsync(ReadBackJob job, CancellationToken cancellationToken)
+    public async Task VerifyAsync(ReadBackJob job, CancellationToken cancellationToken)
     {
         var request = new ReadRowsRequest { TableName = _tableName, AppProfileId = _appProfileId ?? string.Empty, Rows = new RowSet() };
         foreach (ReadBackJob.PendingRow pending in job.Keys)
