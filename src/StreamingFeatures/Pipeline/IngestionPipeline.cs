@@ -33,7 +33,7 @@ public sealed class IngestionPipeline
     private readonly RowMapper _mapper;
     private readonly ProgressTracker? _progress;
     private readonly IRowCompletion? _completion;
-    private VerificationSink? _sink;
+    private BatchSettler? _settler;
     private BigtableWriter? _writer;
     private int _started;
 
@@ -87,10 +87,10 @@ public sealed class IngestionPipeline
     /// Rows done so far, for progress bars: with a progress tracker, written and verified (when verification reads them
     /// back) or dead-lettered, including those an earlier run committed; without one, written or dead-lettered.
     /// </summary>
-    public long RowsDone => _progress?.RowsDone ?? _sink?.RowsDone ?? 0;
+    public long RowsDone => _progress?.RowsDone ?? _settler?.RowsDone ?? 0;
 
     /// <summary>This run's integrity report so far (complete once <see cref="RunAsync"/> has returned).</summary>
-    public IntegrityReport Report() => _sink?.Report() ?? new IntegrityReport { Mode = _options.Verification.Mode };
+    public IntegrityReport Report() => _settler?.Report() ?? new IntegrityReport { Mode = _options.Verification.Mode };
 
     /// <summary>
     /// Which source rows are done, per partition, when the job keeps checkpoints (then every source row must reach
@@ -152,7 +152,7 @@ public sealed class IngestionPipeline
             throw fault as PipelineException ?? new PipelineException($"The pipeline writing to {_tableName} stopped: {fault.Message}", fault);
         }
 
-        return new PipelineResult(_sink!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
+        return new PipelineResult(_settler!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
     }
 
     /// <summary>
@@ -193,10 +193,10 @@ public sealed class IngestionPipeline
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
             pipeline._writer = new BigtableWriter(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, pipeline._time);
+            pipeline._settler = new BatchSettler(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, pipeline._bigtable, pipeline._tableName, pipeline._appProfileId, pipeline._completion, pipeline._time);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
-            VerificationSink sink = pipeline._sink;
+            BatchSettler settler = pipeline._settler;
 
             _map = new TransformBlock<SourceChunk, MappedChunk>(
                 chunk =>
@@ -235,10 +235,10 @@ public sealed class IngestionPipeline
                     CancellationToken = abort,
                 });
             _settle = new TransformManyBlock<WriteOutcome, ReadBackJob>(
-                outcome => sink.SettleAsync(outcome, abort),
+                outcome => settler.SettleAsync(outcome, abort),
                 new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = options.SettleQueue, CancellationToken = abort });
             _readBack = new ActionBlock<ReadBackJob>(
-                job => sink.VerifyAsync(job, abort),
+                job => settler.VerifyAsync(job, abort),
                 new ExecutionDataflowBlockOptions
                 {
                     MaxDegreeOfParallelism = options.Verification.ReadParallelism,
@@ -246,7 +246,7 @@ public sealed class IngestionPipeline
                     CancellationToken = abort,
                 });
 
-            sink.Backlog = () => _settle.InputCount;
+            settler.Backlog = () => _settle.InputCount;
             var link = new DataflowLinkOptions { PropagateCompletion = true };
             _map.LinkTo(_batcher.Block, link);
             _batcher.Block.LinkTo(_write, link);

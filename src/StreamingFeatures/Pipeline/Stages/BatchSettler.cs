@@ -2,12 +2,11 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.DeadLetters;
-using StreamingFeatures.Pipeline;
-using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Telemetry;
+using StreamingFeatures.Verification;
 
-namespace StreamingFeatures.Verification;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>
 /// The end of the graph: settles every written batch. Accounts for every source row (written or dead-lettered),
@@ -17,7 +16,7 @@ namespace StreamingFeatures.Verification;
 /// their job is verified, so neither a checkpoint nor an ack ever covers a row that was not proven. Settling runs on
 /// one consumer (the pipeline gives it a degree of parallelism of one).
 /// </summary>
-internal sealed partial class VerificationSink
+internal sealed partial class BatchSettler
 {
     private readonly VerificationOptions _options;
     private readonly RowDigester _digester;
@@ -47,7 +46,7 @@ internal sealed partial class VerificationSink
     private long _changed;
     private long _retries;
 
-    public VerificationSink(
+    public BatchSettler(
         VerificationOptions options,
         RowMapper mapper,
         IDeadLetterSink deadLetters,

@@ -3,11 +3,12 @@ using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Keys;
+using StreamingFeatures.Verification;
 
-namespace StreamingFeatures.Verification;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>Read-back: one ReadRows call per job, jobs in parallel, digests compared, results counted.</summary>
-internal sealed partial class VerificationSink
+internal sealed partial class BatchSettler
 {
     private static readonly KeyValuePair<string, object?> MatchedTag = new("result", "matched");
     private static readonly KeyValuePair<string, object?> MissingTag = new("result", "missing");
