@@ -2,6 +2,7 @@ using System.Threading.Tasks.Dataflow;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Synthetic;

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Google.Cloud.Bigtable.V2;
 using Google.Protobuf;
 using StreamingFeatures.Keys;
-using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources.Synthetic;
 
 namespace StreamingFeatures.Perf.Benchmarks;

@@ -33,7 +33,7 @@ internal sealed class ServiceRun : IAsyncDisposable
         var source = PubSubSource.Create(pubSub, new PubSubSourceOptions { Subscription = subscription }, featureSet);
         var pipeline = new IngestionPipeline(
             featureSet,
-            [source],
+            source,
             bigtable,
             tableName,
             source.DeadLetters,

@@ -100,7 +100,7 @@ internal static partial class PipelineCommand
     {
         var deadLetters = new CollectingDeadLetterSink(capacity: 10);
         using var metrics = new PipelineMetrics();
-        var pipeline = new IngestionPipeline(featureSet, [source], invoker, tableName, deadLetters, options, metrics);
+        var pipeline = new IngestionPipeline(featureSet, source, invoker, tableName, deadLetters, options, metrics);
         Settle();
         PhaseMeasurement measured;
         PipelineResult result;

@@ -147,7 +147,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             var deadLetters = target.DeadLetters ?? new CollectingDeadLetterSink();
             var pipeline = new IngestionPipeline(
                 featureSet,
-                [target.Source],
+                target.Source,
                 bigtable.Data,
                 tableName,
                 deadLetters,

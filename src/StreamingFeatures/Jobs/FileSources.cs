@@ -1,6 +1,6 @@
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
-using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Files;

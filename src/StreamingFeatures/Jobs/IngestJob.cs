@@ -37,7 +37,7 @@ internal sealed class IngestJob
         TableName = bigtable.TableName(featureSet.Table);
         _pipeline = new IngestionPipeline(
             featureSet,
-            [source],
+            source,
             bigtable.Data,
             TableName,
             source.DeadLetters,

@@ -42,7 +42,7 @@ public sealed partial class MigrationJob
         {
             _pipeline = new IngestionPipeline(
                 featureSet,
-                [_opened.Source!],
+                _opened.Source!,
                 bigtable.Data,
                 tableName,
                 _deadLetters,

@@ -5,6 +5,7 @@ using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;
@@ -12,15 +13,16 @@ using StreamingFeatures.Verification;
 namespace StreamingFeatures.Pipeline;
 
 /// <summary>
-/// The graph every job runs: sources → map and key (parallel) → mini-batch → Bigtable writer → verification sink.
-/// Each link is bounded, so the slowest stage sets the pace back to the sources and memory depends on the bounds,
+/// The graph every job runs: source → map and key (parallel) → mini-batch → Bigtable writer → settle (dead letters,
+/// accounting, completion) → read-back (when verifying; then completion waits for it).
+/// Each link is bounded, so the slowest stage sets the pace back to the source and memory depends on the bounds,
 /// not on the data. A stop request drains in-flight rows within <see cref="PipelineOptions.DrainTimeout"/>; the
 /// first fatal fault stops everything and is rethrown with its context.
 /// </summary>
 public sealed class IngestionPipeline
 {
     private readonly FeatureSetOptions _featureSet;
-    private readonly IReadOnlyList<IRowSource> _sources;
+    private readonly IRowSource _source;
     private readonly CallInvoker _bigtable;
     private readonly string _tableName;
     private readonly string? _appProfileId;
@@ -31,16 +33,16 @@ public sealed class IngestionPipeline
     private readonly RowMapper _mapper;
     private readonly ProgressTracker? _progress;
     private readonly IRowCompletion? _completion;
-    private VerificationSink? _sink;
+    private BatchSettler? _settler;
     private BigtableWriter? _writer;
     private int _started;
 
     /// <exception cref="FeatureSetException">The feature set is invalid.</exception>
-    /// <exception cref="SchemaMismatchException">A source cannot feed the feature set.</exception>
+    /// <exception cref="SchemaMismatchException">The source cannot feed the feature set.</exception>
     /// <exception cref="ArgumentException">Invalid options, every problem named.</exception>
     public IngestionPipeline(
         FeatureSetOptions featureSet,
-        IReadOnlyList<IRowSource> sources,
+        IRowSource source, // Several sources in: one CompositeRowSource.
         CallInvoker bigtable,
         string tableName,
         IDeadLetterSink deadLetters,
@@ -52,20 +54,15 @@ public sealed class IngestionPipeline
         IRowCompletion? completion = null) // Told as rows become done, e.g. by a Pub/Sub source that acks them.
     {
         ArgumentNullException.ThrowIfNull(featureSet);
-        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(bigtable);
         ArgumentException.ThrowIfNullOrEmpty(tableName);
         ArgumentNullException.ThrowIfNull(deadLetters);
-        if (sources.Count == 0)
-        {
-            throw new ArgumentException("A pipeline needs at least one source.", nameof(sources));
-        }
-
-        _options = options ?? new PipelineOptions();
+        _options = (options ?? new PipelineOptions()).Snapshot();
         _options.Validate();
         FeatureSetValidator.ThrowIfInvalid(featureSet);
         _featureSet = featureSet;
-        _sources = sources;
+        _source = source;
         _bigtable = bigtable;
         _tableName = tableName;
         _appProfileId = appProfileId;
@@ -73,23 +70,14 @@ public sealed class IngestionPipeline
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
         _progress = progress;
-        _completion = (progress, completion) switch
-        {
-            (null, var only) => only,
-            (var only, null) => only,
-            ({ } both, { } other) => new BothCompletions(both, other),
-        };
+        _completion = CompositeCompletion.Of(progress, completion);
         if (progress is not null)
         {
-            progress.FirstOffset = sources[0].FirstOffset;
+            progress.FirstOffset = source.FirstOffset;
         }
 
-        // Every source must fit before anything is written; all sources share one schema.
-        _mapper = RowMapper.Create(featureSet, sources[0].Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
-        foreach (IRowSource source in sources.Skip(1))
-        {
-            RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
-        }
+        // The source must fit before anything is written.
+        _mapper = RowMapper.Create(featureSet, source.Schema, _options.Batching.MaxBytes, _options.EventTimeReference, _time);
     }
 
     /// <summary>The row keys this pipeline writes, for lookups.</summary>
@@ -99,10 +87,10 @@ public sealed class IngestionPipeline
     /// Rows done so far, for progress bars: with a progress tracker, written and verified (when verification reads them
     /// back) or dead-lettered, including those an earlier run committed; without one, written or dead-lettered.
     /// </summary>
-    public long RowsDone => _progress?.RowsDone ?? _sink?.RowsDone ?? 0;
+    public long RowsDone => _progress?.RowsDone ?? _settler?.RowsDone ?? 0;
 
     /// <summary>This run's integrity report so far (complete once <see cref="RunAsync"/> has returned).</summary>
-    public IntegrityReport Report() => _sink?.Report() ?? new IntegrityReport { Mode = _options.Verification.Mode };
+    public IntegrityReport Report() => _settler?.Report() ?? new IntegrityReport { Mode = _options.Verification.Mode };
 
     /// <summary>
     /// Which source rows are done, per partition, when the job keeps checkpoints (then every source row must reach
@@ -114,8 +102,8 @@ public sealed class IngestionPipeline
     public double? RequestsPerSecondLimit => _writer?.RateLimiter.RequestsPerSecond;
 
     /// <summary>
-    /// Runs until every source is exhausted and every row is accounted for, or until <paramref name="stop"/> asks to
-    /// stop: then sources stop, in-flight rows drain, and the result says <see cref="PipelineResult.Stopped"/>.
+    /// Runs until the source is exhausted and every row is accounted for, or until <paramref name="stop"/> asks to
+    /// stop: then the source stops, in-flight rows drain, and the result says <see cref="PipelineResult.Stopped"/>.
     /// </summary>
     /// <exception cref="PipelineException">A fatal fault, or the drain passed its deadline.</exception>
     public async Task<PipelineResult> RunAsync(CancellationToken stop = default)
@@ -126,27 +114,25 @@ public sealed class IngestionPipeline
         }
 
         long started = _time.GetTimestamp();
-        using var sourcesStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var abort = new CancellationTokenSource();
         var graph = new Graph(this, abort.Token);
         Exception? fault = null;
         void Fail(Exception e)
         {
             Interlocked.CompareExchange(ref fault, e, null);
-            sourcesStop.Cancel();
+            sourceStop.Cancel();
             abort.Cancel();
         }
 
         graph.OnFault(Fail);
-        Task[] sources = _sources.Select(source => RunSourceAsync(source, graph.Input, sourcesStop.Token, Fail)).ToArray();
-        _ = Task.WhenAll(sources).ContinueWith(_ => graph.Input.Complete(), TaskScheduler.Default);
+        _ = RunSourceAsync(_source, graph.Input, sourceStop.Token, Fail).ContinueWith(_ => graph.Input.Complete(), TaskScheduler.Default);
 
         using (stop.Register(() => abort.CancelAfter(_options.DrainTimeout)))
         {
             try
             {
                 await graph.Completion.ConfigureAwait(false);
-                await _sink!.FlushAsync(abort.Token).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -166,7 +152,7 @@ public sealed class IngestionPipeline
             throw fault as PipelineException ?? new PipelineException($"The pipeline writing to {_tableName} stopped: {fault.Message}", fault);
         }
 
-        return new PipelineResult(_sink!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
+        return new PipelineResult(_settler!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
     }
 
     /// <summary>
@@ -193,23 +179,14 @@ public sealed class IngestionPipeline
         }
     }
 
-    private sealed class BothCompletions(IRowCompletion first, IRowCompletion second) : IRowCompletion
-    {
-        public void Complete(IReadOnlyList<SourceRange> ranges)
-        {
-            first.Complete(ranges);
-            second.Complete(ranges);
-        }
-    }
-
     /// <summary>The blocks and their links, built once per run.</summary>
     private sealed class Graph
     {
         private readonly TransformBlock<SourceChunk, MappedChunk> _map;
         private readonly MiniBatcher _batcher;
         private readonly TransformBlock<MutationBatch, WriteOutcome> _write;
-        private readonly ActionBlock<WriteOutcome> _verify;
-        private readonly Task _readBack;
+        private readonly TransformManyBlock<WriteOutcome, ReadBackJob> _settle;
+        private readonly ActionBlock<ReadBackJob> _readBack;
 
         public Graph(IngestionPipeline pipeline, CancellationToken abort)
         {
@@ -217,10 +194,10 @@ public sealed class IngestionPipeline
             PipelineMetrics metrics = pipeline._metrics;
             var target = new BigtableTarget(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId);
             pipeline._writer = new BigtableWriter(target, options.Writer, pipeline._time, metrics);
-            pipeline._sink = new VerificationSink(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, target, pipeline._completion, abort, pipeline._time);
+            pipeline._settler = new BatchSettler(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, target, pipeline._completion, pipeline._time);
             RowMapper mapper = pipeline._mapper;
             BigtableWriter writer = pipeline._writer;
-            VerificationSink sink = pipeline._sink;
+            BatchSettler settler = pipeline._settler;
 
             _map = new TransformBlock<SourceChunk, MappedChunk>(
                 chunk =>
@@ -235,7 +212,7 @@ public sealed class IngestionPipeline
                     EnsureOrdered = false,
                     CancellationToken = abort,
                 });
-            _batcher = new MiniBatcher(options.Batching, pipeline._time, outputCapacity: 1);
+            _batcher = new MiniBatcher(options.Batching, pipeline._time, options.BatcherQueue, options.BatchQueue);
             _write = new TransformBlock<MutationBatch, WriteOutcome>(
                 async batch =>
                 {
@@ -258,31 +235,39 @@ public sealed class IngestionPipeline
                     EnsureOrdered = false,
                     CancellationToken = abort,
                 });
-            _verify = new ActionBlock<WriteOutcome>(
-                outcome => sink.AcceptAsync(outcome, abort),
-                new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, CancellationToken = abort });
+            _settle = new TransformManyBlock<WriteOutcome, ReadBackJob>(
+                outcome => settler.SettleAsync(outcome, abort),
+                new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = options.SettleQueue, CancellationToken = abort });
+            _readBack = new ActionBlock<ReadBackJob>(
+                job => settler.VerifyAsync(job, abort),
+                new ExecutionDataflowBlockOptions
+                {
+                    MaxDegreeOfParallelism = options.Verification.ReadParallelism,
+                    BoundedCapacity = options.Verification.ReadParallelism,
+                    CancellationToken = abort,
+                });
 
-            sink.Backlog = () => _verify.InputCount;
+            settler.Backlog = () => _settle.InputCount;
             var link = new DataflowLinkOptions { PropagateCompletion = true };
             _map.LinkTo(_batcher.Block, link);
             _batcher.Block.LinkTo(_write, link);
-            _write.LinkTo(_verify, link);
+            _write.LinkTo(_settle, link);
+            _settle.LinkTo(_readBack, link);
 
             metrics.ObserveQueue("map", () => _map.InputCount + _map.OutputCount);
             metrics.ObserveQueue("batch", () => _batcher.InputCount + _batcher.OutputCount);
             metrics.ObserveQueue("write", () => _write.InputCount + _write.OutputCount);
-            metrics.ObserveQueue("verify", () => _verify.InputCount);
-            metrics.ObserveQueue("readback", () => sink.ReadBackQueue);
-            _readBack = sink.ReadBackCompletion;
+            metrics.ObserveQueue("verify", () => _settle.InputCount);
+            metrics.ObserveQueue("readback", () => _readBack.InputCount);
         }
 
         public ITargetBlock<SourceChunk> Input => _map;
 
-        public Task Completion => _verify.Completion;
+        public Task Completion => _readBack.Completion;
 
         public void OnFault(Action<Exception> fail)
         {
-            foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _verify })
+            foreach (IDataflowBlock block in new IDataflowBlock[] { _map, _batcher.Block, _write, _settle, _readBack })
             {
                 block.Completion.ContinueWith(
                     t => fail(FirstCause(t.Exception!)),
@@ -290,8 +275,6 @@ public sealed class IngestionPipeline
                     TaskContinuationOptions.OnlyOnFaulted,
                     TaskScheduler.Default);
             }
-
-            _readBack.ContinueWith(t => fail(FirstCause(t.Exception!)), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         private static string Describe(string table, MutationBatch batch, Exception e)

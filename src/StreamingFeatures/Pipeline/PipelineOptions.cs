@@ -12,6 +12,18 @@ public sealed record PipelineOptions
     /// <summary>Source chunks waiting for a map worker (1 to 1,024). Default: twice <see cref="MapParallelism"/>.</summary>
     public int? ChunkQueue { get; init; }
 
+    /// <summary>Mapped chunks waiting for the batcher (1 to 1,024). Default 2.</summary>
+    public int BatcherQueue { get; init; } = 2;
+
+    /// <summary>
+    /// Full batches waiting for a free writer (1 to 64). Default 1: each holds up to <see cref="BatchingOptions.MaxBytes"/>,
+    /// and the writer's own bound on requests in flight is where batches should wait.
+    /// </summary>
+    public int BatchQueue { get; init; } = 1;
+
+    /// <summary>Write outcomes waiting to be settled (1 to 64). Default 2.</summary>
+    public int SettleQueue { get; init; } = 2;
+
     public BatchingOptions Batching { get; init; } = new();
 
     public BigtableWriterOptions Writer { get; init; } = new();
@@ -32,11 +44,25 @@ public sealed record PipelineOptions
 
     internal int EffectiveChunkQueue => ChunkQueue ?? (2 * MapParallelism);
 
+    /// <summary>
+    /// A copy, nested options included, taken when a graph is built (as Dataflow copies block options): what the
+    /// caller does with its instance afterwards changes nothing in a graph that runs.
+    /// </summary>
+    internal PipelineOptions Snapshot() => this with
+    {
+        Batching = Batching with { },
+        Writer = Writer with { },
+        Verification = Verification with { ReadRetry = Verification.ReadRetry with { } },
+    };
+
     public void Validate()
     {
         var errors = new List<string>();
         OptionChecks.Range(errors, nameof(MapParallelism), MapParallelism, 1, 256);
         OptionChecks.Range(errors, nameof(ChunkQueue), EffectiveChunkQueue, 1, 1024);
+        OptionChecks.Range(errors, nameof(BatcherQueue), BatcherQueue, 1, 1024);
+        OptionChecks.Range(errors, nameof(BatchQueue), BatchQueue, 1, 64);
+        OptionChecks.Range(errors, nameof(SettleQueue), SettleQueue, 1, 64);
         OptionChecks.Range(errors, nameof(DrainTimeout), DrainTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Batching.Validate(errors);
         Verification.Validate(errors);

@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using Google.Cloud.Bigtable.V2;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
-using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 
 namespace StreamingFeatures.Verification;
 

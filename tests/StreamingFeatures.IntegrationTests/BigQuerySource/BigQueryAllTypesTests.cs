@@ -219,7 +219,7 @@ public sealed class BigQueryAllTypesTests
         var deadLetters = new CollectingDeadLetterSink();
         var pipeline = new IngestionPipeline(
             featureSet,
-            [source],
+            source,
             channel.CreateCallInvoker(),
             $"{Instance}/tables/{featureSet.Table}",
             deadLetters,

@@ -4,7 +4,7 @@ using System.Threading.Tasks.Dataflow;
 using Grpc.Core;
 using Grpc.Net.Client;
 using StreamingFeatures.Emulators.BigQuery;
-using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Columns;

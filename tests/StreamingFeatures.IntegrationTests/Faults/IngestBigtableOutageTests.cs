@@ -35,7 +35,7 @@ public sealed class IngestBigtableOutageTests
         await using PubSubSource source = workspace.CreateSource();
         var pipeline = new IngestionPipeline(
             workspace.FeatureSet,
-            [source],
+            source,
             bigtable.CreateCallInvoker(),
             workspace.TableName,
             source.DeadLetters,

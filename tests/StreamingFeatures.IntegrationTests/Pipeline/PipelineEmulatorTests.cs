@@ -114,7 +114,7 @@ public sealed class PipelineEmulatorTests
     {
         var pipeline = new IngestionPipeline(
             featureSet,
-            [source],
+            source,
             channel.CreateCallInvoker(),
             $"{Instance}/tables/{featureSet.Table}",
             deadLetters,

@@ -58,7 +58,7 @@ public sealed class PipelineTamperingTests
         var interceptor = new TamperBeforeRead(new BigtableClient(channel), table, tampering);
         var pipeline = new IngestionPipeline(
             featureSet,
-            [source],
+            source,
             channel.Intercept(interceptor),
             table,
             new CollectingDeadLetterSink(),

@@ -123,7 +123,7 @@ internal sealed class IngestWorkspace : IAsyncDisposable
     {
         var pipeline = new IngestionPipeline(
             FeatureSet,
-            [source],
+            source,
             _bigtable.CreateCallInvoker(),
             TableName,
             source.DeadLetters,

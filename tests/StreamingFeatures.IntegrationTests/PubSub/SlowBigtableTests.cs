@@ -60,7 +60,7 @@ public sealed partial class SlowBigtableTests
             await using PubSubSource source = PubSubSource.Create(workspace.PubSubInvoker, options, workspace.FeatureSet, metrics);
             var pipeline = new IngestionPipeline(
                 workspace.FeatureSet,
-                [source],
+                source,
                 slowBigtable.CreateCallInvoker(),
                 workspace.TableName,
                 source.DeadLetters,

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Synthetic;

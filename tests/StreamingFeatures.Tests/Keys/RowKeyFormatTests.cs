@@ -3,6 +3,7 @@ using System.Text;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Synthetic;

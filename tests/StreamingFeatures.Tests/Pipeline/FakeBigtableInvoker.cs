@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Cloud.Bigtable.V2;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
@@ -16,6 +17,9 @@ internal sealed class FakeBigtableInvoker : CallInvoker
     /// <summary>While set, calls wait for it (or for their cancellation).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
+    /// <summary>When set, every request received, decoded, for tests that check what was written.</summary>
+    public ConcurrentBag<MutateRowsRequest>? Requests { get; init; }
+
     public long RowsAcknowledged => Interlocked.Read(ref _rows);
 
     public long Calls => Interlocked.Read(ref _calls);
@@ -24,6 +28,7 @@ internal sealed class FakeBigtableInvoker : CallInvoker
     {
         Interlocked.Increment(ref _calls);
         var payload = (MutateRowsPayload)(object)request;
+        Requests?.Add(MutateRowsMethod.ToMessage(payload));
         var reader = new Reader<TResponse>(async cancellationToken =>
         {
             if (Gate is { } gate)

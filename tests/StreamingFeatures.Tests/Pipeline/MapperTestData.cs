@@ -3,6 +3,7 @@ using Google.Protobuf;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Synthetic;

@@ -34,7 +34,7 @@ public sealed class PipelineCompletionTests
             Verification = new VerificationOptions { Mode = mode, SampleRate = 0.000001 },
         };
         var pipeline = new IngestionPipeline(
-            source.Synthetic.FeatureSet("t"), [source], new FakeBigtableInvoker(), Table, new CollectingDeadLetterSink(), options, completion: completion);
+            source.Synthetic.FeatureSet("t"), source, new FakeBigtableInvoker(), Table, new CollectingDeadLetterSink(), options, completion: completion);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
 
         Task<PipelineResult> run = pipeline.RunAsync(stop.Token);

@@ -2,6 +2,7 @@ using Google.Cloud.Bigtable.V2;
 using Google.Protobuf;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Tests.Pipeline;
 using StreamingFeatures.Verification;
 using Chunk = Google.Cloud.Bigtable.V2.ReadRowsResponse.Types.CellChunk;

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Tests.Pipeline;
 using StreamingFeatures.Verification;
 

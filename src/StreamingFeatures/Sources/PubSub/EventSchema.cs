@@ -1,5 +1,5 @@
 using StreamingFeatures.FeatureSets;
-using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Sources.PubSub;

@@ -4,11 +4,12 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Synthetic;
 
-namespace StreamingFeatures.Tests.Pipeline;
+namespace StreamingFeatures.Tests.Pipeline.Stages;
 
 /// <summary>Source chunks to encoded MutateRows entries, decoded through the generated message to check every field.</summary>
 [TestClass]

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 
-namespace StreamingFeatures.Tests.Pipeline;
+namespace StreamingFeatures.Tests.Pipeline.Stages;
 
 /// <summary>Event times far ahead of the clock (or a migration's snapshot) are dead letters, not cells that win forever.</summary>
 [TestClass]

@@ -1,7 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using StreamingFeatures.DeadLetters;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>
 /// Gathers mapped rows into MutateRows-sized batches, flushing on rows, bytes, mutations (Bigtable allows 100,000
@@ -23,12 +23,12 @@ internal sealed class MiniBatcher
     private bool _lingering;
     private long _lingerDue;
 
-    public MiniBatcher(BatchingOptions options, TimeProvider time, int outputCapacity)
+    public MiniBatcher(BatchingOptions options, TimeProvider time, int inputCapacity, int outputCapacity)
     {
         _options = options;
         _time = time;
         _rows = NewBuffer();
-        _input = new ActionBlock<MappedChunk>(AddAsync, new ExecutionDataflowBlockOptions { BoundedCapacity = 2, MaxDegreeOfParallelism = 1 });
+        _input = new ActionBlock<MappedChunk>(AddAsync, new ExecutionDataflowBlockOptions { BoundedCapacity = inputCapacity, MaxDegreeOfParallelism = 1 });
         _output = new BufferBlock<MutationBatch>(new DataflowBlockOptions { BoundedCapacity = outputCapacity });
         _linger = time.CreateTimer(_ => _ = FlushAfterLingerAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _input.Completion.ContinueWith(CompleteAsync, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();

@@ -3,7 +3,7 @@ using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources.Columns;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>One feature, compiled: its source ordinal and the constant bytes of its cell (family and qualifier fields).</summary>
 internal sealed class FeaturePlan

@@ -9,7 +9,7 @@ using StreamingFeatures.Keys;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>
 /// Maps source chunks to encoded MutateRows entries: row key, one SetCell per feature stamped with the event time

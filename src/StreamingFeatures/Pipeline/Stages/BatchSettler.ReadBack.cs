@@ -3,17 +3,18 @@ using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Keys;
+using StreamingFeatures.Verification;
 
-namespace StreamingFeatures.Verification;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>Read-back: one ReadRows call per job, jobs in parallel, digests compared, results counted.</summary>
-internal sealed partial class VerificationSink
+internal sealed partial class BatchSettler
 {
     private static readonly KeyValuePair<string, object?> MatchedTag = new("result", "matched");
     private static readonly KeyValuePair<string, object?> MissingTag = new("result", "missing");
     private static readonly KeyValuePair<string, object?> ChangedTag = new("result", "changed");
 
-    private async Task VerifyAsync(ReadBackJob job, CancellationToken cancellationToken)
+    public async Task VerifyAsync(ReadBackJob job, CancellationToken cancellationToken)
     {
         var request = new ReadRowsRequest { TableName = _target.TableName, AppProfileId = _target.AppProfileId ?? string.Empty, Rows = new RowSet() };
         foreach (ReadBackJob.PendingRow pending in job.Keys)

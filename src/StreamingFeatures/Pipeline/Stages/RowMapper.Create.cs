@@ -2,7 +2,7 @@ using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 internal sealed partial class RowMapper
 {

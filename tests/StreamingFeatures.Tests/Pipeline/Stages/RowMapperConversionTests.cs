@@ -4,10 +4,11 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 
-namespace StreamingFeatures.Tests.Pipeline;
+namespace StreamingFeatures.Tests.Pipeline.Stages;
 
 /// <summary>NUMERIC and DATE source columns: which feature types they feed, the cells they become, and the refusals.</summary>
 [TestClass]

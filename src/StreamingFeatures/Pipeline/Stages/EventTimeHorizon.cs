@@ -2,7 +2,7 @@ using System.Globalization;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>
 /// The latest event time a row may carry: a fixed reference (a migration's snapshot time, so the bound does not move

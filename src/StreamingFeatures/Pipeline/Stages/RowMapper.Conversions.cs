@@ -2,7 +2,7 @@ using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Sources.Columns;
 
-namespace StreamingFeatures.Pipeline;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>How a source value becomes a feature's cell when the column type is not the feature's own.</summary>
 internal enum CellConversion

@@ -1,10 +1,11 @@
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Pipeline.Stages;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Synthetic;
 
-namespace StreamingFeatures.Tests.Pipeline;
+namespace StreamingFeatures.Tests.Pipeline.Stages;
 
 /// <summary>
 /// Batches flush on rows, bytes, mutations or linger, on virtual time. Timers fire synchronously when the fake clock
@@ -21,7 +22,7 @@ public sealed class MiniBatcherTests
     public async Task Send_PartialBatch_FlushedOnlyOnceLingerPasses()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
 
         await SendAndWaitConsumedAsync(batcher, Chunk(3));
         Assert.IsFalse(TryReceive(batcher, out _));
@@ -39,7 +40,7 @@ public sealed class MiniBatcherTests
     public async Task Send_MoreRowsWhileLingering_LingerCountsFromFirstRow()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
 
         await SendAndWaitConsumedAsync(batcher, Chunk(2));
         time.Advance(TimeSpan.FromMilliseconds(30));
@@ -56,7 +57,7 @@ public sealed class MiniBatcherTests
     public async Task Send_NewBatchAfterLingerFlush_LingersAgain()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
         await SendAndWaitConsumedAsync(batcher, Chunk(1));
         time.Advance(Linger);
         using MutationBatch first = await batcher.Block.ReceiveAsync(Wait);
@@ -74,7 +75,7 @@ public sealed class MiniBatcherTests
     [TestMethod]
     public async Task Send_ZeroLinger_EveryChunkFlushedAtOnce()
     {
-        var batcher = new MiniBatcher(new BatchingOptions { Linger = TimeSpan.Zero }, new FakeTimeProvider(), 16);
+        var batcher = new MiniBatcher(new BatchingOptions { Linger = TimeSpan.Zero }, new FakeTimeProvider(), inputCapacity: 2, outputCapacity: 16);
 
         await batcher.Block.SendAsync(Chunk(2));
         await batcher.Block.SendAsync(Chunk(3, first: 2));
@@ -89,7 +90,7 @@ public sealed class MiniBatcherTests
     public async Task Send_MaxRowsReached_FlushedWithoutWaitingForLinger()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 3, Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 3, Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
 
         MappedChunk chunk = Chunk(7);
         await batcher.Block.SendAsync(chunk);
@@ -110,7 +111,7 @@ public sealed class MiniBatcherTests
     [TestMethod]
     public async Task Send_ExactlyMaxRows_FlushedAtOnce()
     {
-        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 4, Linger = TimeSpan.FromSeconds(10) }, new FakeTimeProvider(), 16);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 4, Linger = TimeSpan.FromSeconds(10) }, new FakeTimeProvider(), inputCapacity: 2, outputCapacity: 16);
 
         await batcher.Block.SendAsync(Chunk(4));
 
@@ -123,7 +124,7 @@ public sealed class MiniBatcherTests
     {
         const int MaxBytes = 64 * 1024;
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { MaxBytes = MaxBytes, Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxBytes = MaxBytes, Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
         using MappedChunk probe = MapperTestData.Map(Mapper, MapperTestData.Users(1, country: new string('c', 20_000)));
         int rowBytes = probe.Rows[0].Length;
         Assert.AreEqual(3, MaxBytes / rowBytes, "three rows fit, a fourth does not");
@@ -147,7 +148,7 @@ public sealed class MiniBatcherTests
     public async Task Send_MaxMutationsReached_BatchNeverPassesMaxMutations()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { MaxMutations = 10, Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxMutations = 10, Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
 
         // Four mutations a row: two rows (8) fit, a third (12) does not.
         MappedChunk chunk = Chunk(5);
@@ -171,7 +172,7 @@ public sealed class MiniBatcherTests
         RowMapper mapper = RowMapper.Create(source.FeatureSet("t"), source.Schema, MapperTestData.MaxEntryBytes);
         var chunks = new BufferBlock<SourceChunk>();
         await source.RunAsync(chunks, CancellationToken.None).WaitAsync(Wait);
-        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = BatchingOptions.BigtableMaxMutations, Linger = TimeSpan.FromSeconds(10) }, new FakeTimeProvider(), 16);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = BatchingOptions.BigtableMaxMutations, Linger = TimeSpan.FromSeconds(10) }, new FakeTimeProvider(), inputCapacity: 2, outputCapacity: 16);
 
         while (chunks.TryReceive(out SourceChunk? chunk))
         {
@@ -199,7 +200,7 @@ public sealed class MiniBatcherTests
     [TestMethod]
     public async Task Send_ChunkWithDeadLetters_CarriedInBatchAccounting()
     {
-        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 2, Linger = Linger }, new FakeTimeProvider(), 16);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 2, Linger = Linger }, new FakeTimeProvider(), inputCapacity: 2, outputCapacity: 16);
 
         await batcher.Block.SendAsync(Mapper.Map(MapperTestData.Chunk(1, 100, new InputRow(null), new InputRow("user-1"), new InputRow("user-2"))));
 
@@ -213,7 +214,7 @@ public sealed class MiniBatcherTests
     public async Task Send_ChunkOfOnlyDeadLetters_FlushedAfterLingerWithNoRows()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, 16);
+        var batcher = new MiniBatcher(new BatchingOptions { Linger = Linger }, time, inputCapacity: 2, outputCapacity: 16);
 
         await SendAndWaitConsumedAsync(batcher, MapperTestData.Map(Mapper, new InputRow(null), new InputRow("user-1", EventTime: -1)));
         Assert.IsFalse(TryReceive(batcher, out _));
@@ -228,7 +229,7 @@ public sealed class MiniBatcherTests
     [TestMethod]
     public async Task Complete_RowsAndDeadLettersPending_FlushesRestAndCompletesOutput()
     {
-        var batcher = new MiniBatcher(new BatchingOptions { Linger = TimeSpan.FromSeconds(10) }, new FakeTimeProvider(), 16);
+        var batcher = new MiniBatcher(new BatchingOptions { Linger = TimeSpan.FromSeconds(10) }, new FakeTimeProvider(), inputCapacity: 2, outputCapacity: 16);
         await batcher.Block.SendAsync(Chunk(2));
         await batcher.Block.SendAsync(MapperTestData.Map(Mapper, new InputRow(SyntheticSource.EntityId(2)), new InputRow(null), new InputRow(SyntheticSource.EntityId(3))));
 
@@ -245,7 +246,7 @@ public sealed class MiniBatcherTests
     [TestMethod]
     public async Task Complete_NothingPending_CompletesWithoutBatch()
     {
-        var batcher = new MiniBatcher(new BatchingOptions(), new FakeTimeProvider(), 16);
+        var batcher = new MiniBatcher(new BatchingOptions(), new FakeTimeProvider(), inputCapacity: 2, outputCapacity: 16);
 
         batcher.Block.Complete();
 
@@ -257,7 +258,7 @@ public sealed class MiniBatcherTests
     public async Task Complete_ManyChunks_EverySourceRowAccountedOnce()
     {
         var time = new FakeTimeProvider();
-        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 7, Linger = Linger }, time, 64);
+        var batcher = new MiniBatcher(new BatchingOptions { MaxRows = 7, Linger = Linger }, time, inputCapacity: 2, outputCapacity: 64);
         int sourceRows = 0;
         for (int c = 0; c < 10; c++)
         {

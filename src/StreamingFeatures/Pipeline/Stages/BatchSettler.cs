@@ -1,22 +1,22 @@
 using System.Collections.Concurrent;
-using System.Threading.Tasks.Dataflow;
 using Google.Protobuf;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
-using StreamingFeatures.Pipeline;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Telemetry;
+using StreamingFeatures.Verification;
 
-namespace StreamingFeatures.Verification;
+namespace StreamingFeatures.Pipeline.Stages;
 
 /// <summary>
-/// The end of the graph. Accounts for every source row (written or dead-lettered), keeps order-independent
-/// checksums per source partition and key bucket, and, by mode, reads rows back from Bigtable and compares their
-/// digests. Accounting runs on one consumer (the pipeline gives it a degree of parallelism of one); read-backs run
-/// in parallel, bounded, in jobs of whole batches. Rows are reported done (<see cref="IRowCompletion"/>) only once their
-/// job is verified, so neither a checkpoint nor an ack ever covers a row that was not proven.
+/// The end of the graph: settles every written batch. Accounts for every source row (written or dead-lettered),
+/// writes the dead letters, keeps order-independent checksums per source partition and key bucket, and reports rows
+/// done (<see cref="IRowCompletion"/>: checkpoints, acks). By mode, it gathers rows into read-back jobs of whole batches
+/// that the graph's read-back block verifies in parallel against Bigtable; then rows are reported done only once
+/// their job is verified, so neither a checkpoint nor an ack ever covers a row that was not proven. Settling runs on
+/// one consumer (the pipeline gives it a degree of parallelism of one).
 /// </summary>
-internal sealed partial class VerificationSink
+internal sealed partial class BatchSettler
 {
     private readonly VerificationOptions _options;
     private readonly RowDigester _digester;
@@ -24,7 +24,6 @@ internal sealed partial class VerificationSink
     private readonly PipelineMetrics _metrics;
     private readonly BigtableTarget _target;
     private readonly IRowCompletion? _completion;
-    private readonly ActionBlock<ReadBackJob> _readBack;
     private readonly Dictionary<int, Checksum> _byPartition = [];
     private readonly Dictionary<int, Checksum> _byBucket = [];
     private readonly Lock _keysLock = new();
@@ -45,14 +44,13 @@ internal sealed partial class VerificationSink
     private long _changed;
     private long _retries;
 
-    public VerificationSink(
+    public BatchSettler(
         VerificationOptions options,
         RowMapper mapper,
         IDeadLetterSink deadLetters,
         PipelineMetrics metrics,
         BigtableTarget target,
         IRowCompletion? completion,
-        CancellationToken abort,
         TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -64,24 +62,16 @@ internal sealed partial class VerificationSink
         _target = target;
         _completion = completion;
         _job = new ReadBackJob(tracksRanges: completion is not null);
-        _readBack = new ActionBlock<ReadBackJob>(
-            job => VerifyAsync(job, abort),
-            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = options.ReadParallelism, BoundedCapacity = options.ReadParallelism, CancellationToken = abort });
     }
 
-    /// <summary>Write outcomes queued for this sink; set by the graph once its blocks exist.</summary>
+    /// <summary>Write outcomes queued to be settled; set by the graph once its blocks exist.</summary>
     public Func<int> Backlog { get; set; } = () => 0;
 
     /// <summary>Rows accounted for so far in this run (written or dead-lettered).</summary>
     public long RowsDone => Interlocked.Read(ref _rowsWritten) + Interlocked.Read(ref _deadLettered);
 
-    /// <summary>Faults when a read-back fails for good; the pipeline watches it like its blocks.</summary>
-    public Task ReadBackCompletion => _readBack.Completion;
-
-    /// <summary>Read-back jobs queued or running, for the queue-depth gauge.</summary>
-    public int ReadBackQueue => _readBack.InputCount;
-
-    public async Task AcceptAsync(WriteOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Settles one write outcome; returns the read-back job it completed, if any, for the read-back block.</summary>
+    public async Task<IEnumerable<ReadBackJob>> SettleAsync(WriteOutcome outcome, CancellationToken cancellationToken)
     {
         MutationBatch batch = outcome.Batch;
         try
@@ -114,27 +104,22 @@ internal sealed partial class VerificationSink
             _job.AddRetries(outcome.RetriedEntries);
             Interlocked.Add(ref _rowsWritten, outcome.WrittenRows);
             // A job goes when it is full, and also when no outcome waits behind it: rows must not sit unreported (a
-            // Pub/Sub source acks on the report, and its flow control stops pulling until it does).
+            // Pub/Sub source acks on the report, and its flow control stops pulling until it does). The last outcome
+            // never has one behind it, so no job is left pending when the graph completes.
             if (_options.Mode == VerificationMode.None
                 || _job.Keys.Count >= _options.ReadBatchRows
                 || _job.RowCount >= _options.ReadBatchRows
                 || Backlog() == 0)
             {
-                await DispatchAsync(cancellationToken).ConfigureAwait(false);
+                return Dispatch() is { } job ? [job] : [];
             }
+
+            return [];
         }
         finally
         {
             batch.Dispose();
         }
-    }
-
-    /// <summary>Verifies whatever is still pending and waits for every read-back; call once the writer is done.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        await DispatchAsync(cancellationToken).ConfigureAwait(false);
-        _readBack.Complete();
-        await _readBack.Completion.ConfigureAwait(false);
     }
 
     public IntegrityReport Report()
@@ -180,26 +165,22 @@ internal sealed partial class VerificationSink
         _ => false,
     };
 
-    /// <summary>Hands the current job to the read-back workers (or completes it when it has nothing to read).</summary>
-    private async Task DispatchAsync(CancellationToken cancellationToken)
+    /// <summary>Closes the current job: the job to read back, or null when it had nothing to read (then it is done).</summary>
+    private ReadBackJob? Dispatch()
     {
         ReadBackJob job = _job;
         if (job.IsEmpty)
         {
-            return;
+            return null;
         }
 
         _job = new ReadBackJob(tracksRanges: _completion is not null);
         if (job.Keys.Count == 0)
         {
             _completion?.Complete(job.Ranges());
-            return;
+            return null;
         }
 
-        if (!await _readBack.SendAsync(job, cancellationToken).ConfigureAwait(false))
-        {
-            await _readBack.Completion.ConfigureAwait(false);
-            throw new OperationCanceledException("Read-back stopped.", cancellationToken);
-        }
+        return job;
     }
 }
