@@ -1,3 +1,4 @@
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Jobs;
@@ -44,7 +45,7 @@ internal sealed partial record MigrationSettings
             SourceKind.Sample => new MigrationSource.Sample(SampleRows, SampleFeatures),
             SourceKind.Synthetic => new MigrationSource.Synthetic(SampleRows, SampleFeatures),
             SourceKind.Files => new MigrationSource.Files(Source["files:".Length..]) { CsvAllowQuotedNewlines = CsvAllowQuotedNewlines, MaxRecordBytes = (int)MaxRecordBytes },
-            _ => new MigrationSource.BigQuery(BigQueryTable!),
+            _ => new MigrationSource.BigQuery(BigQueryTable!) { Spec = Source },
         },
         FeatureSet = featureSet,
         Target = target,

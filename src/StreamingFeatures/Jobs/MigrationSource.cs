@@ -43,6 +43,12 @@ public abstract record MigrationSource
     /// <summary>A BigQuery table, <c>projects/P/datasets/D/tables/T</c>.</summary>
     public sealed record BigQuery(string Table) : MigrationSource
     {
-        public override string Text => "bigquery:" + Table;
+        /// <summary>
+        /// The source as the user wrote it (<c>bigquery:P.D.T</c> names the same table as its long form): jobs have been
+        /// identified by that text since before sources were parsed, so checkpoints written then still match.
+        /// </summary>
+        public string? Spec { get; init; }
+
+        public override string Text => Spec ?? "bigquery:" + Table;
     }
 }
