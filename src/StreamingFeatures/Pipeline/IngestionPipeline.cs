@@ -115,7 +115,7 @@ public sealed class IngestionPipeline
 
         long started = _time.GetTimestamp();
         using var sourceStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var abort = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time); // CancelAfter below runs on _time.
         var graph = new Graph(this, abort.Token);
         Exception? fault = null;
         void Fail(Exception e)
