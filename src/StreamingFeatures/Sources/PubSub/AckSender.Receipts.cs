@@ -58,6 +58,9 @@ internal sealed partial class AckSender
                 return retry.Count;
             },
             cancellationToken).ConfigureAwait(false);
+
+        // Stopped between attempts: ids still pending are neither confirmed nor refused, so none may be delivered.
+        cancellationToken.ThrowIfCancellationRequested();
         return refused;
     }
 
