@@ -57,7 +57,23 @@ internal sealed class FlowBudget(long maxMessages, long maxBytes)
 
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+            // Registered outside the lock (an already cancelled token runs Cancel at once); kept under it, so a waiter
+            // admitted or cancelled meanwhile never leaves its registration on a run-long token.
+            CancellationTokenRegistration registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+            bool settled;
+            lock (_lock)
+            {
+                settled = waiter.Node is null;
+                if (!settled)
+                {
+                    waiter.Registration = registration;
+                }
+            }
+
+            if (settled)
+            {
+                registration.Dispose();
+            }
         }
 
         return waiter.Done.Task;
