@@ -1,6 +1,6 @@
 namespace StreamingFeatures.Bigtable;
 
-/// <summary>The job's table does not exist and <see cref="Jobs.TableProvisioning.Forbid"/> forbids creating it.</summary>
+/// <summary>The job's table does not exist and <see cref="TableProvisioning.Forbid"/> forbids creating it.</summary>
 public sealed class TableMissingException : Exception
 {
     public TableMissingException()

@@ -2,7 +2,6 @@ using Google.Cloud.Bigtable.Admin.V2;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using StreamingFeatures.FeatureSets;
-using StreamingFeatures.Jobs;
 using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Bigtable;

@@ -1,4 +1,4 @@
-namespace StreamingFeatures.Jobs;
+namespace StreamingFeatures.Bigtable;
 
 /// <summary>What a job may do about its Bigtable table before writing: create what is missing, or only check it exists.</summary>
 public enum TableProvisioning

@@ -1,3 +1,4 @@
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
 

@@ -1,3 +1,4 @@
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources.BigQuery;
