@@ -1,4 +1,5 @@
 using Grpc.Core;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
@@ -34,8 +35,7 @@ internal sealed class ServiceRun : IAsyncDisposable
         var pipeline = new IngestionPipeline(
             featureSet,
             source,
-            bigtable,
-            tableName,
+            new BigtableTarget(bigtable, tableName),
             source.DeadLetters,
             new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.None } },
             completion: source);

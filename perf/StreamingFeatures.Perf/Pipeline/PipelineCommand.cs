@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.FeatureSets;
@@ -100,7 +101,7 @@ internal static partial class PipelineCommand
     {
         var deadLetters = new CollectingDeadLetterSink(capacity: 10);
         using var metrics = new PipelineMetrics();
-        var pipeline = new IngestionPipeline(featureSet, source, invoker, tableName, deadLetters, options, metrics);
+        var pipeline = new IngestionPipeline(featureSet, source, new BigtableTarget(invoker, tableName), deadLetters, options, metrics);
         Settle();
         PhaseMeasurement measured;
         PipelineResult result;

@@ -148,12 +148,10 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             var pipeline = new IngestionPipeline(
                 featureSet,
                 target.Source,
-                bigtable.Data,
-                tableName,
+                bigtable.Target(tableId),
                 deadLetters,
                 new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.None }, DrainTimeout = TimeSpan.FromSeconds(10) },
                 metrics,
-                appProfileId: bigtable.AppProfileId,
                 completion: target.Completion);
             Console.WriteLine($"Load test '{profile.Name}': {target.Source.Description} → {tableName} ({(emulator is null ? "Google Cloud" : "emulator " + emulator.Endpoint)}), keys {pipeline.Keys}.");
             Console.WriteLine($"Plan: {schedule.TotalRows:N0} rows over {schedule.Duration.TotalSeconds:0.#} s ({profile.Shape.Kind}), then up to {profile.Measure.Drain.TotalSeconds:0.#} s to drain; {ranges.Count} key ranges ({ranges.Source}).");

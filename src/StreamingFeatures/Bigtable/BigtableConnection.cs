@@ -43,6 +43,9 @@ public sealed class BigtableConnection : IDisposable
 
     public string TableName(string tableId) => $"{InstanceName}/tables/{tableId}";
 
+    /// <summary>Data calls to table <paramref name="tableId"/> of this instance, through the connection's app profile.</summary>
+    public BigtableTarget Target(string tableId) => new(Data, TableName(tableId), AppProfileId);
+
     /// <exception cref="ArgumentException">Neither an emulator nor a project and instance are named.</exception>
     public static Task<BigtableConnection> ConnectAsync(BigtableConnectionOptions options, CancellationToken cancellationToken = default) =>
         ConnectAsync(options, Environment.GetEnvironmentVariable, file => GoogleChannels.LoadCredentialAsync(file, cancellationToken));

@@ -20,6 +20,7 @@ namespace StreamingFeatures.Checkpoints;
 public sealed class BigtableCheckpointStore : ICheckpointStore
 {
     public const string Family = "checkpoint";
+    private const string TablesSegment = "/tables/";
     private static readonly ByteString s_qualifier = ByteString.CopyFromUtf8("json");
 
     private readonly BigtableTarget _target;
@@ -31,17 +32,23 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
     private readonly CallRetry _retry;
     private bool _ensured;
 
-    public BigtableCheckpointStore(CallInvoker data, CallInvoker admin, string instanceName, string tableId, string checkpointId, string? appProfileId = null, CallRetryOptions? retry = null)
+    /// <summary>A store for checkpoint row <paramref name="checkpointId"/> of the target table, which it creates on its first save.</summary>
+    /// <exception cref="ArgumentException">The table is not named in full, or the checkpoint id is blank.</exception>
+    public BigtableCheckpointStore(BigtableTarget target, CallInvoker admin, string checkpointId, CallRetryOptions? retry = null)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(admin);
-        ArgumentException.ThrowIfNullOrWhiteSpace(instanceName);
-        ArgumentException.ThrowIfNullOrWhiteSpace(tableId);
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointId);
-        _target = new BigtableTarget(data, $"{instanceName}/tables/{tableId}", appProfileId);
+        int tables = target.TableName.LastIndexOf(TablesSegment, StringComparison.Ordinal);
+        if (tables <= 0 || string.IsNullOrWhiteSpace(target.TableId))
+        {
+            throw new ArgumentException($"The checkpoint table must be named in full (projects/P/instances/I/tables/T), not '{target.TableName}'.", nameof(target));
+        }
+
+        _target = target;
         _admin = admin;
-        _instanceName = instanceName;
-        _tableId = tableId;
+        _instanceName = target.TableName[..tables];
+        _tableId = target.TableId;
         _rowKey = ByteString.CopyFromUtf8(checkpointId);
         _retryOptions = retry ?? CallRetryOptions.Checkpoint;
         _retry = new CallRetry(_retryOptions, TimeProvider.System);

@@ -34,17 +34,16 @@ internal sealed class IngestJob
         ArgumentNullException.ThrowIfNull(source);
         _options = options;
         _source = source;
-        TableName = bigtable.TableName(featureSet.Table);
+        BigtableTarget target = bigtable.Target(featureSet.Table);
+        TableName = target.TableName;
         _pipeline = new IngestionPipeline(
             featureSet,
             source,
-            bigtable.Data,
-            TableName,
+            target,
             source.DeadLetters,
             options.Pipeline,
             metrics,
             time,
-            bigtable.AppProfileId,
             completion: source);
     }
 

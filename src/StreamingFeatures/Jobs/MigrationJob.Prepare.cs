@@ -36,21 +36,19 @@ public sealed partial class MigrationJob
 
         // Event times may not be far ahead of the snapshot (files: the first run's start), the same in every run.
         _snapshot = _opened.BigQuery?.Session.SnapshotTime ?? Checkpoint?.SnapshotTime ?? _time.GetUtcNow();
-        string tableName = bigtable.TableName(featureSet.Table);
+        BigtableTarget target = bigtable.Target(featureSet.Table);
         _metrics = new PipelineMetrics();
         try
         {
             _pipeline = new IngestionPipeline(
                 featureSet,
                 _opened.Source!,
-                bigtable.Data,
-                tableName,
+                target,
                 _deadLetters,
                 _options.RetryDeadline is { } deadline
                     ? new PipelineOptions { Verification = _options.Verification with { ReadRetry = Retry(CallRetryOptions.BigtableRead) }, Writer = new BigtableWriterOptions { RetryDeadline = deadline }, EventTimeReference = _snapshot }
                     : new PipelineOptions { Verification = _options.Verification, EventTimeReference = _snapshot },
                 _metrics,
-                appProfileId: bigtable.AppProfileId,
                 progress: _progress);
         }
         catch (Exception e) when (e is FeatureSetException or SchemaMismatchException or ArgumentException)
@@ -60,7 +58,7 @@ public sealed partial class MigrationJob
 
         return new MigrationPlan(
             _opened.Source!.Description,
-            tableName,
+            target.TableName,
             bigtable.IsEmulator ? "emulator " + bigtable.DataAddress : "Google Cloud",
             _pipeline.Keys,
             _opened.Restriction,

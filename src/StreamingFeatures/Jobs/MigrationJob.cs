@@ -134,7 +134,7 @@ public sealed partial class MigrationJob : IAsyncDisposable
 
         if (CheckpointSpec is CheckpointStoreSpec.Bigtable { TableId: var tableId })
         {
-            _store = new BigtableCheckpointStore(_bigtable.Data, _bigtable.Admin, _bigtable.InstanceName, tableId, Identity.Id, _bigtable.AppProfileId, Retry(CallRetryOptions.Checkpoint));
+            _store = new BigtableCheckpointStore(_bigtable.Target(tableId), _bigtable.Admin, Identity.Id, Retry(CallRetryOptions.Checkpoint));
             Checkpoint = _options.Restart ? null : await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
             EnsureSameJob();
         }

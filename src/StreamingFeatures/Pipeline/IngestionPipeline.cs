@@ -1,5 +1,4 @@
 using System.Threading.Tasks.Dataflow;
-using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
@@ -23,9 +22,7 @@ public sealed class IngestionPipeline
 {
     private readonly FeatureSetOptions _featureSet;
     private readonly IRowSource _source;
-    private readonly CallInvoker _bigtable;
-    private readonly string _tableName;
-    private readonly string? _appProfileId;
+    private readonly BigtableTarget _target;
     private readonly IDeadLetterSink _deadLetters;
     private readonly PipelineOptions _options;
     private readonly PipelineMetrics _metrics;
@@ -43,29 +40,24 @@ public sealed class IngestionPipeline
     public IngestionPipeline(
         FeatureSetOptions featureSet,
         IRowSource source, // Several sources in: one CompositeRowSource.
-        CallInvoker bigtable,
-        string tableName,
+        BigtableTarget target,
         IDeadLetterSink deadLetters,
         PipelineOptions? options = null,
         PipelineMetrics? metrics = null,
         TimeProvider? time = null,
-        string? appProfileId = null,
         ProgressTracker? progress = null,
         IRowCompletion? completion = null) // Told as rows become done, e.g. by a Pub/Sub source that acks them.
     {
         ArgumentNullException.ThrowIfNull(featureSet);
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(bigtable);
-        ArgumentException.ThrowIfNullOrEmpty(tableName);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(deadLetters);
         _options = (options ?? new PipelineOptions()).Snapshot();
         _options.Validate();
         FeatureSetValidator.ThrowIfInvalid(featureSet);
         _featureSet = featureSet;
         _source = source;
-        _bigtable = bigtable;
-        _tableName = tableName;
-        _appProfileId = appProfileId;
+        _target = target;
         _deadLetters = deadLetters;
         _metrics = metrics ?? new PipelineMetrics();
         _time = time ?? TimeProvider.System;
@@ -140,7 +132,7 @@ public sealed class IngestionPipeline
                 if (Volatile.Read(ref fault) is null && stop.IsCancellationRequested && abort.IsCancellationRequested)
                 {
                     throw new PipelineException(
-                        $"Stopping: rows still in flight to {_tableName} did not land within the drain deadline of {_options.DrainTimeout}; {_writer!.BytesInFlight} bytes were outstanding.", e);
+                        $"Stopping: rows still in flight to {_target.TableName} did not land within the drain deadline of {_options.DrainTimeout}; {_writer!.BytesInFlight} bytes were outstanding.", e);
                 }
 
                 Interlocked.CompareExchange(ref fault, e is AggregateException all ? FirstCause(all) : e, null);
@@ -149,7 +141,7 @@ public sealed class IngestionPipeline
 
         if (fault is not null)
         {
-            throw fault as PipelineException ?? new PipelineException($"The pipeline writing to {_tableName} stopped: {fault.Message}", fault);
+            throw fault as PipelineException ?? new PipelineException($"The pipeline writing to {_target.TableName} stopped: {fault.Message}", fault);
         }
 
         return new PipelineResult(_settler!.Report(), stop.IsCancellationRequested, _time.GetElapsedTime(started));
@@ -192,7 +184,7 @@ public sealed class IngestionPipeline
         {
             PipelineOptions options = pipeline._options;
             PipelineMetrics metrics = pipeline._metrics;
-            var target = new BigtableTarget(pipeline._bigtable, pipeline._tableName, pipeline._appProfileId);
+            BigtableTarget target = pipeline._target;
             pipeline._writer = new BigtableWriter(target, options.Writer, pipeline._time, metrics);
             pipeline._settler = new BatchSettler(options.Verification, pipeline._mapper, pipeline._deadLetters, metrics, target, pipeline._completion, pipeline._time);
             RowMapper mapper = pipeline._mapper;
@@ -225,7 +217,7 @@ public sealed class IngestionPipeline
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        throw new PipelineException(Describe(pipeline._tableName, batch, e), e);
+                        throw new PipelineException(Describe(pipeline._target.TableName, batch, e), e);
                     }
                 },
                 new ExecutionDataflowBlockOptions

@@ -220,8 +220,7 @@ public sealed class BigQueryAllTypesTests
         var pipeline = new IngestionPipeline(
             featureSet,
             source,
-            channel.CreateCallInvoker(),
-            $"{Instance}/tables/{featureSet.Table}",
+            new BigtableTarget(channel.CreateCallInvoker(), $"{Instance}/tables/{featureSet.Table}"),
             deadLetters,
             new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.Full } });
         PipelineResult result = await pipeline.RunAsync(TestContext.CancellationToken);

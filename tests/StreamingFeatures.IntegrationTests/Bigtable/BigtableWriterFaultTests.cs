@@ -363,7 +363,7 @@ public sealed class BigtableWriterFaultTests
     {
         using GrpcChannel channel = server.CreateChannel();
         var deadLetters = new CollectingDeadLetterSink(capacity: 100_000);
-        var pipeline = new IngestionPipeline(source.FeatureSet("features"), source, channel.CreateCallInvoker(), TableName, deadLetters, options);
+        var pipeline = new IngestionPipeline(source.FeatureSet("features"), source, new BigtableTarget(channel.CreateCallInvoker(), TableName), deadLetters, options);
         PipelineResult result = await pipeline.RunAsync(stop == default ? TestContext.CancellationToken : stop);
         return (result, deadLetters, pipeline);
     }

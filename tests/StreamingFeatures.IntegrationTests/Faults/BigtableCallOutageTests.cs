@@ -32,7 +32,7 @@ public sealed class BigtableCallOutageTests
         using GrpcChannel channel = Channel(proxy);
         string table = EmulatorFixture.UniqueName("prov");
         var featureSet = new FeatureSetOptions { Table = table, Families = { ["f"] = new ColumnFamilyOptions { MaxVersions = 1 } } };
-        var store = new BigtableCheckpointStore(channel.CreateCallInvoker(), channel.CreateCallInvoker(), Instance, EmulatorFixture.UniqueName("ckpt"), "job");
+        var store = new BigtableCheckpointStore(new BigtableTarget(channel.CreateCallInvoker(), $"{Instance}/tables/{EmulatorFixture.UniqueName("ckpt")}"), channel.CreateCallInvoker(), "job");
         var checkpoint = new MigrationCheckpoint { Sequence = 7, Runs = 1 };
         try
         {
@@ -68,7 +68,7 @@ public sealed class BigtableCallOutageTests
         await using var proxy = FaultProxy.Start(EmulatorFixture.Bigtable.Endpoint);
         using GrpcChannel channel = Channel(proxy);
         var retry = CallRetryOptions.Checkpoint.WithDeadline(TimeSpan.FromSeconds(2));
-        var store = new BigtableCheckpointStore(channel.CreateCallInvoker(), channel.CreateCallInvoker(), Instance, "never-created", "job", retry: retry);
+        var store = new BigtableCheckpointStore(new BigtableTarget(channel.CreateCallInvoker(), $"{Instance}/tables/never-created"), channel.CreateCallInvoker(), "job", retry: retry);
         proxy.Set(ProxyMode.Refuse);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.IntegrationTests.PubSub;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
@@ -36,8 +37,7 @@ public sealed class IngestBigtableOutageTests
         var pipeline = new IngestionPipeline(
             workspace.FeatureSet,
             source,
-            bigtable.CreateCallInvoker(),
-            workspace.TableName,
+            new BigtableTarget(bigtable.CreateCallInvoker(), workspace.TableName),
             source.DeadLetters,
             new PipelineOptions { MapParallelism = 2, Verification = new VerificationOptions { Mode = VerificationMode.Full, ReadBatchRows = 200 } },
             completion: source);

@@ -115,8 +115,7 @@ public sealed class PipelineEmulatorTests
         var pipeline = new IngestionPipeline(
             featureSet,
             source,
-            channel.CreateCallInvoker(),
-            $"{Instance}/tables/{featureSet.Table}",
+            new BigtableTarget(channel.CreateCallInvoker(), $"{Instance}/tables/{featureSet.Table}"),
             deadLetters,
             new PipelineOptions { Verification = new VerificationOptions { Mode = mode } });
         return await pipeline.RunAsync(TestContext.CancellationToken);

@@ -59,8 +59,7 @@ public sealed class PipelineTamperingTests
         var pipeline = new IngestionPipeline(
             featureSet,
             source,
-            channel.Intercept(interceptor),
-            table,
+            new BigtableTarget(channel.Intercept(interceptor), table),
             new CollectingDeadLetterSink(),
             new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.Full } });
 

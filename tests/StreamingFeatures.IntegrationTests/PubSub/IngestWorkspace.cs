@@ -124,8 +124,7 @@ internal sealed class IngestWorkspace : IAsyncDisposable
         var pipeline = new IngestionPipeline(
             FeatureSet,
             source,
-            _bigtable.CreateCallInvoker(),
-            TableName,
+            new BigtableTarget(_bigtable.CreateCallInvoker(), TableName),
             source.DeadLetters,
             new PipelineOptions { MapParallelism = 2, Verification = new VerificationOptions { Mode = verification } },
             completion: source);

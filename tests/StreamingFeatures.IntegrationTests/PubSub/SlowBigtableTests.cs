@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Telemetry;
@@ -61,8 +62,7 @@ public sealed partial class SlowBigtableTests
             var pipeline = new IngestionPipeline(
                 workspace.FeatureSet,
                 source,
-                slowBigtable.CreateCallInvoker(),
-                workspace.TableName,
+                new BigtableTarget(slowBigtable.CreateCallInvoker(), workspace.TableName),
                 source.DeadLetters,
                 new PipelineOptions { MapParallelism = 2, Verification = new VerificationOptions { Mode = VerificationMode.None } },
                 completion: source);

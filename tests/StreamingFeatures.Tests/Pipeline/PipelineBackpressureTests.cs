@@ -29,7 +29,7 @@ public sealed class PipelineBackpressureTests
     {
         RepeatingSource source = await RepeatingSource.CreateAsync(ChunkRows);
         var bigtable = new FakeBigtableInvoker { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        var pipeline = new IngestionPipeline(source.Synthetic.FeatureSet("t"), source, bigtable, Table, new CollectingDeadLetterSink(), Options);
+        var pipeline = new IngestionPipeline(source.Synthetic.FeatureSet("t"), source, new BigtableTarget(bigtable, Table), new CollectingDeadLetterSink(), Options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
 
         Task<PipelineResult> run = pipeline.RunAsync(stop.Token);
@@ -57,7 +57,7 @@ public sealed class PipelineBackpressureTests
     {
         RepeatingSource source = await RepeatingSource.CreateAsync(ChunkRows);
         var bigtable = new FakeBigtableInvoker();
-        var pipeline = new IngestionPipeline(source.Synthetic.FeatureSet("t"), source, bigtable, Table, new CollectingDeadLetterSink(), Options with { DrainTimeout = TimeSpan.FromSeconds(30) });
+        var pipeline = new IngestionPipeline(source.Synthetic.FeatureSet("t"), source, new BigtableTarget(bigtable, Table), new CollectingDeadLetterSink(), Options with { DrainTimeout = TimeSpan.FromSeconds(30) });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
 
         Task<PipelineResult> run = pipeline.RunAsync(stop.Token);

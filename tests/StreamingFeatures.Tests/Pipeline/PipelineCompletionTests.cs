@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Dataflow;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
@@ -34,7 +35,7 @@ public sealed class PipelineCompletionTests
             Verification = new VerificationOptions { Mode = mode, SampleRate = 0.000001 },
         };
         var pipeline = new IngestionPipeline(
-            source.Synthetic.FeatureSet("t"), source, new FakeBigtableInvoker(), Table, new CollectingDeadLetterSink(), options, completion: completion);
+            source.Synthetic.FeatureSet("t"), source, new BigtableTarget(new FakeBigtableInvoker(), Table), new CollectingDeadLetterSink(), options, completion: completion);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
 
         Task<PipelineResult> run = pipeline.RunAsync(stop.Token);

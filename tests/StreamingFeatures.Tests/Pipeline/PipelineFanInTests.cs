@@ -1,4 +1,5 @@
 using Google.Cloud.Bigtable.V2;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Pipeline.Stages;
@@ -26,7 +27,7 @@ public sealed class PipelineFanInTests
         var bigtable = new FakeBigtableInvoker { Requests = [] };
         var options = new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.None } };
         var deadLetters = new CollectingDeadLetterSink();
-        var pipeline = new IngestionPipeline(MapperTestData.FeatureSet(), new CompositeRowSource(inOrder, reversed), bigtable, Table, deadLetters, options);
+        var pipeline = new IngestionPipeline(MapperTestData.FeatureSet(), new CompositeRowSource(inOrder, reversed), new BigtableTarget(bigtable, Table), deadLetters, options);
 
         PipelineResult result = await pipeline.RunAsync(TestContext.CancellationToken);
 

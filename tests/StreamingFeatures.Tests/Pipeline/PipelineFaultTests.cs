@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Dataflow;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources;
@@ -19,7 +20,7 @@ public sealed class PipelineFaultTests
         var synthetic = new SyntheticSource(new SyntheticSourceOptions { Rows = 1_000_000, ChunkRows = 100 });
         var source = new FailingSource(synthetic, failAfterChunks: 5);
         var pipeline = new IngestionPipeline(
-            synthetic.FeatureSet("t"), source, new FakeBigtableInvoker(), "projects/p/instances/i/tables/t", new CollectingDeadLetterSink(),
+            synthetic.FeatureSet("t"), source, new BigtableTarget(new FakeBigtableInvoker(), "projects/p/instances/i/tables/t"), new CollectingDeadLetterSink(),
             new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.None } });
 
         var error = await Assert.ThrowsExactlyAsync<PipelineException>(() => pipeline.RunAsync(TestContext.CancellationToken));
@@ -36,7 +37,7 @@ public sealed class PipelineFaultTests
         featureSet.Features[1].Column = "no_such_column";
 
         var error = Assert.ThrowsExactly<SchemaMismatchException>(() => new IngestionPipeline(
-            featureSet, synthetic, new FakeBigtableInvoker(), "projects/p/instances/i/tables/t", new CollectingDeadLetterSink()));
+            featureSet, synthetic, new BigtableTarget(new FakeBigtableInvoker(), "projects/p/instances/i/tables/t"), new CollectingDeadLetterSink()));
 
         StringAssert.Contains(error.Message, "'no_such_column' is not in the source");
     }

@@ -1,3 +1,4 @@
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.Synthetic;
@@ -20,7 +21,7 @@ public sealed class PipelineOptionsTests
         var batching = new BatchingOptions { MaxRows = 100, Linger = TimeSpan.FromSeconds(10) };
         var options = new PipelineOptions { Batching = batching, Verification = new VerificationOptions { Mode = VerificationMode.None } };
         var bigtable = new FakeBigtableInvoker();
-        var pipeline = new IngestionPipeline(synthetic.FeatureSet("t"), synthetic, bigtable, Table, new CollectingDeadLetterSink(), options);
+        var pipeline = new IngestionPipeline(synthetic.FeatureSet("t"), synthetic, new BigtableTarget(bigtable, Table), new CollectingDeadLetterSink(), options);
 
         // A binder or a careless caller writing through the init accessors, after the graph took its options.
         Mutate(batching, nameof(BatchingOptions.MaxRows), 1);
