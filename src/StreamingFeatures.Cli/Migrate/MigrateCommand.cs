@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using StreamingFeatures.Cli.Options;
 using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -35,7 +36,7 @@ internal static class MigrateCommand
     private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoint saves (0.1 to 3600).", DefaultValueFactory = _ => 5 }.Seconds(0.1, 3600);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
     private static readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is dead-lettered alone." };
-    private static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = "File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), 1024 to 104857600.", DefaultValueFactory = _ => 64L << 20 }.WholeNumber();
+    private static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = Invariant($"File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max}."), DefaultValueFactory = _ => FileSourceLimits.MaxRecordBytes.Default }.WholeNumber();
     private static readonly Option<double?> RetryDeadline = new Option<double?>("--retry-deadline") { Description = "Seconds each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, 1 to 3600 (the call's own time included). Default: writes 600, reads 300, table admin and checkpoint 120." }.Seconds(1, 3600);
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
@@ -148,4 +149,6 @@ internal static class MigrateCommand
 
     /// <summary>For messages: a count with thousands separators.</summary>
     internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -82,7 +82,7 @@ internal sealed partial record MigrationSettings
     public bool CsvAllowQuotedNewlines { get; init; }
 
     /// <summary>File sources: the longest CSV record or Parquet byte-array value.</summary>
-    public long MaxRecordBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
+    public long MaxRecordBytes { get; init; } = FileSourceLimits.MaxRecordBytes.Default;
 
     /// <summary>How long each Bigtable and BigQuery call retries a lost connection; null keeps each call's default.</summary>
     public TimeSpan? RetryDeadline { get; init; }
@@ -152,9 +152,9 @@ internal sealed partial record MigrationSettings
             problems.Add(Invariant($"--retry-deadline is {deadline.TotalSeconds} s; allowed 1 to 3600."));
         }
 
-        if (MaxRecordBytes is < CsvFileSourceOptions.MinRecordBytes or > CsvFileSourceOptions.MaxRecordBytesLimit)
+        if (MaxRecordBytes < FileSourceLimits.MaxRecordBytes.Min || MaxRecordBytes > FileSourceLimits.MaxRecordBytes.Max)
         {
-            problems.Add(Invariant($"--max-record-bytes is {MaxRecordBytes}; allowed {CsvFileSourceOptions.MinRecordBytes} to {CsvFileSourceOptions.MaxRecordBytesLimit} (Bigtable's 100 MiB cell limit)."));
+            problems.Add(Invariant($"--max-record-bytes is {MaxRecordBytes}; allowed {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max} (Bigtable's 100 MiB cell limit)."));
         }
 
         if (CsvAllowQuotedNewlines && !Source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
