@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Options;
+using StreamingFeatures.Jobs;
+using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Migrate;
@@ -16,8 +20,8 @@ internal static class MigrateCommand
     private static readonly Option<string?> AppProfile = new("--app-profile") { Description = "Bigtable app profile for the writes." };
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id; overrides the feature set's." };
     private static readonly Option<bool> Local = new("--local") { Description = "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
-    private static readonly Option<long> SampleRows = new Option<long>("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => 1_000_000 }.WholeNumber();
-    private static readonly Option<int> SampleFeatures = new Option<int>("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => 8 }.WholeNumber();
+    private static readonly Option<long> SampleRows = new Option<long>("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleRows.Default }.WholeNumber();
+    private static readonly Option<int> SampleFeatures = new Option<int>("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleFeatures.Default }.WholeNumber();
     private static readonly Option<bool> NoCreate = new("--no-create") { Description = "Refuse to create the table or its column families." };
     private static readonly Option<string> Verify = new("--verify") { Description = "none | sample:RATE | full", DefaultValueFactory = _ => "full" };
     private static readonly Option<FileInfo?> SummaryJson = new("--summary-json") { Description = "Write the migration's figures (all runs) as JSON to this file." };
@@ -26,17 +30,17 @@ internal static class MigrateCommand
     private static readonly Option<string?> BillingProject = new("--billing-project") { Description = "Project billed for BigQuery reads. Default: the table's project." };
     private static readonly Option<string?> RowRestriction = new("--row-restriction") { Description = "A BigQuery filter on the source rows, e.g. \"event_time >= '2026-01-01'\"." };
     private static readonly Option<DateTimeOffset?> SnapshotTime = new Option<DateTimeOffset?>("--snapshot-time") { Description = "Read the BigQuery table as of this time (RFC 3339, e.g. 2026-11-26T00:00:00Z). Default: when the job starts; a resumed job keeps its first run's." }.Rfc3339Time();
-    private static readonly Option<int> MaxStreams = new Option<int>("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => 0 }.WholeNumber();
-    private static readonly Option<int> ReadStreams = new Option<int>("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => 4 }.WholeNumber();
+    private static readonly Option<int> MaxStreams = new Option<int>("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxStreamCount.Default }.WholeNumber();
+    private static readonly Option<int> ReadStreams = new Option<int>("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxConcurrentStreams.Default }.WholeNumber();
     private static readonly Option<string> DataFormat = new("--data-format") { Description = "The format BigQuery Storage Read sessions send rows in: arrow (column batches, the default) or avro (binary rows). A resumed job keeps its first run's.", DefaultValueFactory = _ => "arrow" };
     private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
-    private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration; each reads the rows whose entity key hashes to its shard.", DefaultValueFactory = _ => 1 }.WholeNumber();
+    private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration; each reads the rows whose entity key hashes to its shard.", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
-    private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoint saves (0.1 to 3600).", DefaultValueFactory = _ => 5 }.Seconds(0.1, 3600);
+    private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = Invariant($"Seconds between checkpoint saves ({MigrationJobLimits.CheckpointInterval.Min.TotalSeconds} to {MigrationJobLimits.CheckpointInterval.Max.TotalSeconds})."), DefaultValueFactory = _ => MigrationJobLimits.CheckpointInterval.Default.TotalSeconds }.Seconds(MigrationJobLimits.CheckpointInterval.Min.TotalSeconds, MigrationJobLimits.CheckpointInterval.Max.TotalSeconds);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
     private static readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is dead-lettered alone." };
-    private static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = "File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), 1024 to 104857600.", DefaultValueFactory = _ => 64L << 20 }.WholeNumber();
-    private static readonly Option<double?> RetryDeadline = new Option<double?>("--retry-deadline") { Description = "Seconds each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, 1 to 3600 (the call's own time included). Default: writes 600, reads 300, table admin and checkpoint 120." }.Seconds(1, 3600);
+    private static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = Invariant($"File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max}."), DefaultValueFactory = _ => FileSourceLimits.MaxRecordBytes.Default }.WholeNumber();
+    private static readonly Option<double?> RetryDeadline = new Option<double?>("--retry-deadline") { Description = Invariant($"Seconds each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, {CallRetryLimits.Deadline.Min.TotalSeconds} to {CallRetryLimits.Deadline.Max.TotalSeconds} (the call's own time included). Default: {RetryDeadlineDefaults()}.") }.Seconds(CallRetryLimits.Deadline.Min.TotalSeconds, CallRetryLimits.Deadline.Max.TotalSeconds);
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
     public static Command Create()
@@ -148,4 +152,18 @@ internal static class MigrateCommand
 
     /// <summary>For messages: a count with thousands separators.</summary>
     internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Each call's own retry deadline in seconds, calls with the same one named together: "writes 600, reads 300, ...".</summary>
+    private static string RetryDeadlineDefaults() => string.Join(", ", new (string Call, TimeSpan Deadline)[]
+        {
+            ("writes", BigtableWriterLimits.RetryDeadline.Default),
+            ("reads", BigQuerySourceLimits.RetryDeadline.Default),
+            ("reads", CallRetryOptions.BigtableRead.Deadline),
+            ("table admin", CallRetryOptions.BigtableAdmin.Deadline),
+            ("checkpoint", CallRetryOptions.Checkpoint.Deadline),
+        }
+        .GroupBy(d => d.Deadline)
+        .Select(g => Invariant($"{string.Join(" and ", g.Select(d => d.Call).Distinct())} {g.Key.TotalSeconds}")));
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

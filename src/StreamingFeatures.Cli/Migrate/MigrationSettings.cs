@@ -1,5 +1,7 @@
 using System.Globalization;
 using StreamingFeatures.Checkpoints;
+using StreamingFeatures.Jobs;
+using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Verification;
@@ -38,7 +40,7 @@ internal sealed partial record MigrationSettings
 
     public long SampleRows { get; init; }
 
-    public int SampleFeatures { get; init; } = 8;
+    public int SampleFeatures { get; init; } = MigrationJobLimits.SampleFeatures.Default;
 
     public bool NoCreate { get; init; }
 
@@ -60,19 +62,19 @@ internal sealed partial record MigrationSettings
 
     public int MaxStreams { get; init; }
 
-    public int ReadStreams { get; init; } = 4;
+    public int ReadStreams { get; init; } = BigQuerySourceLimits.MaxConcurrentStreams.Default;
 
     /// <summary>The format of BigQuery read sessions (sample and bigquery sources).</summary>
     public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
 
     public int ShardIndex { get; init; }
 
-    public int ShardCount { get; init; } = 1;
+    public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;
 
     /// <summary>Where progress is saved; null for the job's default file.</summary>
     public CheckpointStoreSpec? Checkpoint { get; init; }
 
-    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CheckpointInterval { get; init; } = MigrationJobLimits.CheckpointInterval.Default;
 
     public bool Restart { get; init; }
 
@@ -82,7 +84,7 @@ internal sealed partial record MigrationSettings
     public bool CsvAllowQuotedNewlines { get; init; }
 
     /// <summary>File sources: the longest CSV record or Parquet byte-array value.</summary>
-    public long MaxRecordBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
+    public long MaxRecordBytes { get; init; } = FileSourceLimits.MaxRecordBytes.Default;
 
     /// <summary>How long each Bigtable and BigQuery call retries a lost connection; null keeps each call's default.</summary>
     public TimeSpan? RetryDeadline { get; init; }
@@ -98,9 +100,9 @@ internal sealed partial record MigrationSettings
             problems.Add($"--local runs on the emulator, but {named} names a Google Cloud instance; drop --local to write there, or drop {named} to run locally.");
         }
 
-        if (ShardCount < 1 || ShardCount > 10_000)
+        if (!MigrationJobLimits.ShardCount.Allows(ShardCount))
         {
-            problems.Add(Invariant($"--shard-count is {ShardCount}; allowed 1 to 10000."));
+            problems.Add(Invariant($"--shard-count is {ShardCount}; allowed {MigrationJobLimits.ShardCount.Min} to {MigrationJobLimits.ShardCount.Max}."));
         }
         else if (ShardIndex < 0 || ShardIndex >= ShardCount)
         {
@@ -122,39 +124,39 @@ internal sealed partial record MigrationSettings
             problems.Add($"--data-format {DataFormat.ToString().ToLowerInvariant()} applies to BigQuery sources only (sample or bigquery:TABLE).");
         }
 
-        if (SampleRows is < 1 or > 10_000_000_000)
+        if (!MigrationJobLimits.SampleRows.Allows(SampleRows))
         {
-            problems.Add(Invariant($"--sample-rows is {SampleRows}; allowed 1 to 10000000000."));
+            problems.Add(Invariant($"--sample-rows is {SampleRows}; allowed {MigrationJobLimits.SampleRows.Min} to {MigrationJobLimits.SampleRows.Max}."));
         }
 
-        if (SampleFeatures is < 1 or > 1_000)
+        if (!MigrationJobLimits.SampleFeatures.Allows(SampleFeatures))
         {
-            problems.Add(Invariant($"--sample-features is {SampleFeatures}; allowed 1 to 1000."));
+            problems.Add(Invariant($"--sample-features is {SampleFeatures}; allowed {MigrationJobLimits.SampleFeatures.Min} to {MigrationJobLimits.SampleFeatures.Max}."));
         }
 
-        if (MaxStreams is < 0 or > 10_000)
+        if (!BigQuerySourceLimits.MaxStreamCount.Allows(MaxStreams))
         {
-            problems.Add(Invariant($"--max-streams is {MaxStreams}; allowed 0 (the service decides) to 10000."));
+            problems.Add(Invariant($"--max-streams is {MaxStreams}; allowed {BigQuerySourceLimits.MaxStreamCount.Min} (the service decides) to {BigQuerySourceLimits.MaxStreamCount.Max}."));
         }
 
-        if (ReadStreams is < 1 or > 1_000)
+        if (!BigQuerySourceLimits.MaxConcurrentStreams.Allows(ReadStreams))
         {
-            problems.Add(Invariant($"--read-streams is {ReadStreams}; allowed 1 to 1000."));
+            problems.Add(Invariant($"--read-streams is {ReadStreams}; allowed {BigQuerySourceLimits.MaxConcurrentStreams.Min} to {BigQuerySourceLimits.MaxConcurrentStreams.Max}."));
         }
 
-        if (CheckpointInterval < TimeSpan.FromMilliseconds(100) || CheckpointInterval > TimeSpan.FromHours(1))
+        if (!MigrationJobLimits.CheckpointInterval.Allows(CheckpointInterval))
         {
-            problems.Add(Invariant($"--checkpoint-interval is {CheckpointInterval.TotalSeconds} s; allowed 0.1 to 3600."));
+            problems.Add(Invariant($"--checkpoint-interval is {CheckpointInterval.TotalSeconds} s; allowed {MigrationJobLimits.CheckpointInterval.Min.TotalSeconds} to {MigrationJobLimits.CheckpointInterval.Max.TotalSeconds}."));
         }
 
-        if (RetryDeadline is { } deadline && (deadline < TimeSpan.FromSeconds(1) || deadline > TimeSpan.FromHours(1)))
+        if (RetryDeadline is { } deadline && !CallRetryLimits.Deadline.Allows(deadline))
         {
-            problems.Add(Invariant($"--retry-deadline is {deadline.TotalSeconds} s; allowed 1 to 3600."));
+            problems.Add(Invariant($"--retry-deadline is {deadline.TotalSeconds} s; allowed {CallRetryLimits.Deadline.Min.TotalSeconds} to {CallRetryLimits.Deadline.Max.TotalSeconds}."));
         }
 
-        if (MaxRecordBytes is < CsvFileSourceOptions.MinRecordBytes or > CsvFileSourceOptions.MaxRecordBytesLimit)
+        if (MaxRecordBytes < FileSourceLimits.MaxRecordBytes.Min || MaxRecordBytes > FileSourceLimits.MaxRecordBytes.Max)
         {
-            problems.Add(Invariant($"--max-record-bytes is {MaxRecordBytes}; allowed {CsvFileSourceOptions.MinRecordBytes} to {CsvFileSourceOptions.MaxRecordBytesLimit} (Bigtable's 100 MiB cell limit)."));
+            problems.Add(Invariant($"--max-record-bytes is {MaxRecordBytes}; allowed {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max} (Bigtable's 100 MiB cell limit)."));
         }
 
         if (CsvAllowQuotedNewlines && !Source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))

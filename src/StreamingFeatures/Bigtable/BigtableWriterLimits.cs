@@ -9,7 +9,7 @@ internal static class BigtableWriterLimits
 
     public static readonly Limit<TimeSpan> AttemptTimeout = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
 
-    public static readonly Limit<TimeSpan> RetryDeadline = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+    public static readonly Limit<TimeSpan> RetryDeadline = new(TimeSpan.FromMinutes(10), Resilience.CallRetryLimits.Deadline.Min, Resilience.CallRetryLimits.Deadline.Max);
 
     public static readonly Limit<TimeSpan> InitialBackoff = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
 

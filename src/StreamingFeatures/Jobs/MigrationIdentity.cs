@@ -72,7 +72,7 @@ public sealed record MigrationIdentity(IReadOnlyDictionary<string, string> Ident
         if (options.Source is MigrationSource.Files { CsvAllowQuotedNewlines: true } files)
         {
             identity["csvQuotedNewlines"] = "true";
-            if (files.MaxRecordBytes != CsvFileSourceOptions.DefaultMaxRecordBytes)
+            if (files.MaxRecordBytes != FileSourceLimits.MaxRecordBytes.Default)
             {
                 identity["maxRecordBytes"] = files.MaxRecordBytes.ToString(CultureInfo.InvariantCulture);
             }

@@ -25,7 +25,7 @@ public sealed record MigrationJobOptions
     /// <summary>Where progress is saved; null: a file named by the job in <see cref="MigrationJob.DefaultCheckpointFolder"/>.</summary>
     public CheckpointStoreSpec? Checkpoint { get; init; }
 
-    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CheckpointInterval { get; init; } = MigrationJobLimits.CheckpointInterval.Default;
 
     /// <summary>Ignore the saved checkpoint and start over.</summary>
     public bool Restart { get; init; }
@@ -47,13 +47,13 @@ public sealed record MigrationJobOptions
     public DateTimeOffset? SnapshotTime { get; init; }
 
     /// <summary>Streams the read session may have; 0 lets the service decide.</summary>
-    public int MaxStreams { get; init; }
+    public int MaxStreams { get; init; } = BigQuerySourceLimits.MaxStreamCount.Default;
 
-    public int ReadStreams { get; init; } = 4;
+    public int ReadStreams { get; init; } = BigQuerySourceLimits.MaxConcurrentStreams.Default;
 
     public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
 
     public int ShardIndex { get; init; }
 
-    public int ShardCount { get; init; } = 1;
+    public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;
 }

@@ -35,7 +35,7 @@ public abstract record MigrationSource
         public bool CsvAllowQuotedNewlines { get; init; }
 
         /// <summary>The longest CSV record or Parquet string/bytes value; a longer one is dead-lettered.</summary>
-        public int MaxRecordBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
+        public int MaxRecordBytes { get; init; } = FileSourceLimits.MaxRecordBytes.Default;
 
         public override string Text => "files:" + Pattern;
     }

@@ -7,22 +7,22 @@ namespace StreamingFeatures.Pipeline;
 public sealed record PipelineOptions
 {
     /// <summary>Parallel map workers (1 to 256). Default: the processor count.</summary>
-    public int MapParallelism { get; init; } = Environment.ProcessorCount;
+    public int MapParallelism { get; init; } = PipelineLimits.MapParallelism.Default;
 
     /// <summary>Source chunks waiting for a map worker (1 to 1,024). Default: twice <see cref="MapParallelism"/>.</summary>
     public int? ChunkQueue { get; init; }
 
     /// <summary>Mapped chunks waiting for the batcher (1 to 1,024). Default 2.</summary>
-    public int BatcherQueue { get; init; } = 2;
+    public int BatcherQueue { get; init; } = PipelineLimits.BatcherQueue.Default;
 
     /// <summary>
     /// Full batches waiting for a free writer (1 to 64). Default 1: each holds up to <see cref="BatchingOptions.MaxBytes"/>,
     /// and the writer's own bound on requests in flight is where batches should wait.
     /// </summary>
-    public int BatchQueue { get; init; } = 1;
+    public int BatchQueue { get; init; } = PipelineLimits.BatchQueue.Default;
 
     /// <summary>Write outcomes waiting to be settled (1 to 64). Default 2.</summary>
-    public int SettleQueue { get; init; } = 2;
+    public int SettleQueue { get; init; } = PipelineLimits.SettleQueue.Default;
 
     public BatchingOptions Batching { get; init; } = new();
 
@@ -34,7 +34,7 @@ public sealed record PipelineOptions
     /// After a stop is asked for, how long in-flight rows may take to land (0 to 10 min) before the writes are cut
     /// off. Default 30 s.
     /// </summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DrainTimeout { get; init; } = PipelineLimits.DrainTimeout.Default;
 
     /// <summary>
     /// The time event times are bounded against (at most the feature set's maxFutureSkew ahead): a migration's
@@ -58,12 +58,12 @@ public sealed record PipelineOptions
     public void Validate()
     {
         var errors = new List<string>();
-        OptionChecks.Range(errors, nameof(MapParallelism), MapParallelism, 1, 256);
-        OptionChecks.Range(errors, nameof(ChunkQueue), EffectiveChunkQueue, 1, 1024);
-        OptionChecks.Range(errors, nameof(BatcherQueue), BatcherQueue, 1, 1024);
-        OptionChecks.Range(errors, nameof(BatchQueue), BatchQueue, 1, 64);
-        OptionChecks.Range(errors, nameof(SettleQueue), SettleQueue, 1, 64);
-        OptionChecks.Range(errors, nameof(DrainTimeout), DrainTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        OptionChecks.Range(errors, nameof(MapParallelism), MapParallelism, PipelineLimits.MapParallelism);
+        OptionChecks.Range(errors, nameof(ChunkQueue), EffectiveChunkQueue, PipelineLimits.ChunkQueue);
+        OptionChecks.Range(errors, nameof(BatcherQueue), BatcherQueue, PipelineLimits.BatcherQueue);
+        OptionChecks.Range(errors, nameof(BatchQueue), BatchQueue, PipelineLimits.BatchQueue);
+        OptionChecks.Range(errors, nameof(SettleQueue), SettleQueue, PipelineLimits.SettleQueue);
+        OptionChecks.Range(errors, nameof(DrainTimeout), DrainTimeout, PipelineLimits.DrainTimeout);
         Batching.Validate(errors);
         Verification.Validate(errors);
         try

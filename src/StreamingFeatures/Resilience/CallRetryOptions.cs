@@ -7,16 +7,16 @@ namespace StreamingFeatures.Resilience;
 public sealed record CallRetryOptions
 {
     /// <summary>All attempts of one call together (1 s to 1 h); past it the call gives up, naming itself.</summary>
-    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Deadline { get; init; } = CallRetryLimits.Deadline.Default;
 
     /// <summary>One attempt (100 ms to 10 min); a stalled connection fails the attempt with DEADLINE_EXCEEDED, which is retried.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AttemptTimeout { get; init; } = CallRetryLimits.AttemptTimeout.Default;
 
     /// <summary>First backoff (1 ms to 1 min); doubles per attempt, with jitter.</summary>
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan InitialBackoff { get; init; } = CallRetryLimits.InitialBackoff.Default;
 
     /// <summary>Longest backoff (1 ms to 10 min), at least <see cref="InitialBackoff"/>.</summary>
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxBackoff { get; init; } = CallRetryLimits.MaxBackoff.Default;
 
     /// <summary>Attempts including the first (1 to 10,000), or null for as many as the deadline allows.</summary>
     public int? MaxAttempts { get; init; }
@@ -75,13 +75,13 @@ public sealed record CallRetryOptions
     public void Validate(List<string> errors, string prefix)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        OptionChecks.Range(errors, prefix + nameof(Deadline), Deadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
-        OptionChecks.Range(errors, prefix + nameof(AttemptTimeout), AttemptTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
-        OptionChecks.Range(errors, prefix + nameof(InitialBackoff), InitialBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
-        OptionChecks.Range(errors, prefix + nameof(MaxBackoff), MaxBackoff, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        OptionChecks.Range(errors, prefix + nameof(Deadline), Deadline, CallRetryLimits.Deadline);
+        OptionChecks.Range(errors, prefix + nameof(AttemptTimeout), AttemptTimeout, CallRetryLimits.AttemptTimeout);
+        OptionChecks.Range(errors, prefix + nameof(InitialBackoff), InitialBackoff, CallRetryLimits.InitialBackoff);
+        OptionChecks.Range(errors, prefix + nameof(MaxBackoff), MaxBackoff, CallRetryLimits.MaxBackoff);
         if (MaxAttempts is { } attempts)
         {
-            OptionChecks.Range(errors, prefix + nameof(MaxAttempts), attempts, 1, 10_000);
+            OptionChecks.Range(errors, prefix + nameof(MaxAttempts), attempts, CallRetryLimits.MaxAttempts);
         }
 
         if (MaxBackoff < InitialBackoff)

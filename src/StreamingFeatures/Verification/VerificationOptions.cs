@@ -7,16 +7,16 @@ public sealed record VerificationOptions
     public VerificationMode Mode { get; init; } = VerificationMode.Full;
 
     /// <summary>Share of rows read back in <see cref="VerificationMode.Sampled"/> mode (0 to 1). Default 0.01.</summary>
-    public double SampleRate { get; init; } = 0.01;
+    public double SampleRate { get; init; } = VerificationLimits.SampleRate.Default;
 
     /// <summary>Rows per read-back ReadRows request (1 to 10,000). Default 1,000.</summary>
-    public int ReadBatchRows { get; init; } = 1_000;
+    public int ReadBatchRows { get; init; } = VerificationLimits.ReadBatchRows.Default;
 
     /// <summary>Read-back requests in flight at once (1 to 64). Default 4.</summary>
-    public int ReadParallelism { get; init; } = 4;
+    public int ReadParallelism { get; init; } = VerificationLimits.ReadParallelism.Default;
 
     /// <summary>Keys listed per category (missing, changed) in the report (0 to 100,000). Default 100.</summary>
-    public int MaxReportedKeys { get; init; } = 100;
+    public int MaxReportedKeys { get; init; } = VerificationLimits.MaxReportedKeys.Default;
 
     /// <summary>
     /// Retries of one read-back ReadRows on transient failures (a refused or reset connection, a stall). Default
@@ -32,24 +32,10 @@ public sealed record VerificationOptions
             errors.Add($"Verification.Mode is {Mode}; allowed None, Sampled, Full.");
         }
 
-        if (SampleRate is < 0 or > 1 || double.IsNaN(SampleRate))
-        {
-            errors.Add($"Verification.SampleRate is {SampleRate}; allowed 0 to 1.");
-        }
-
-        if (ReadBatchRows is < 1 or > 10_000)
-        {
-            errors.Add($"Verification.ReadBatchRows is {ReadBatchRows}; allowed 1 to 10000.");
-        }
-
-        if (ReadParallelism is < 1 or > 64)
-        {
-            errors.Add($"Verification.ReadParallelism is {ReadParallelism}; allowed 1 to 64.");
-        }
-
-        if (MaxReportedKeys is < 0 or > 100_000)
-        {
-            errors.Add($"Verification.MaxReportedKeys is {MaxReportedKeys}; allowed 0 to 100000.");
-        }
+        // NaN compares below every number, so the range refuses it.
+        OptionChecks.Range(errors, "Verification." + nameof(SampleRate), SampleRate, VerificationLimits.SampleRate);
+        OptionChecks.Range(errors, "Verification." + nameof(ReadBatchRows), ReadBatchRows, VerificationLimits.ReadBatchRows);
+        OptionChecks.Range(errors, "Verification." + nameof(ReadParallelism), ReadParallelism, VerificationLimits.ReadParallelism);
+        OptionChecks.Range(errors, "Verification." + nameof(MaxReportedKeys), MaxReportedKeys, VerificationLimits.MaxReportedKeys);
     }
 }

@@ -31,29 +31,29 @@ public sealed partial record BigQuerySourceOptions
     public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
 
     /// <summary>Streams the session may have (0 to 10,000; 0 lets the service decide). Default 0.</summary>
-    public int MaxStreamCount { get; init; }
+    public int MaxStreamCount { get; init; } = BigQuerySourceLimits.MaxStreamCount.Default;
 
     /// <summary>Streams read at once (1 to 1,000). Default 4.</summary>
-    public int MaxConcurrentStreams { get; init; } = 4;
+    public int MaxConcurrentStreams { get; init; } = BigQuerySourceLimits.MaxConcurrentStreams.Default;
 
     /// <summary>
     /// Attempts per stream without progress before a transient error fails the read (1 to 1,000). A response that
     /// hands on rows resets the count. Default 100: <see cref="RetryDeadline"/> usually ends the retries first.
     /// </summary>
-    public int MaxReadAttempts { get; init; } = 100;
+    public int MaxReadAttempts { get; init; } = BigQuerySourceLimits.MaxReadAttempts.Default;
 
     /// <summary>
     /// How long one call keeps retrying transient failures (a refused or reset connection, UNAVAILABLE) before the job
     /// stops naming it (1 s to 1 h): CreateReadSession from its first attempt, a ReadRows stream from its last
     /// progress. Default 5 min.
     /// </summary>
-    public TimeSpan RetryDeadline { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RetryDeadline { get; init; } = BigQuerySourceLimits.RetryDeadline.Default;
 
     /// <summary>Wait before the first retry (0 to 1 minute); doubles per attempt up to <see cref="MaxBackoff"/>. Default 100 ms.</summary>
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan InitialBackoff { get; init; } = BigQuerySourceLimits.InitialBackoff.Default;
 
     /// <summary>Longest wait between attempts (at least <see cref="InitialBackoff"/>, at most 10 minutes). Default 10 s.</summary>
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxBackoff { get; init; } = BigQuerySourceLimits.MaxBackoff.Default;
 
     /// <summary>
     /// Offsets (partition → rows already handed on) a checkpointed job resumes from. Offsets belong to the session's
@@ -104,31 +104,14 @@ public sealed partial record BigQuerySourceOptions
             errors.Add(Invariant($"DataFormat is {(int)DataFormat}; allowed Arrow or Avro."));
         }
 
-        if (MaxStreamCount is < 0 or > 10_000)
+        OptionChecks.Range(errors, nameof(MaxStreamCount), MaxStreamCount, BigQuerySourceLimits.MaxStreamCount);
+        OptionChecks.Range(errors, nameof(MaxConcurrentStreams), MaxConcurrentStreams, BigQuerySourceLimits.MaxConcurrentStreams);
+        OptionChecks.Range(errors, nameof(MaxReadAttempts), MaxReadAttempts, BigQuerySourceLimits.MaxReadAttempts);
+        OptionChecks.Range(errors, nameof(RetryDeadline), RetryDeadline, BigQuerySourceLimits.RetryDeadline);
+        OptionChecks.Range(errors, nameof(InitialBackoff), InitialBackoff, BigQuerySourceLimits.InitialBackoff);
+        if (MaxBackoff < InitialBackoff || MaxBackoff > BigQuerySourceLimits.MaxBackoff.Max)
         {
-            errors.Add(Invariant($"MaxStreamCount is {MaxStreamCount}; allowed 0 to 10000."));
-        }
-
-        if (MaxConcurrentStreams is < 1 or > 1_000)
-        {
-            errors.Add(Invariant($"MaxConcurrentStreams is {MaxConcurrentStreams}; allowed 1 to 1000."));
-        }
-
-        if (MaxReadAttempts is < 1 or > 1_000)
-        {
-            errors.Add(Invariant($"MaxReadAttempts is {MaxReadAttempts}; allowed 1 to 1000."));
-        }
-
-        OptionChecks.Range(errors, nameof(RetryDeadline), RetryDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
-
-        if (InitialBackoff < TimeSpan.Zero || InitialBackoff > TimeSpan.FromMinutes(1))
-        {
-            errors.Add(Invariant($"InitialBackoff is {InitialBackoff}; allowed 0 to 00:01:00."));
-        }
-
-        if (MaxBackoff < InitialBackoff || MaxBackoff > TimeSpan.FromMinutes(10))
-        {
-            errors.Add(Invariant($"MaxBackoff is {MaxBackoff}; allowed InitialBackoff ({InitialBackoff}) to 00:10:00."));
+            errors.Add(Invariant($"MaxBackoff is {MaxBackoff}; allowed InitialBackoff ({InitialBackoff}) to {BigQuerySourceLimits.MaxBackoff.Max}."));
         }
 
         if (StartOffsets is not null && StartOffsets.Any(o => o.Key < 0 || o.Value < 0))

@@ -10,13 +10,13 @@ public sealed record CsvFileSourceOptions
     public SourceSchema? Schema { get; init; }
 
     /// <summary>Data rows sampled to infer the column types, from the first files on (1 to 1,000,000). Default 1,000.</summary>
-    public int InferenceRows { get; init; } = 1_000;
+    public int InferenceRows { get; init; } = FileSourceLimits.InferenceRows.Default;
 
     /// <summary>Rows per chunk at most (1 to 65,536). Default 8,192.</summary>
-    public int ChunkRows { get; init; } = 8_192;
+    public int ChunkRows { get; init; } = FileSourceLimits.ChunkRows.Default;
 
     /// <summary>Files read at the same time, each its own partition (1 to 64). Default 2.</summary>
-    public int MaxConcurrentFiles { get; init; } = 2;
+    public int MaxConcurrentFiles { get; init; } = FileSourceLimits.MaxConcurrentFiles.Default;
 
     /// <summary>The field separator, an ASCII character. Default <c>,</c>.</summary>
     public char Separator { get; init; } = ',';
@@ -33,7 +33,7 @@ public sealed record CsvFileSourceOptions
     /// The longest record in bytes (1 KiB to 100 MiB, Bigtable's cell limit). A longer one is dead-lettered with a
     /// prefix and its length, read past without being held whole. Default 64 MiB.
     /// </summary>
-    public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
+    public int MaxRecordBytes { get; init; } = FileSourceLimits.MaxRecordBytes.Default;
 
     /// <summary>
     /// Wraps each opened file's stream before it is read (null: read the file directly); lets a reader be run against
@@ -41,22 +41,13 @@ public sealed record CsvFileSourceOptions
     /// </summary>
     internal Func<Stream, Stream>? ReadThrough { get; init; }
 
-    /// <summary>64 MiB.</summary>
-    public const int DefaultMaxRecordBytes = 64 << 20;
-
-    /// <summary>The bounds of <see cref="MaxRecordBytes"/>: 1 KiB to Bigtable's 100 MiB cell limit.</summary>
-    public const int MinRecordBytes = 1 << 10;
-
-    /// <inheritdoc cref="MinRecordBytes"/>
-    public const int MaxRecordBytesLimit = 100 << 20;
-
     public void Validate()
     {
         var errors = new List<string>();
-        OptionChecks.Range(errors, nameof(InferenceRows), InferenceRows, 1, 1_000_000);
-        OptionChecks.Range(errors, nameof(ChunkRows), ChunkRows, 1, 65_536);
-        OptionChecks.Range(errors, nameof(MaxConcurrentFiles), MaxConcurrentFiles, 1, 64);
-        OptionChecks.Range(errors, nameof(MaxRecordBytes), MaxRecordBytes, MinRecordBytes, MaxRecordBytesLimit);
+        OptionChecks.Range(errors, nameof(InferenceRows), InferenceRows, FileSourceLimits.InferenceRows);
+        OptionChecks.Range(errors, nameof(ChunkRows), ChunkRows, FileSourceLimits.ChunkRows);
+        OptionChecks.Range(errors, nameof(MaxConcurrentFiles), MaxConcurrentFiles, FileSourceLimits.MaxConcurrentFiles);
+        OptionChecks.Range(errors, nameof(MaxRecordBytes), MaxRecordBytes, FileSourceLimits.MaxRecordBytes);
         if (!char.IsAscii(Separator) || Separator is '"' or '\r' or '\n')
         {
             errors.Add($"Separator is '{Separator}'; allowed: an ASCII character other than a quote or a line break.");

@@ -4,10 +4,10 @@ namespace StreamingFeatures.Sources.Files;
 public sealed record ParquetFileSourceOptions
 {
     /// <summary>Rows per chunk at most, whatever the row-group size (1 to 65,536). Default 8,192.</summary>
-    public int ChunkRows { get; init; } = 8_192;
+    public int ChunkRows { get; init; } = FileSourceLimits.ChunkRows.Default;
 
     /// <summary>Files read at the same time, each its own partition (1 to 64). Default 2.</summary>
-    public int MaxConcurrentFiles { get; init; } = 2;
+    public int MaxConcurrentFiles { get; init; } = FileSourceLimits.MaxConcurrentFiles.Default;
 
     /// <summary>
     /// The columns to read, in the order of the source schema; other columns are never decoded, so an unsupported
@@ -28,14 +28,14 @@ public sealed record ParquetFileSourceOptions
     /// one is dead-lettered (<see cref="DeadLetters.DeadLetterReason.ValueTooLarge"/>, naming the column, the length
     /// and the limit) and the file goes on. Default 64 MiB.
     /// </summary>
-    public int MaxValueBytes { get; init; } = CsvFileSourceOptions.DefaultMaxRecordBytes;
+    public int MaxValueBytes { get; init; } = FileSourceLimits.MaxRecordBytes.Default;
 
     public void Validate()
     {
         var errors = new List<string>();
-        OptionChecks.Range(errors, nameof(ChunkRows), ChunkRows, 1, 65_536);
-        OptionChecks.Range(errors, nameof(MaxConcurrentFiles), MaxConcurrentFiles, 1, 64);
-        OptionChecks.Range(errors, nameof(MaxValueBytes), MaxValueBytes, CsvFileSourceOptions.MinRecordBytes, CsvFileSourceOptions.MaxRecordBytesLimit);
+        OptionChecks.Range(errors, nameof(ChunkRows), ChunkRows, FileSourceLimits.ChunkRows);
+        OptionChecks.Range(errors, nameof(MaxConcurrentFiles), MaxConcurrentFiles, FileSourceLimits.MaxConcurrentFiles);
+        OptionChecks.Range(errors, nameof(MaxValueBytes), MaxValueBytes, FileSourceLimits.MaxRecordBytes);
         if (Columns is { Count: 0 })
         {
             errors.Add("Columns is empty; name at least one column, or leave it unset to read every column.");

@@ -19,6 +19,6 @@ internal static class PubSubSourceLimits
 
     public static readonly Limit<int> MaxChunkRows = new(500, 1, 10_000);
 
-    /// <summary>The file sources' bound by default; Pub/Sub itself caps a message at 10 MB.</summary>
-    public static readonly Limit<int> MaxMessageBytes = new(64 << 20, 1 << 10, 100 << 20);
+    /// <summary>The file sources' bound on a record (<c>--max-record-bytes</c> for both); Pub/Sub itself caps a message at 10 MB.</summary>
+    public static readonly Limit<int> MaxMessageBytes = Files.FileSourceLimits.MaxRecordBytes;
 }

@@ -4,10 +4,10 @@ namespace StreamingFeatures.Sources.Synthetic;
 public sealed record SyntheticSourceOptions
 {
     /// <summary>Rows to generate (0 to 10^12). Default 1,000,000.</summary>
-    public long Rows { get; init; } = 1_000_000;
+    public long Rows { get; init; } = SyntheticSourceLimits.Rows.Default;
 
     /// <summary>Features per row (1 to 1,000). Default 8.</summary>
-    public int Features { get; init; } = 8;
+    public int Features { get; init; } = SyntheticSourceLimits.Features.Default;
 
     /// <summary>
     /// Bytes of each string feature (0 for int64 features only). With a value, features alternate int64, float64,
@@ -48,15 +48,8 @@ public sealed record SyntheticSourceOptions
     public void Validate()
     {
         var errors = new List<string>();
-        if (Rows is < 0 or > 1_000_000_000_000)
-        {
-            errors.Add($"Rows is {Rows}; allowed 0 to 1000000000000.");
-        }
-
-        if (Features is < 1 or > 1000)
-        {
-            errors.Add($"Features is {Features}; allowed 1 to 1000.");
-        }
+        OptionChecks.Range(errors, nameof(Rows), Rows, SyntheticSourceLimits.Rows);
+        OptionChecks.Range(errors, nameof(Features), Features, SyntheticSourceLimits.Features);
 
         if (ValueBytes is < 0 or > 10 * 1024 * 1024)
         {

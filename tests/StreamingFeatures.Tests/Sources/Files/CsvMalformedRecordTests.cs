@@ -89,15 +89,15 @@ public sealed class CsvMalformedRecordTests
         StringAssert.Contains(letter.Message, "is not String (valid UTF-8 text)");
     }
 
-    private static Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(string text, bool allowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes) =>
+    private static Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(string text, bool allowQuotedNewlines = false, int? maxRecordBytes = null) =>
         RunAsync(Encoding.UTF8.GetBytes(text), allowQuotedNewlines, maxRecordBytes);
 
-    private static async Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(byte[] text, bool allowQuotedNewlines = false, int maxRecordBytes = CsvFileSourceOptions.DefaultMaxRecordBytes)
+    private static async Task<(string[] Ids, DeadLetter[] Letters)> RunAsync(byte[] text, bool allowQuotedNewlines = false, int? maxRecordBytes = null)
     {
         using var dir = new TempDirectory();
         await File.WriteAllBytesAsync(dir.File("d.csv"), text);
         var sink = new CollectingDeadLetterSink();
-        CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "d.csv", new CsvFileSourceOptions { Schema = Schema, AllowQuotedNewlines = allowQuotedNewlines, MaxRecordBytes = maxRecordBytes }, sink);
+        CsvFileSource source = await CsvFileSource.OpenAsync(dir.Path, "d.csv", new CsvFileSourceOptions { Schema = Schema, AllowQuotedNewlines = allowQuotedNewlines, MaxRecordBytes = maxRecordBytes ?? FileSourceLimits.MaxRecordBytes.Default }, sink);
         IList<SourceChunk> chunks = await TempDirectory.RunAsync(source);
         string[] ids = [.. chunks.OrderBy(c => c.FirstOffset).SelectMany(c => Enumerable.Range(0, c.RowCount).Select(r => Encoding.UTF8.GetString(((BinaryColumn)c.Columns[0]).Get(r))))];
         return (ids, [.. sink.Kept.OrderBy(d => d.Offset)]);
