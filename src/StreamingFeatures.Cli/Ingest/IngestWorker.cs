@@ -124,28 +124,35 @@ internal sealed partial class IngestWorker(
         });
         state.Running(source);
 
-        IngestJobResult result = await job.RunAsync(stop).ConfigureAwait(false);
-        state.Stopping();
-        await publishing.CancelAsync().ConfigureAwait(false);
-        await publisher.ConfigureAwait(false);
+        IngestJobResult result = await job.RunAsync(stop, async (outcome, fault) =>
+        {
+            // Not ready and no more local publishing before the job closes the source.
+            state.Stopping();
+            await publishing.CancelAsync().ConfigureAwait(false);
+            await publisher.ConfigureAwait(false);
+            LogEnd(outcome, fault);
+        }).ConfigureAwait(false);
         int exit = ExitCode(result);
         summary.LogSummary();
         Stopped(logger, exit);
         return exit;
     }
 
-    private int ExitCode(IngestJobResult result)
+    private void LogEnd(IngestOutcome outcome, PipelineException? fault)
     {
-        switch (result.Outcome)
+        switch (outcome)
         {
             case IngestOutcome.SourceEnded:
                 SourceEnded(logger);
                 break;
             case IngestOutcome.Faulted:
-                Fault(logger, result.Fault!.Message, result.Fault);
+                Fault(logger, fault!.Message, fault);
                 break;
         }
+    }
 
+    private int ExitCode(IngestJobResult result)
+    {
         if (result.CloseFailure is { } closeFailure)
         {
             CloseFailed(logger, closeFailure.Message, closeFailure);

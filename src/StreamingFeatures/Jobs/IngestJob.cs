@@ -67,9 +67,11 @@ internal sealed class IngestJob
 
     /// <summary>
     /// Runs the graph until <paramref name="stop"/> (then pulling stops and in-flight rows drain within the pipeline's
-    /// drain timeout), a fatal fault or the source's end; then closes the source within the close timeout.
+    /// drain timeout), a fatal fault or the source's end; then tells <paramref name="graphEnded"/> how it ended and,
+    /// once that returns (or throws), closes the source within the close timeout. The host uses it to report not
+    /// ready, stop what feeds the subscription and log why the graph ended, all before the close.
     /// </summary>
-    public async Task<IngestJobResult> RunAsync(CancellationToken stop)
+    public async Task<IngestJobResult> RunAsync(CancellationToken stop, Func<IngestOutcome, PipelineException?, Task>? graphEnded = null)
     {
         IngestOutcome outcome;
         PipelineException? fault = null;
@@ -84,19 +86,35 @@ internal sealed class IngestJob
             fault = e;
         }
 
-        Exception? closeFailure = null;
+        Exception? closeFailure;
+        try
+        {
+            if (graphEnded is not null)
+            {
+                await graphEnded(outcome, fault).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            closeFailure = await CloseSourceAsync().ConfigureAwait(false);
+        }
+
+        return new IngestJobResult(outcome, fault, closeFailure);
+    }
+
+    private async Task<Exception?> CloseSourceAsync()
+    {
         try
         {
             // Acks for the rows written, nacks for the rest, so Pub/Sub redelivers them at once to another replica.
             await _source.CloseAsync(_options.CloseTimeout, CancellationToken.None).ConfigureAwait(false);
+            return null;
         }
 #pragma warning disable CA1031 // What cannot be nacked is redelivered when its lease lapses; the result says so.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            closeFailure = e;
+            return e;
         }
-
-        return new IngestJobResult(outcome, fault, closeFailure);
     }
 }

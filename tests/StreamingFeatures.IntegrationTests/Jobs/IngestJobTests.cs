@@ -3,6 +3,7 @@ using StreamingFeatures.FeatureSets;
 using StreamingFeatures.IntegrationTests.Cli;
 using StreamingFeatures.IntegrationTests.Cli.Ingest;
 using StreamingFeatures.Jobs;
+using StreamingFeatures.Pipeline;
 using StreamingFeatures.Telemetry;
 
 namespace StreamingFeatures.IntegrationTests.Jobs;
@@ -51,6 +52,34 @@ public sealed class IngestJobTests
         Assert.IsNotNull(result.Fault);
         Assert.IsNull(result.CloseFailure);
         Assert.AreNotEqual(-1, source.DoneAtClose, "the source is closed after the fault");
+    }
+
+    [TestMethod]
+    public async Task RunAsync_GraphEnds_TellsTheHostHowBeforeClosingTheSource()
+    {
+        using BigtableConnection bigtable = await ConnectAsync();
+        var source = new RowsIngestSource(1_000, failAfterSending: true);
+        var table = new TargetTable(EmulatorFixture.UniqueName("ije"));
+        FeatureSetOptions featureSet = source.FeatureSet(table.Id);
+        var options = new IngestJobOptions();
+        await IngestJob.ProvisionAsync(bigtable, featureSet, options, Cancellation);
+        using var metrics = new PipelineMetrics();
+        IngestOutcome? told = null;
+        PipelineException? toldFault = null;
+        long doneAtClose = 0;
+
+        IngestJobResult result = await new IngestJob(options, featureSet, bigtable, source, metrics, TimeProvider.System).RunAsync(Cancellation, (outcome, fault) =>
+        {
+            told = outcome;
+            doneAtClose = source.DoneAtClose;
+            toldFault = fault;
+            return Task.CompletedTask;
+        });
+
+        Assert.AreEqual(IngestOutcome.Faulted, told);
+        Assert.AreSame(result.Fault, toldFault);
+        Assert.AreEqual(-1, doneAtClose, "the host is told before the source closes");
+        Assert.AreNotEqual(-1, source.DoneAtClose, "the source is closed after the host was told");
     }
 
     private static Task<BigtableConnection> ConnectAsync() =>

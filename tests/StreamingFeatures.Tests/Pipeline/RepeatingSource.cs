@@ -9,7 +9,6 @@ internal sealed class RepeatingSource : IRowSource
 {
     private readonly SourceChunk _chunk;
     private long _sent;
-    private TaskCompletionSource? _pushBack;
     private int _waiting;
 
     private RepeatingSource(SyntheticSource synthetic, SourceChunk chunk)
@@ -38,18 +37,8 @@ internal sealed class RepeatingSource : IRowSource
         return new RepeatingSource(synthetic, await buffer.ReceiveAsync());
     }
 
-    /// <summary>Completes once the source waits on a send the graph has not taken, now or later: the graph pushes back.</summary>
-    public Task PushedBackAsync()
-    {
-        var pushedBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Exchange(ref _pushBack, pushedBack);
-        if (Interlocked.CompareExchange(ref _waiting, 0, 0) != 0)
-        {
-            pushedBack.TrySetResult();
-        }
-
-        return pushedBack.Task;
-    }
+    /// <summary>True while the source waits on a send the graph has not taken: the graph pushes back.</summary>
+    public bool WaitingOnSend => Volatile.Read(ref _waiting) != 0;
 
     public async Task RunAsync(ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
@@ -58,12 +47,11 @@ internal sealed class RepeatingSource : IRowSource
             Task<bool> send = target.SendAsync(_chunk, cancellationToken);
             if (!send.IsCompleted)
             {
-                Interlocked.Exchange(ref _waiting, 1);
-                Interlocked.CompareExchange(ref _pushBack, null, null)?.TrySetResult();
+                Volatile.Write(ref _waiting, 1);
             }
 
             bool taken = await send;
-            Interlocked.Exchange(ref _waiting, 0);
+            Volatile.Write(ref _waiting, 0);
             if (!taken)
             {
                 return;

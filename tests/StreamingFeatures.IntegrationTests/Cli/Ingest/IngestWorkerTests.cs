@@ -48,13 +48,16 @@ public sealed class IngestWorkerTests
         var source = new RowsIngestSource(Rows, failAfterSending: true);
         var table = new TargetTable(EmulatorFixture.UniqueName("wkf"));
         await using WebApplication app = Build(source, table);
+        IngestState state = app.Services.GetRequiredService<IngestState>();
+        IngestPhase? phaseAtClose = null;
+        source.Closing = () => phaseAtClose = state.Phase;
         await app.StartAsync(Cancellation);
 
         await WaitForHostToStopAsync(app);
 
-        IngestState state = app.Services.GetRequiredService<IngestState>();
         Assert.AreEqual(IngestPhase.Stopped, state.Phase);
         Assert.AreEqual(1, state.ExitCode);
+        Assert.AreEqual(IngestPhase.Stopping, phaseAtClose, "not ready while the source closes");
         Assert.AreNotEqual(-1, source.DoneAtClose, "outstanding messages are nacked by closing the source");
     }
 

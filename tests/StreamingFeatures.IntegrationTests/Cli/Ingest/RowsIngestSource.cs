@@ -38,6 +38,9 @@ internal sealed class RowsIngestSource(long rows, bool failAfterSending = false)
 
     public int Runs => Volatile.Read(ref _runs);
 
+    /// <summary>Called as <see cref="CloseAsync"/> begins, e.g. to see what the host reports then.</summary>
+    public Action? Closing { get; set; }
+
     public FeatureSetOptions FeatureSet(string table) => _rows.FeatureSet(table);
 
     public LatencySummary TakeFreshnessSummary() => new(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
@@ -64,6 +67,7 @@ internal sealed class RowsIngestSource(long rows, bool failAfterSending = false)
 
     public Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        Closing?.Invoke();
         Interlocked.CompareExchange(ref _doneAtClose, Done, -1);
         return Task.CompletedTask;
     }
