@@ -4,9 +4,31 @@ using StreamingFeatures.LoadTesting;
 
 namespace StreamingFeatures.Cli.LoadTest;
 
-/// <summary>What the run prints: a line per interval while it runs, the summary at the end.</summary>
+/// <summary>What the run prints: the plan, a line per interval while it runs, notes and warnings, the summary at the end.</summary>
 internal sealed partial class LoadTestRunner
 {
+    /// <summary>Prints what a load-test job tells: the plan and notes on stdout, warnings on stderr.</summary>
+    private sealed class ConsoleListener(bool quiet) : ILoadTestListener
+    {
+        public void Started(LoadTestStart start)
+        {
+            Console.WriteLine($"Load test '{start.Profile}': {start.Source} → {start.Destination}, keys {start.Keys}.");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Plan: {start.PlannedRows:N0} {start.Unit} over {start.Duration.TotalSeconds:0.#} s ({start.Shape}), then up to {start.Drain.TotalSeconds:0.#} s to drain; {start.KeyRanges} key ranges ({start.KeyRangeSource})."));
+        }
+
+        public void IntervalClosed(LoadInterval interval)
+        {
+            if (!quiet)
+            {
+                PrintInterval(interval);
+            }
+        }
+
+        public void Note(string message) => Console.WriteLine(message);
+
+        public void Warning(string message) => Console.Error.WriteLine("warning: " + message);
+    }
+
     private static void PrintInterval(LoadInterval interval)
     {
         var line = new StringBuilder();

@@ -1,21 +1,15 @@
-using Google.Cloud.Bigtable.Admin.V2;
 using StreamingFeatures.Bigtable;
-using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Emulators;
-using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.LoadTesting;
 using StreamingFeatures.Pipeline;
-using StreamingFeatures.Sources.Synthetic;
-using StreamingFeatures.Telemetry;
-using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.LoadTest;
 
 /// <summary>
-/// One load test: load the profile, start the emulators (or connect to the allowed project), create the table, run
-/// the pipeline in this process with the profile's source while the recorder measures, then write the reports and
-/// apply the regression gate.
+/// One load test: load the profile, start the Bigtable emulator (or connect to the allowed project), run the
+/// <see cref="LoadTestJob"/> (or, for the ingest target, the <see cref="LoadTesting.Service.ServiceLoadTestJob"/>)
+/// while printing what it hears, then write the reports and apply the regression gate.
 /// </summary>
 internal sealed partial class LoadTestRunner(LoadTestSettings settings)
 {
@@ -74,8 +68,9 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
                     CredentialsFile = _settings.CredentialsFile,
                 },
                 stop).ConfigureAwait(false);
-            LoadTestResult? result = await RunProfileAsync(profile, bigtable, emulator, stop).ConfigureAwait(false);
-            return result is null ? ExitCodes.Failure : Finish(profile, result, baseline, output, stop);
+            var job = new LoadTestJob(profile, bigtable, new LoadTestJobOptions { Table = _settings.Table });
+            LoadTestResult result = await job.RunAsync(new ConsoleListener(_settings.Quiet), stop).ConfigureAwait(false);
+            return Finish(profile, result, baseline, output, stop);
         }
         catch (Exception e) when (e is EmulatorNotInstalledException or EmulatorStartException or PipelineException)
         {
@@ -126,96 +121,5 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
     {
         Console.Error.WriteLine("error: " + message);
         return ExitCodes.BadInput;
-    }
-
-    private async Task<LoadTestResult?> RunProfileAsync(LoadProfile profile, BigtableConnection bigtable, Emulator? emulator, CancellationToken stop)
-    {
-        var schedule = RateSchedule.For(profile);
-        SyntheticSource rows = LoadPlan.Rows(profile, schedule.TotalRows);
-        string tableId = _settings.Table ?? $"loadtest-{profile.Name}-{Guid.NewGuid():N}"[..Math.Min(profile.Name.Length + 18, 50)];
-        FeatureSetOptions featureSet = rows.FeatureSet(tableId, LoadPlan.RowKey(profile));
-        var admin = new BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
-        await TableProvisioner.EnsureTableAsync(admin, bigtable.InstanceName, featureSet, stop).ConfigureAwait(false);
-        string tableName = bigtable.TableName(tableId);
-        try
-        {
-            KeyRanges ranges = await KeyRangesAsync(profile, bigtable, tableName, stop).ConfigureAwait(false);
-            using var metrics = new PipelineMetrics();
-            using var recorder = new LoadRecorder(schedule, ranges, profile.Measure);
-            recorder.ObserveQueues(metrics);
-            await using TargetRun target = await TargetRun.OpenAsync(profile, rows, featureSet, recorder, metrics, stop).ConfigureAwait(false);
-            var deadLetters = target.DeadLetters ?? new CollectingDeadLetterSink();
-            var pipeline = new IngestionPipeline(
-                featureSet,
-                target.Source,
-                bigtable.Target(tableId),
-                deadLetters,
-                new PipelineOptions { Verification = new VerificationOptions { Mode = VerificationMode.None }, DrainTimeout = TimeSpan.FromSeconds(10) },
-                metrics,
-                completion: target.Completion);
-            Console.WriteLine($"Load test '{profile.Name}': {target.Source.Description} → {tableName} ({(emulator is null ? "Google Cloud" : "emulator " + emulator.Endpoint)}), keys {pipeline.Keys}.");
-            Console.WriteLine($"Plan: {schedule.TotalRows:N0} rows over {schedule.Duration.TotalSeconds:0.#} s ({profile.Shape.Kind}), then up to {profile.Measure.Drain.TotalSeconds:0.#} s to drain; {ranges.Count} key ranges ({ranges.Source}).");
-            DateTimeOffset startedAt = TimeProvider.System.GetUtcNow();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            using var sampling = new CancellationTokenSource();
-            recorder.Start();
-            await target.StartAsync(stop).ConfigureAwait(false);
-            deadline.CancelAfter(schedule.Duration + profile.Measure.Drain);
-            Task sampler = recorder.RunSamplerAsync(sampling.Token, _settings.Quiet ? null : PrintInterval);
-            PipelineResult run;
-            try
-            {
-                run = await pipeline.RunAsync(deadline.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                await sampling.CancelAsync().ConfigureAwait(false);
-                await sampler.ConfigureAwait(false);
-                await target.StopAsync().ConfigureAwait(false);
-            }
-
-            recorder.CloseInterval();
-            if (run.Stopped && !stop.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"warning: the pipeline had not finished {profile.Measure.Drain.TotalSeconds:0.#} s after the last planned row; the rows still in flight count as unfinished.");
-            }
-
-            var environment = LoadRecorder.DefaultEnvironment();
-            environment["bigtable"] = emulator is null ? bigtable.InstanceName : "emulator " + emulator.Endpoint;
-            environment["table"] = tableName;
-            environment["source"] = target.Source.Description;
-            environment["keys"] = pipeline.Keys.ToString();
-            return recorder.Result(profile, startedAt, environment);
-        }
-        finally
-        {
-            if (emulator is not null && _settings.Table is null)
-            {
-                await admin.DeleteTableAsync(new DeleteTableRequest { Name = tableName }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static async Task<KeyRanges> KeyRangesAsync(LoadProfile profile, BigtableConnection bigtable, string tableName, CancellationToken stop)
-    {
-        if (profile.Measure.KeyRangeSource == KeyRangeSource.Sampled)
-        {
-            var client = new Google.Cloud.Bigtable.V2.Bigtable.BigtableClient(bigtable.Data);
-            using var call = client.SampleRowKeys(new Google.Cloud.Bigtable.V2.SampleRowKeysRequest { TableName = tableName, AppProfileId = bigtable.AppProfileId ?? string.Empty }, cancellationToken: stop);
-            var keys = new List<byte[]>();
-            while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
-            {
-                keys.Add(call.ResponseStream.Current.RowKey.ToByteArray());
-            }
-
-            if (keys.Any(k => k.Length > 0))
-            {
-                return KeyRanges.FromSplits(keys, LoadPlan.RowKey(profile));
-            }
-
-            Console.WriteLine("SampleRowKeys gave no split points (a new or small table): using even splits of the key space.");
-        }
-
-        return LoadPlan.EvenRanges(profile);
     }
 }

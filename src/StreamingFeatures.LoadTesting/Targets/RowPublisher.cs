@@ -4,12 +4,11 @@ using System.Text.Json;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;
 using Grpc.Core;
-using StreamingFeatures.LoadTesting;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Synthetic;
 
-namespace StreamingFeatures.Cli.LoadTest;
+namespace StreamingFeatures.LoadTesting.Targets;
 
 /// <summary>
 /// Publishes the profile's rows to a topic on the schedule, one JSON event per message (column name → value, event

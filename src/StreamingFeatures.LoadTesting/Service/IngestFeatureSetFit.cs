@@ -1,7 +1,7 @@
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources.Synthetic;
 
-namespace StreamingFeatures.Cli.LoadTest;
+namespace StreamingFeatures.LoadTesting.Service;
 
 /// <summary>
 /// Whether the events a profile publishes become rows under the feature set a running ingest service runs: the

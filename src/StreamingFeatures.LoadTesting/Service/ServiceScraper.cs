@@ -1,6 +1,5 @@
-using StreamingFeatures.LoadTesting.Service;
 
-namespace StreamingFeatures.Cli.LoadTest;
+namespace StreamingFeatures.LoadTesting.Service;
 
 /// <summary>Reads a running service's Prometheus endpoint: one GET per scrape, parsed into a <see cref="ServiceSample"/>.</summary>
 internal sealed class ServiceScraper(HttpClient http, Uri metrics)
@@ -37,4 +36,4 @@ internal sealed class ServiceScraper(HttpClient http, Uri metrics)
 }
 
 /// <summary>A scrape of the service's metrics failed; the message names the URL and why.</summary>
-internal sealed class ScrapeException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ScrapeException(string message, Exception? inner = null) : Exception(message, inner);

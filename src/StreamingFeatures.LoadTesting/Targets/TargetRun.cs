@@ -3,7 +3,6 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.FeatureSets;
-using StreamingFeatures.LoadTesting;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.BigQuery;
@@ -11,7 +10,7 @@ using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Sources.Synthetic;
 using StreamingFeatures.Telemetry;
 
-namespace StreamingFeatures.Cli.LoadTest;
+namespace StreamingFeatures.LoadTesting.Targets;
 
 /// <summary>
 /// The profile's target, opened: the source the pipeline reads, who must hear of completed rows, and what must run
@@ -56,15 +55,18 @@ internal sealed class TargetRun : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>After the pipeline: stops the publisher and closes the Pub/Sub source (last acks, nacks).</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// After the pipeline: stops the publisher and closes the Pub/Sub source (last acks, nacks). Tells
+    /// <paramref name="listener"/> when publishing had failed (the rows not published count as unfinished).
+    /// </summary>
+    public async Task StopAsync(ILoadTestListener listener)
     {
         if (_publisher is not null)
         {
             await _publisher.StopAsync().ConfigureAwait(false);
             if (_publisher.Failure is { } failure)
             {
-                Console.Error.WriteLine($"warning: publishing to {_publisher.Topic} failed after {_publisher.Published:N0} events: {failure.StatusCode} {failure.Status.Detail}");
+                listener.Warning($"publishing to {_publisher.Topic} failed after {_publisher.Published:N0} events: {failure.StatusCode} {failure.Status.Detail}");
             }
         }
 

@@ -1,9 +1,8 @@
 using Google.Cloud.PubSub.V1;
 using Grpc.Net.Client;
-using StreamingFeatures.LoadTesting;
 using StreamingFeatures.Sources.Synthetic;
 
-namespace StreamingFeatures.Cli.LoadTest;
+namespace StreamingFeatures.LoadTesting.Targets;
 
 /// <summary>
 /// The pubsub target's side of the emulator: a topic and subscription of its own, and a <see cref="RowPublisher"/>
