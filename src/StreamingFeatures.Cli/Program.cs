@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using StreamingFeatures.Cli.Configuration;
 using StreamingFeatures.Cli.EmulatorCommands;
 using StreamingFeatures.Cli.Ingest;
 using StreamingFeatures.Cli.Migrate;
@@ -26,11 +28,38 @@ internal static class Program
             new ExitCode(ExitCodes.Regressed, "loadtest: the run fell behind its baseline beyond a threshold."),
             new ExitCode(ExitCodes.Stopped, "Stopped on request (Ctrl+C, SIGTERM) after draining; progress is kept."));
         ExitCodeHelp.Install(root);
+        SettingSources.AddConfigOption(root, except: IngestCommand.Name);
         ParseResult parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
             // Bad input: the errors alone, last on screen, and where the help is; not the whole help above them.
             return ParseErrors.Report(parse, Console.Error);
+        }
+
+        // The ingest service reads its file and variables itself, as a host's configuration (with its Logging section).
+        if (parse.CommandResult.Command.Name != IngestCommand.Name && parse.Action is not HelpAction)
+        {
+            SettingSources sources = SettingSources.Resolve(root, parse.CommandResult.Command, parse, Environment.GetEnvironmentVariables());
+            if (sources.Problems.Count > 0)
+            {
+                return ParseErrors.Report(parse.CommandResult.Command, sources.Problems, Console.Error);
+            }
+
+            if (sources.Ignored.Count > 0)
+            {
+                Console.Error.WriteLine($"warning: ignored {sources.Ignored.Count} environment variable(s) with the {SettingSources.EnvironmentPrefix} prefix that name no setting: {string.Join(", ", sources.Ignored)}.");
+            }
+
+            if (sources.Tokens.Count > 0)
+            {
+                parse = root.Parse([.. args, .. sources.Tokens]);
+                if (parse.Action is ParseErrorAction)
+                {
+                    return ParseErrors.Report(parse, Console.Error, sources);
+                }
+            }
+
+            SettingSources.Current = sources;
         }
 
         // The library's own signal handling is off: see TerminationSignals. The ingest service is a Generic Host that

@@ -23,7 +23,7 @@ internal static class IngestCommand
     /// <summary>The table of the built-in sample feature set, the one <c>migrate --local</c> fills too.</summary>
     public const string SampleTable = "features";
 
-    private static readonly Option<FileInfo?> Config = new Option<FileInfo?>("--config") { Description = "A JSON file of settings (keys as in STREAMINGFEATURES_KEY, e.g. {\"Subscription\": \"ingest\", \"AckDeadline\": \"60s\"}); environment variables override it, flags override both. Unknown keys are refused; unknown STREAMINGFEATURES_* variables are ignored with a warning." }.FilePath();
+    private static readonly Option<FileInfo?> Config = new Option<FileInfo?>("--config") { Description = "A JSON or YAML file of settings (keys as in STREAMINGFEATURES_KEY or the flags without dashes, e.g. {\"Subscription\": \"ingest\", \"AckDeadline\": \"60s\"}); environment variables override it, flags override both. Unknown keys are refused; unknown STREAMINGFEATURES_* variables are ignored with a warning." }.FilePath();
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check every setting, the feature set, the HTTP port and the emulator variables, print the plan and exit: 0, or 2 with every problem. Nothing starts, nothing is pulled." };
     private static readonly IReadOnlyList<(IngestSetting Setting, Option Option)> s_options =
         [.. IngestSetting.All.Select(s => (s, s.IsSwitch ? (Option)new Option<bool>(s.Flag) { Description = s.Description } : new Option<string?>(s.Flag) { Description = s.Description }))];

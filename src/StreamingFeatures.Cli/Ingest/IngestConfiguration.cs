@@ -1,10 +1,12 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
+using StreamingFeatures.Cli.Configuration;
+using StreamingFeatures.FeatureSets;
 
 namespace StreamingFeatures.Cli.Ingest;
 
 /// <summary>
-/// The ingest service's settings from three layers, each overriding the one before: a JSON file
+/// The ingest service's settings from three layers, each overriding the one before: a JSON or YAML file
 /// (<c>--config PATH</c>), environment variables prefixed <c>STREAMINGFEATURES_</c> (<c>__</c> separates sections),
 /// and flags. Remembers which layer gave each value, so a bad value's message says where to fix it.
 /// </summary>
@@ -18,13 +20,11 @@ internal sealed class IngestConfiguration
     private readonly Dictionary<string, string?> _environment;
     private readonly Dictionary<string, string?> _flags;
 
-    private IngestConfiguration(IConfigurationRoot root, string? file, Dictionary<string, string?> environment, Dictionary<string, string?> flags)
+    private IngestConfiguration(IConfigurationRoot root, string? file, HashSet<string> fileKeys, Dictionary<string, string?> environment, Dictionary<string, string?> flags)
     {
         Root = root;
         _file = file;
-        _fileKeys = new HashSet<string>(
-            root.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().SelectMany(p => p.GetChildKeys([], null)),
-            StringComparer.OrdinalIgnoreCase);
+        _fileKeys = fileKeys;
         _environment = environment;
         _flags = flags;
     }
@@ -32,24 +32,17 @@ internal sealed class IngestConfiguration
     /// <summary>All layers merged; the host reads its <c>Logging</c> section from here.</summary>
     public IConfigurationRoot Root { get; }
 
-    /// <exception cref="IngestConfigurationException">The file is missing or is not valid JSON.</exception>
+    /// <exception cref="IngestConfigurationException">The file is missing or is not valid JSON or YAML.</exception>
     public static IngestConfiguration Build(string? file, IDictionary environment, IReadOnlyDictionary<string, string?> flags)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(flags);
         var builder = new ConfigurationBuilder();
+        var fileKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (file is not null)
         {
-            string path = Path.GetFullPath(file);
-            if (!File.Exists(path))
-            {
-                throw new IngestConfigurationException(Directory.Exists(path)
-                    ? $"--config: {path} is a folder; name the JSON file of settings."
-                    : $"--config: the file {path} does not exist.");
-            }
-
-            builder.AddJsonFile(path, optional: false, reloadOnChange: false);
-            file = path;
+            file = Path.GetFullPath(file);
+            builder.AddInMemoryCollection(ReadFile(file, fileKeys));
         }
 
         // Read from the given variables rather than the process's, so precedence can be tested without touching them.
@@ -58,24 +51,15 @@ internal sealed class IngestConfiguration
         {
             if (entry.Key is string name && name.StartsWith(IngestSetting.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > IngestSetting.EnvironmentPrefix.Length)
             {
-                variables[name[IngestSetting.EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = entry.Value as string;
+                string[] path = name[IngestSetting.EnvironmentPrefix.Length..].Split("__");
+                path[0] = Canonical(path[0]);
+                variables[string.Join(ConfigurationPath.KeyDelimiter, path)] = entry.Value as string;
             }
         }
 
         var given = new Dictionary<string, string?>(flags, StringComparer.OrdinalIgnoreCase);
         builder.AddInMemoryCollection(variables).AddInMemoryCollection(given);
-        try
-        {
-            return new IngestConfiguration(builder.Build(), file, variables, given);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new IngestConfigurationException($"--config: {file} is not valid JSON: {e.InnerException?.Message ?? e.Message}", e);
-        }
-        catch (FormatException e)
-        {
-            throw new IngestConfigurationException($"--config: {file} cannot be read: {e.Message}", e);
-        }
+        return new IngestConfiguration(builder.Build(), file, fileKeys, variables, given);
     }
 
     /// <summary>The value of <paramref name="setting"/>, or null when no layer sets it (or sets it empty).</summary>
@@ -105,6 +89,80 @@ internal sealed class IngestConfiguration
             .Where(key => !IsKnown(key.Split(ConfigurationPath.KeyDelimiter)[0]))
             .Select(key => IngestSetting.EnvironmentPrefix + key.Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal).ToUpperInvariant())
             .Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The file as configuration keys (<c>Logging:LogLevel:Default</c>), JSON or YAML by its extension; a top-level key
+    /// may be spelled as the setting (<c>AckDeadline</c>), its flag (<c>ack-deadline</c>) or its variable.
+    /// </summary>
+    private static Dictionary<string, string?> ReadFile(string path, HashSet<string> topLevelKeys)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new IngestConfigurationException($"--config: {path} is a folder; name the JSON or YAML file of settings.");
+        }
+
+        static Exception Fail(IReadOnlyList<string> lines, Exception? cause) => new IngestConfigurationException(string.Join("; ", lines), cause);
+        SettingNode root;
+        try
+        {
+            string text = SettingFile.Read(path, Fail, out FeatureSetFormat format);
+            root = SettingFile.Parse(text, format, Fail);
+        }
+        catch (IngestConfigurationException e)
+        {
+            throw new IngestConfigurationException($"--config: {path}: {e.Message}", e.InnerException);
+        }
+
+        if (root is not SettingMapping mapping)
+        {
+            throw new IngestConfigurationException($"--config: {path} holds {root.Describe()} at {root.Position}; allowed: an object of settings, e.g. {{\"AckDeadline\": \"60s\"}}.");
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (SettingEntry entry in mapping.Entries)
+        {
+            string key = Canonical(entry.Key);
+            topLevelKeys.Add(key);
+            Flatten(key, entry.Value, values);
+        }
+
+        return values;
+    }
+
+    private static void Flatten(string key, SettingNode node, Dictionary<string, string?> values)
+    {
+        switch (node)
+        {
+            case SettingScalar { Kind: ScalarKind.Null }:
+                values[key] = null;
+                break;
+            case SettingScalar scalar:
+                values[key] = scalar.Text;
+                break;
+            case SettingSequence sequence:
+                for (int i = 0; i < sequence.Items.Count; i++)
+                {
+                    Flatten(ConfigurationPath.Combine(key, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), sequence.Items[i], values);
+                }
+
+                break;
+            case SettingMapping mapping:
+                foreach (SettingEntry entry in mapping.Entries)
+                {
+                    Flatten(ConfigurationPath.Combine(key, entry.Key), entry.Value, values);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The setting's key for any spelling of it (<c>ack-deadline</c>, <c>ACK_DEADLINE</c>); other keys as they are.</summary>
+    private static string Canonical(string key)
+    {
+        string plain = SettingSources.Normalize(key);
+        return IngestSetting.All.FirstOrDefault(s => SettingSources.Normalize(s.Key) == plain)?.Key
+            ?? (plain == SettingSources.Normalize(LoggingSection) ? LoggingSection : key);
+    }
 
     private static bool IsKnown(string key) =>
         key.Equals(LoggingSection, StringComparison.OrdinalIgnoreCase) || IngestSetting.All.Any(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase));

@@ -26,6 +26,8 @@ internal static class LoadTestCommand
     private static readonly Option<bool> AllowCloud = new("--allow-cloud") { Description = "Allow a load test against a real Google Cloud project (it costs money and may disturb serving)." };
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id. Default loadtest-<profile>-<random>, deleted afterwards on an emulator." };
     private static readonly Option<bool> Quiet = new("--quiet") { Description = "No line per interval." };
+    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check the flags, the profile and the target, connect (Bigtable, or the service's topic and /metrics), print the plan and exit: 0, or 2 with every problem. Nothing is created, published or written." };
+    private static readonly Option<double?> DurationScale = new Option<double?>("--duration-scale") { Description = "Scale every span of the profile (its shape's durations and its warm-up) for a quick look at the same rates: 0.1 runs a tenth of it. From 0.001 to 100." }.Share(LoadTesting.LoadProfileScaling.MinScale, LoadTesting.LoadProfileScaling.MaxScale);
     private static readonly Option<string?> Target = new("--target") { Description = "Override the profile's target: synthetic, bigquery, pubsub (in process), or ingest (an already running `streamingfeatures ingest` service)." };
     private static readonly Option<string?> Topic = new("--topic") { Description = "Target ingest: the topic the service's subscription reads, projects/P/topics/T. Published to on PUBSUB_EMULATOR_HOST; Google Cloud only with --allow-cloud." };
     private static readonly Option<string?> MetricsUrl = new("--metrics-url") { Description = "Target ingest: the service's Prometheus endpoint, scraped every interval, e.g. http://localhost:8080/metrics." };
@@ -36,11 +38,11 @@ internal static class LoadTestCommand
         var command = new Command("loadtest", "Run a load profile against the pipeline on the local emulators: throughput, latency percentiles, queue depths, hotspots; JSON and HTML reports; a regression gate.")
         {
             Profile, Output, Baseline, Compare, MaxThroughputDrop, MaxP99Rise, Project, Instance, AppProfile, Credentials, AllowCloud, Table, Quiet,
-            Target, Topic, MetricsUrl, FeatureSet,
+            Target, Topic, MetricsUrl, FeatureSet, DryRun, DurationScale,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
-            new ExitCode(ExitCodes.Success, "The run finished and its reports are written (and the gate passed, with --baseline); or --compare passed."),
+            new ExitCode(ExitCodes.Success, "The run finished and its reports are written (and the gate passed, with --baseline); or --compare passed; or a dry run found the plan sound."),
             new ExitCode(ExitCodes.Failure, "Another failure: an emulator did not start, the pipeline faulted, the service's /metrics could not be scraped, the reports could not be written."),
             new ExitCode(ExitCodes.BadInput, "Bad flags, profile, baseline, feature set, --output folder or environment, found before the run."),
             new ExitCode(ExitCodes.Regressed, "The regression gate failed: throughput dropped or p99 latency rose beyond the limits."),
@@ -64,6 +66,8 @@ internal static class LoadTestCommand
             AllowCloud = parse.GetValue(AllowCloud),
             Table = parse.GetValue(Table),
             Quiet = parse.GetValue(Quiet),
+            DryRun = parse.GetValue(DryRun),
+            DurationScale = parse.GetValue(DurationScale),
             Target = parse.GetValue(Target),
             Topic = parse.GetValue(Topic),
             MetricsUrl = parse.GetValue(MetricsUrl),

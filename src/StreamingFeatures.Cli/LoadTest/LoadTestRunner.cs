@@ -38,6 +38,11 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             profile.Target = target;
         }
 
+        if (_settings.DurationScale is { } scale && profile.ScaleDurations(scale) is { Count: > 0 } scaled)
+        {
+            return BadInput(string.Join(Environment.NewLine + "error: ", scaled.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--duration-scale {scale}: {p}"))));
+        }
+
         IReadOnlyList<string> problems = _settings.TargetProblems(profile.Target);
         if (problems.Count > 0)
         {
@@ -68,6 +73,14 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
                     CredentialsFile = _settings.CredentialsFile,
                 },
                 stop).ConfigureAwait(false);
+            if (_settings.DryRun)
+            {
+                // Connected means the instance answered: its table list, the admin rights a run needs to create one.
+                var admin = new Google.Cloud.Bigtable.Admin.V2.BigtableTableAdmin.BigtableTableAdminClient(bigtable.Admin);
+                await admin.ListTablesAsync(new Google.Cloud.Bigtable.Admin.V2.ListTablesRequest { Parent = bigtable.InstanceName, PageSize = 1 }, cancellationToken: stop).ConfigureAwait(false);
+                return DryRun(profile, output, $"Bigtable {(emulator is null ? bigtable.InstanceName : "emulator " + emulator.Endpoint)} answered");
+            }
+
             var job = new LoadTestJob(profile, bigtable, new LoadTestJobOptions { Table = _settings.Table });
             LoadTestResult result = await job.RunAsync(new ConsoleListener(_settings.Quiet), stop).ConfigureAwait(false);
             return Finish(profile, result, baseline, output, stop);

@@ -32,6 +32,12 @@ internal sealed partial record LoadTestSettings
 
     public bool Quiet { get; init; }
 
+    /// <summary>Check everything, connect, print the plan and exit: nothing is published, created or written.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Multiplies every span of the profile's shape and its warm-up: 0.1 runs a tenth of it at the same rates.</summary>
+    public double? DurationScale { get; init; }
+
     /// <summary><c>--target</c> as given: overrides the profile's target.</summary>
     public string? Target { get; init; }
 
@@ -113,6 +119,16 @@ internal sealed partial record LoadTestSettings
         if (MaxP99Rise is < 0 or > 100)
         {
             problems.Add($"--max-p99-rise is {MaxP99Rise}; allowed 0 to 100.");
+        }
+
+        if (DurationScale is { } scale && !(scale >= LoadProfileScaling.MinScale && scale <= LoadProfileScaling.MaxScale))
+        {
+            problems.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--duration-scale is {scale}; allowed {LoadProfileScaling.MinScale} to {LoadProfileScaling.MaxScale} (0.1 runs a tenth of the profile's duration at the same rates)."));
+        }
+
+        if (Compare is not null && (DryRun || DurationScale is not null))
+        {
+            problems.Add("--compare compares two results without running: leave out --dry-run and --duration-scale.");
         }
 
         if (Target is not null && TargetKind is null)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Options;
+using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Jobs;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Sources.BigQuery;
@@ -36,11 +37,11 @@ internal static class MigrateCommand
     private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
     private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration; each reads the rows whose entity key hashes to its shard.", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
-    private static readonly Option<double> CheckpointInterval = new Option<double>("--checkpoint-interval") { Description = Invariant($"Seconds between checkpoint saves ({MigrationJobLimits.CheckpointInterval.Min.TotalSeconds} to {MigrationJobLimits.CheckpointInterval.Max.TotalSeconds})."), DefaultValueFactory = _ => MigrationJobLimits.CheckpointInterval.Default.TotalSeconds }.Seconds(MigrationJobLimits.CheckpointInterval.Min.TotalSeconds, MigrationJobLimits.CheckpointInterval.Max.TotalSeconds);
+    private static readonly Option<TimeSpan> CheckpointInterval = new Option<TimeSpan>("--checkpoint-interval") { Description = $"How often progress is saved, {Show(MigrationJobLimits.CheckpointInterval.Min)} to {Show(MigrationJobLimits.CheckpointInterval.Max)} (e.g. 90s, 5m; a bare number is seconds). Default {Show(MigrationJobLimits.CheckpointInterval.Default)}.", DefaultValueFactory = _ => MigrationJobLimits.CheckpointInterval.Default }.Duration(MigrationJobLimits.CheckpointInterval.Min, MigrationJobLimits.CheckpointInterval.Max);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over." };
     private static readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is dead-lettered alone." };
     private static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = Invariant($"File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max}."), DefaultValueFactory = _ => FileSourceLimits.MaxRecordBytes.Default }.WholeNumber();
-    private static readonly Option<double?> RetryDeadline = new Option<double?>("--retry-deadline") { Description = Invariant($"Seconds each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, {CallRetryLimits.Deadline.Min.TotalSeconds} to {CallRetryLimits.Deadline.Max.TotalSeconds} (the call's own time included). Default: {RetryDeadlineDefaults()}.") }.Seconds(CallRetryLimits.Deadline.Min.TotalSeconds, CallRetryLimits.Deadline.Max.TotalSeconds);
+    private static readonly Option<TimeSpan?> RetryDeadline = new Option<TimeSpan?>("--retry-deadline") { Description = $"How long each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, {Show(CallRetryLimits.Deadline.Min)} to {Show(CallRetryLimits.Deadline.Max)} (the call's own time included; e.g. 90s, 5m). Default: {RetryDeadlineDefaults()}." }.Duration(CallRetryLimits.Deadline.Min, CallRetryLimits.Deadline.Max);
     private static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
     public static Command Create()
@@ -123,12 +124,12 @@ internal static class MigrateCommand
             ShardIndex = parse.GetValue(ShardIndex),
             ShardCount = parse.GetValue(ShardCount),
             Checkpoint = MigrationSettings.ParseCheckpoint(parse.GetValue(Checkpoint), out string? checkpointProblem),
-            CheckpointInterval = TimeSpan.FromSeconds(parse.GetValue(CheckpointInterval)),
+            CheckpointInterval = parse.GetValue(CheckpointInterval),
             Restart = parse.GetValue(Restart),
             CredentialsFile = parse.GetValue(Credentials)?.FullName,
             CsvAllowQuotedNewlines = parse.GetValue(CsvAllowQuotedNewlines),
             MaxRecordBytes = parse.GetValue(MaxRecordBytes),
-            RetryDeadline = parse.GetValue(RetryDeadline) is { } retrySeconds ? TimeSpan.FromSeconds(retrySeconds) : null,
+            RetryDeadline = parse.GetValue(RetryDeadline),
         };
         problems.AddRange(settings.Problems());
         if (checkpointProblem is not null)
@@ -153,7 +154,7 @@ internal static class MigrateCommand
     /// <summary>For messages: a count with thousands separators.</summary>
     internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    /// <summary>Each call's own retry deadline in seconds, calls with the same one named together: "writes 600, reads 300, ...".</summary>
+    /// <summary>Each call's own retry deadline, calls with the same one named together: "writes 10m, reads 5m, ...".</summary>
     private static string RetryDeadlineDefaults() => string.Join(", ", new (string Call, TimeSpan Deadline)[]
         {
             ("writes", BigtableWriterLimits.RetryDeadline.Default),
@@ -163,7 +164,9 @@ internal static class MigrateCommand
             ("checkpoint", CallRetryOptions.Checkpoint.Deadline),
         }
         .GroupBy(d => d.Deadline)
-        .Select(g => Invariant($"{string.Join(" and ", g.Select(d => d.Call).Distinct())} {g.Key.TotalSeconds}")));
+        .Select(g => $"{string.Join(" and ", g.Select(d => d.Call).Distinct())} {Show(g.Key)}"));
+
+    private static string Show(TimeSpan value) => DurationText.Format(value);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

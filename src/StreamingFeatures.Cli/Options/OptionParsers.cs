@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using StreamingFeatures.FeatureSets;
 
 namespace StreamingFeatures.Cli.Options;
 
 /// <summary>
 /// Parsers for option values that say what a user must type: System.CommandLine's own errors name .NET types
 /// (<c>System.Int64</c>, <c>System.Nullable`1[System.DateTimeOffset]</c>), and a double such as NaN or 1e300 passes
-/// its parser only to overflow a TimeSpan later. Each error names the option, the value and what is allowed.
+/// its parser only to overflow a TimeSpan later; durations take units (90s, 5m, 1h) as every command's do. Each error names the option, the value and what is allowed.
 /// </summary>
 internal static partial class OptionParsers
 {
@@ -27,20 +28,37 @@ internal static partial class OptionParsers
     }
 
     /// <summary>
-    /// Makes <paramref name="option"/> take a number of seconds (e.g. 5 or 0.2) from <paramref name="min"/> to
-    /// <paramref name="max"/>: finite, so <c>TimeSpan.FromSeconds</c> of the value cannot fail.
+    /// Makes <paramref name="option"/> take a duration from <paramref name="min"/> to <paramref name="max"/>, written
+    /// as every duration of every command is: <c>90s</c>, <c>5m</c>, <c>1h</c>, <c>500ms</c>; a bare number is seconds.
     /// </summary>
-    public static Option<double> Seconds(this Option<double> option, double min, double max)
+    public static Option<TimeSpan> Duration(this Option<TimeSpan> option, TimeSpan min, TimeSpan max)
     {
-        option.CustomParser = result => ParseSeconds(result, min, max) ?? default;
+        option.CustomParser = result => ParseDuration(result, min, max) ?? default;
         return option;
     }
 
-    /// <inheritdoc cref="Seconds(Option{double}, double, double)"/>
-    public static Option<double?> Seconds(this Option<double?> option, double min, double max)
+    /// <inheritdoc cref="Duration(Option{TimeSpan}, TimeSpan, TimeSpan)"/>
+    public static Option<TimeSpan?> Duration(this Option<TimeSpan?> option, TimeSpan min, TimeSpan max)
     {
-        option.CustomParser = result => ParseSeconds(result, min, max);
+        option.CustomParser = result => ParseDuration(result, min, max);
         return option;
+    }
+
+    /// <summary>A duration as flags take it: <c>90s</c>, <c>5m</c>, <c>1h</c>, <c>500ms</c>, or a bare number of seconds.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        if (DurationText.TryParse(text, out value))
+        {
+            return true;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            value = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Makes <paramref name="option"/> take an RFC 3339 time with its offset, e.g. 2026-11-26T00:00:00Z.</summary>
@@ -68,15 +86,15 @@ internal static partial class OptionParsers
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
 
-    private static double? ParseSeconds(ArgumentResult result, double min, double max)
+    private static TimeSpan? ParseDuration(ArgumentResult result, TimeSpan min, TimeSpan max)
     {
         string text = Text(result);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && seconds >= min && seconds <= max)
+        if (TryParseDuration(text, out TimeSpan value) && value >= min && value <= max)
         {
-            return seconds;
+            return value;
         }
 
-        result.AddError(Invariant($"{Name(result)} is '{text}'; allowed: a number of seconds from {min} to {max}, e.g. 5 or 0.5."));
+        result.AddError($"{Name(result)} is '{text}'; allowed: a duration from {DurationText.Format(min)} to {DurationText.Format(max)}, such as 90s, 5m or 1h (a bare number is seconds).");
         return null;
     }
 

@@ -52,6 +52,25 @@ public sealed partial class ServiceLoadTestJob
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
+        (Publisher.PublisherClient publisherClient, ServiceScraper scraper, HttpClient http, ServiceSample first) = await ConnectAsync(pubSub, listener, stop).ConfigureAwait(false);
+        using (http)
+        {
+            return await MeasureAsync(publisherClient, pubSub, scraper, first, listener, stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a dry run checks: the topic exists and the service's metrics answer. Publishes nothing.</summary>
+    /// <exception cref="TopicNotFoundException">The topic does not exist.</exception>
+    /// <exception cref="ScrapeException">The service's metrics could not be read.</exception>
+    public async Task CheckAsync(PubSubConnection pubSub, ILoadTestListener? listener = null, CancellationToken stop = default)
+    {
+        ArgumentNullException.ThrowIfNull(pubSub);
+        (_, _, HttpClient http, _) = await ConnectAsync(pubSub, listener ?? NullLoadTestListener.Instance, stop).ConfigureAwait(false);
+        http.Dispose();
+    }
+
+    private async Task<(Publisher.PublisherClient Publisher, ServiceScraper Scraper, HttpClient Http, ServiceSample First)> ConnectAsync(PubSubConnection pubSub, ILoadTestListener listener, CancellationToken stop)
+    {
         var publisherClient = new Publisher.PublisherClient(pubSub.CallInvoker);
         try
         {
@@ -62,15 +81,25 @@ public sealed partial class ServiceLoadTestJob
             throw new TopicNotFoundException(_options.Topic, pubSub.Address.Authority);
         }
 
-        using var http = new HttpClient { Timeout = s_scrapeTimeout };
+        var http = new HttpClient { Timeout = s_scrapeTimeout };
         var scraper = new ServiceScraper(http, _options.Metrics);
-        ServiceSample first = await scraper.ScrapeAsync(stop).ConfigureAwait(false);
+        ServiceSample first;
+        try
+        {
+            first = await scraper.ScrapeAsync(stop).ConfigureAwait(false);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+
         if (first.Freshness is { UpperBounds: [0, 5, ..] })
         {
             // OpenTelemetry's default buckets put every ack under 5 s in one bucket.
             listener.Warning("the service's freshness histogram has OpenTelemetry's default buckets (0, 5, 10, 25, ... s): latency percentiles below 5 s cannot be told apart. Run a service whose host sets explicit freshness buckets.");
         }
 
-        return await MeasureAsync(publisherClient, pubSub, scraper, first, listener, stop).ConfigureAwait(false);
+        return (publisherClient, scraper, http, first);
     }
 }

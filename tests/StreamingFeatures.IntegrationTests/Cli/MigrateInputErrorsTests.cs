@@ -18,8 +18,9 @@ public sealed class MigrateInputErrorsTests
     [DataRow("--sample-rows 1e6", "--sample-rows is '1e6'; allowed: a whole number")]
     [DataRow("--sample-features eight", "--sample-features is 'eight'; allowed: a whole number")]
     [DataRow("--snapshot-time yesterday", "--snapshot-time is 'yesterday'; allowed: an RFC 3339 time")]
-    [DataRow("--checkpoint-interval NaN", "--checkpoint-interval is 'NaN'; allowed: a number of seconds from 0.1 to 3600")]
-    [DataRow("--checkpoint-interval 1e300", "--checkpoint-interval is '1e300'; allowed: a number of seconds from 0.1 to 3600")]
+    [DataRow("--checkpoint-interval NaN", "--checkpoint-interval is 'NaN'; allowed: a duration from 100ms to 1h, such as 90s, 5m or 1h")]
+    [DataRow("--checkpoint-interval 1e300", "--checkpoint-interval is '1e300'; allowed: a duration from 100ms to 1h, such as 90s, 5m or 1h")]
+    [DataRow("--checkpoint-interval 2h", "--checkpoint-interval is '2h'; allowed: a duration from 100ms to 1h, such as 90s, 5m or 1h")]
     [DataRow("--no-such-flag", "'--no-such-flag'")]
     public async Task Migrate_UnparsableFlag_ErrorLineLastNamingWhatIsAllowedExitsTwo(string flags, string message)
     {

@@ -11,13 +11,13 @@ public sealed class MigrateCommandHelpTests
     public void RetryDeadline_Help_NamesRangeAndEachCallsDefault() =>
         StringAssert.EndsWith(
             Description("--retry-deadline"),
-            "1 to 3600 (the call's own time included). Default: writes 600, reads 300, table admin and checkpoint 120.");
+            "1s to 1h (the call's own time included; e.g. 90s, 5m). Default: writes 10m, reads 5m, table admin and checkpoint 2m.");
 
     [TestMethod]
     public void CheckpointInterval_Help_NamesRangeAndDefault()
     {
-        Assert.AreEqual("Seconds between checkpoint saves (0.1 to 3600).", Description("--checkpoint-interval"));
-        Assert.AreEqual(5d, Default<double>("--checkpoint-interval"));
+        Assert.AreEqual("How often progress is saved, 100ms to 1h (e.g. 90s, 5m; a bare number is seconds). Default 5s.", Description("--checkpoint-interval"));
+        Assert.AreEqual(TimeSpan.FromSeconds(5), Default<TimeSpan>("--checkpoint-interval"));
     }
 
     [TestMethod]

@@ -3,7 +3,7 @@ using StreamingFeatures.Cli.Options;
 
 namespace StreamingFeatures.Tests.Cli.Options;
 
-/// <summary>The option parsers behind the one-line errors: whole numbers, seconds, RFC 3339 times, each naming option, value and form.</summary>
+/// <summary>The option parsers behind the one-line errors: whole numbers, durations, RFC 3339 times, each naming option, value and form.</summary>
 [TestClass]
 public sealed class OptionParsersTests
 {
@@ -58,14 +58,32 @@ public sealed class OptionParsersTests
     [DataRow("Infinity")]
     [DataRow("1e300")]
     [DataRow("0.01")]
-    [DataRow("5s")]
-    public void Seconds_NotFiniteOrOutOfRange_ErrorNamesRange(string text)
+    [DataRow("2h")]
+    [DataRow("5x")]
+    public void Duration_NotADurationOrOutOfRange_ErrorNamesRangeAndForms(string text)
     {
-        Option<double> option = new Option<double>("--interval").Seconds(0.1, 3600);
+        Option<TimeSpan> option = new Option<TimeSpan>("--interval").Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
 
         ParseResult parse = new RootCommand { option }.Parse(["--interval", text]);
 
-        Assert.AreEqual($"--interval is '{text}'; allowed: a number of seconds from 0.1 to 3600, e.g. 5 or 0.5.", parse.Errors.Single().Message);
+        Assert.AreEqual($"--interval is '{text}'; allowed: a duration from 100ms to 1h, such as 90s, 5m or 1h (a bare number is seconds).", parse.Errors.Single().Message);
+    }
+
+    [TestMethod]
+    [DataRow("90s", 90_000)]
+    [DataRow("5m", 300_000)]
+    [DataRow("1h", 3_600_000)]
+    [DataRow("500ms", 500)]
+    [DataRow("0.2", 200)]
+    [DataRow("5", 5_000)]
+    public void Duration_UnitOrBareSeconds_Parsed(string text, int milliseconds)
+    {
+        Option<TimeSpan> option = new Option<TimeSpan>("--interval").Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+
+        ParseResult parse = new RootCommand { option }.Parse(["--interval", text]);
+
+        Assert.IsEmpty(parse.Errors);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(milliseconds), parse.GetValue(option));
     }
 
     [TestMethod]

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using StreamingFeatures.FeatureSets;
+
+namespace StreamingFeatures.Cli.Configuration;
+
+/// <summary>The settings file: one object whose keys are the command's flags (any spelling of them), values plain or lists.</summary>
+internal sealed partial class SettingSources
+{
+    private Dictionary<string, IReadOnlyList<string>> ReadFile(string path, Dictionary<string, Option> settings)
+    {
+        var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (Directory.Exists(path))
+        {
+            _problems.Add($"{ConfigFlag}: {path} is a folder; name the JSON or YAML file of settings.");
+            return values;
+        }
+
+        SettingNode root;
+        try
+        {
+            string text = SettingFile.Read(path, Failure, out FeatureSetFormat format);
+            root = SettingFile.Parse(text, format, Failure);
+        }
+        catch (SettingsFileException e)
+        {
+            _problems.Add($"{ConfigFlag}: {path}: {e.Message}");
+            return values;
+        }
+
+        if (root is not SettingMapping mapping)
+        {
+            _problems.Add($"{ConfigFlag}: {path} holds {root.Describe()} at {root.Position}; allowed: an object of settings, e.g. {{\"checkpoint-interval\": \"90s\"}}.");
+            return values;
+        }
+
+        foreach (SettingEntry entry in mapping.Entries)
+        {
+            string key = Normalize(entry.Key);
+            if (!settings.TryGetValue(key, out Option? option))
+            {
+                _problems.Add($"Unknown setting '{entry.Key}' in file {path} ({entry.KeyPosition}); known: {string.Join(", ", settings.Values.Select(o => o.Name[2..]))}.");
+                continue;
+            }
+
+            switch (entry.Value)
+            {
+                case SettingScalar { Kind: ScalarKind.Null }:
+                    break; // Unset, as if the key were not there.
+                case SettingScalar scalar:
+                    values[key] = [scalar.Text];
+                    break;
+                case SettingSequence { Items: var items } when items.All(i => i is SettingScalar) && option.Arity.MaximumNumberOfValues > 1:
+                    values[key] = [.. items.Cast<SettingScalar>().Select(i => i.Text)];
+                    break;
+                default:
+                    _problems.Add($"{option.Name} is {entry.Value.Describe()} in file {path} ({entry.Value.Position}); allowed one value, such as \"{entry.Key}\": \"...\".");
+                    break;
+            }
+        }
+
+        return values;
+    }
+
+    private static SettingsFileException Failure(IReadOnlyList<string> lines, Exception? cause) => new(string.Join("; ", lines), cause);
+
+    private sealed class SettingsFileException(string message, Exception? inner) : Exception(message, inner);
+}
