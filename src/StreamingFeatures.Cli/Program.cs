@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using Spectre.Console;
 using StreamingFeatures.Cli.Configuration;
 using StreamingFeatures.Cli.EmulatorCommands;
 using StreamingFeatures.Cli.Ingest;
@@ -11,8 +12,17 @@ namespace StreamingFeatures.Cli;
 
 internal static class Program
 {
+    /// <summary>Wide enough that no line is wrapped, small enough for Spectre.Console's layout arithmetic.</summary>
+    private const int NoWrapWidth = 1 << 20;
+
     public static async Task<int> Main(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // A pipe or a file has no width: Spectre.Console would wrap every line at 80 columns, mid-path.
+            AnsiConsole.Profile.Width = NoWrapWidth;
+        }
+
         var root = new RootCommand("StreamingFeatures: feeds and serves an ML feature store on Google Cloud Bigtable.")
         {
             MigrateCommand.Create(),

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StreamingFeatures.Cli.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using StreamingFeatures.Cli.Ingest.Health;
@@ -60,7 +61,7 @@ internal static partial class IngestHost
                 kestrel.ListenAnyIP(settings.HttpPort);
             }
         });
-        ConfigureLogging(builder.Logging, builder.Configuration, startup);
+        ConfigureLogging(builder.Logging, builder.Configuration, startup, settings.LogFormat ?? LogFormats.Default);
 
         IServiceCollection services = builder.Services;
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
@@ -89,7 +90,7 @@ internal static partial class IngestHost
         return app;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, HostStartup? startup)
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, HostStartup? startup, LogFormat format)
     {
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (startup is null || !startup.Starting || level < LogLevel.Error));
@@ -97,12 +98,24 @@ internal static partial class IngestHost
         // It logs an error per unhealthy check on every probe; ReadinessTransitions logs the changes instead.
         logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         logging.AddConfiguration(configuration.GetSection(IngestConfiguration.LoggingSection));
-        logging.AddJsonConsole(json =>
+        if (format == LogFormat.Json)
         {
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-            json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
-        });
+            logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+                json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(simple =>
+            {
+                simple.SingleLine = true;
+                simple.UseUtcTimestamp = true;
+                simple.TimestampFormat = "HH:mm:ss ";
+            });
+        }
     }
 
     private static void AddMetrics(IServiceCollection services, IngestSettings settings)

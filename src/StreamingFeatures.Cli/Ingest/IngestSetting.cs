@@ -52,6 +52,7 @@ internal sealed record IngestSetting(string Key, string Flag, string Description
     public static readonly IngestSetting ShutdownTimeout = Timed("ShutdownTimeout", "--shutdown-timeout", "On SIGTERM or Ctrl+C: stop pulling, drain, ack what was written and nack the rest within this", IngestLimits.ShutdownTimeout);
     public static readonly IngestSetting SummaryInterval = Timed("SummaryInterval", "--summary-interval", "How often a summary line is logged", IngestLimits.SummaryInterval);
     public static readonly IngestSetting ProbeInterval = Timed("ProbeInterval", "--probe-interval", "How often readiness probes Bigtable", IngestLimits.ProbeInterval);
+    public static readonly IngestSetting LogFormat = new("LogFormat", "--log-format", "How logs are written: simple (readable lines; the default on a terminal) or json (one JSON object per line; the default when output is redirected, as in a container).");
     public static readonly IngestSetting OtlpEndpoint = new("OtlpEndpoint", "--otlp-endpoint", "Also push metrics over OTLP to this http(s) endpoint. Default: OTEL_EXPORTER_OTLP_ENDPOINT when set, else none.");
     public static readonly IngestSetting PublishRate = new("PublishRate", "--publish-rate", Invariant($"Local mode: publish this many synthetic events per second, {IngestLimits.PublishRate.Min} to {IngestLimits.PublishRate.Max}. Default {IngestLimits.PublishRate.Default}.")) { Numbers = IngestLimits.PublishRate };
     public static readonly IngestSetting PublishKeys = Whole("PublishKeys", "--publish-keys", "Local mode: distinct entity keys of the synthetic events", IngestLimits.PublishKeys);
@@ -62,7 +63,7 @@ internal sealed record IngestSetting(string Key, string Flag, string Description
         Project, Instance, AppProfile, Table, FeatureSet, Subscription, DeadLetterTopic, Topic, Local, NoCreate, Credentials,
         Streams, MaxOutstandingMessages, MaxOutstandingBytes, MaxRecordBytes, AckDeadline, MaxLeaseExtension,
         BatchRows, BatchBytes, BatchLinger, WriteRequests,
-        HttpPort, ShutdownTimeout, SummaryInterval, ProbeInterval, OtlpEndpoint, PublishRate, PublishKeys, Duration,
+        HttpPort, ShutdownTimeout, SummaryInterval, ProbeInterval, LogFormat, OtlpEndpoint, PublishRate, PublishKeys, Duration,
     ];
 
     private static IngestSetting Whole(string key, string flag, string purpose, Limit<long> limit, string note = "") =>

@@ -65,6 +65,7 @@ internal sealed partial record IngestSettings
             SummaryInterval = read.Duration(IngestSetting.SummaryInterval),
             ProbeInterval = read.Duration(IngestSetting.ProbeInterval),
             OtlpEndpoint = Endpoint(read, IngestSetting.OtlpEndpoint),
+            LogFormat = LogFormatOf(read),
             PublishRate = read.Number(IngestSetting.PublishRate),
             PublishKeys = read.Integer(IngestSetting.PublishKeys),
             Duration = read.OptionalDuration(IngestSetting.Duration),
@@ -117,6 +118,23 @@ internal sealed partial record IngestSettings
 
         read.Fail(setting, $"projects/PROJECT/{kind}/NAME or NAME (3 to 255 letters, digits, - _ . ~ + %, starting with a letter)");
         return null;
+    }
+
+    private static Options.LogFormat? LogFormatOf(IngestSettingBinder read)
+    {
+        string? text = read.Text(IngestSetting.LogFormat);
+        if (text is null)
+        {
+            return null;
+        }
+
+        Options.LogFormat? format = Options.LogFormats.Parse(text);
+        if (format is null)
+        {
+            read.Fail(IngestSetting.LogFormat, Options.LogFormats.Allowed);
+        }
+
+        return format;
     }
 
     private static Uri? Endpoint(IngestSettingBinder read, IngestSetting setting)

@@ -68,6 +68,9 @@ internal sealed partial record IngestSettings
 
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>How logs are written; null: json when output is redirected, else simple.</summary>
+    public Options.LogFormat? LogFormat { get; init; }
+
     public double PublishRate { get; init; } = IngestLimits.PublishRate.Default;
 
     public long PublishKeys { get; init; } = IngestLimits.PublishKeys.Default;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace StreamingFeatures.Cli.Migrate;
 
@@ -19,7 +21,7 @@ internal static class ProgressReporter
             T result = default!;
             await AnsiConsole.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RowsPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
                     ProgressTask task = context.AddTask("rows", maxValue: totalRows ?? 1);
@@ -46,12 +48,23 @@ internal static class ProgressReporter
         {
             long rows = done();
             double rate = rows / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
-            string eta = totalRows is { } total && rate > 0 ? ((total - rows) / rate).ToString("0", CultureInfo.InvariantCulture) : "unknown";
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{{\"progress\":{{\"rows\":{rows},\"totalRows\":{(totalRows?.ToString(CultureInfo.InvariantCulture) ?? "null")},\"rowsPerSecond\":{rate:0},\"etaSeconds\":\"{eta}\",\"detail\":\"{detail()}\"}}}}"));
+            Console.WriteLine(ProgressLine(rows, totalRows, rate, detail()));
         }
 
         return await work.ConfigureAwait(false);
+    }
+
+    /// <summary>One JSON object: numbers as numbers, the ETA null while unknown.</summary>
+    internal static string ProgressLine(long rows, long? totalRows, double rowsPerSecond, string detail)
+    {
+        long? eta = totalRows is { } total && rowsPerSecond > 0 ? (long)Math.Round(Math.Max(0, total - rows) / rowsPerSecond) : null;
+        return JsonSerializer.Serialize(new { progress = new { rows, totalRows, rowsPerSecond = Math.Round(rowsPerSecond), etaSeconds = eta, detail } });
+    }
+
+    /// <summary>Rows per second beside the ETA, from Spectre's own rate over the task's recent values.</summary>
+    private sealed class RowsPerSecondColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} rows/s") : "-- rows/s", new Style(Color.Grey));
     }
 }
