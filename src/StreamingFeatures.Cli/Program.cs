@@ -26,6 +26,7 @@ internal static class Program
             new ExitCode(ExitCodes.Regressed, "loadtest: the run fell behind its baseline beyond a threshold."),
             new ExitCode(ExitCodes.Stopped, "Stopped on request (Ctrl+C, SIGTERM) after draining; progress is kept."));
         ExitCodeHelp.Install(root);
+        VersionText.Install(root);
         ParseResult parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
