@@ -1,13 +1,13 @@
-// Build script: `dotnet tool restore && dotnet cake --target=Test`; `--target=Package` publishes the CLI and builds its image.
+// Build script: `dotnet tool restore && dotnet cake --target=Test`; `--target=Package` packs the CLI as a .NET tool and builds its image.
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Debug");
 const string Solution = "./StreamingFeatures.sln";
 const string CliProject = "./src/StreamingFeatures.Cli/StreamingFeatures.Cli.csproj";
-const string PackageDirectory = "./artifacts/streamingfeatures";
+const string ArtifactsDirectory = "./artifacts";
 const string Dockerfile = "./infra/docker/Dockerfile";
 
-// The image tag and the CLI's informational version: --package-version=1.2.3, else dev-<commit>.
-var packageVersion = Argument("package-version", DevVersion());
+// The tool package's version and the image tag: --package-version=1.2.3, else the VersionPrefix of Directory.Build.props.
+var packageVersion = Argument("package-version", XmlPeek("./Directory.Build.props", "/Project/PropertyGroup/VersionPrefix"));
 
 Task("Build")
     .Does(() => DotNetBuild(Solution, new DotNetBuildSettings { Configuration = configuration }));
@@ -23,20 +23,21 @@ Task("Test")
         }
     });
 
-// The CLI as a framework-dependent app in artifacts/streamingfeatures/ (run: dotnet artifacts/streamingfeatures/StreamingFeatures.Cli.dll),
-// then, where docker is installed, the image streamingfeatures:<version>, built from the sources by infra/docker/Dockerfile.
+// The CLI as a .NET tool package, artifacts/StreamingFeatures.Cli.<version>.nupkg (install it as the README shows:
+// dotnet tool install --global --add-source artifacts StreamingFeatures.Cli), then, where docker is installed, the
+// image streamingfeatures:<version>, built from the sources by infra/docker/Dockerfile.
 Task("Package")
     .Does(() =>
     {
-        CleanDirectory(PackageDirectory);
-        DotNetPublish(CliProject, new DotNetPublishSettings
+        // One package in artifacts/: an older version left there would be the one a later install picks up.
+        DeleteFiles($"{ArtifactsDirectory}/StreamingFeatures.Cli.*.nupkg");
+        DotNetPack(CliProject, new DotNetPackSettings
         {
             Configuration = "Release",
-            OutputDirectory = PackageDirectory,
-            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("InformationalVersion", packageVersion)
-                .WithProperty("IncludeSourceRevisionInInformationalVersion", "false"),
+            OutputDirectory = ArtifactsDirectory,
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("Version", packageVersion),
         });
-        Information($"Published the CLI to {MakeAbsolute(Directory(PackageDirectory))}.");
+        Information($"Packed the tool StreamingFeatures.Cli {packageVersion} into {MakeAbsolute(Directory(ArtifactsDirectory))}.");
 
         FilePath docker = Context.Tools.Resolve("docker") ?? Context.Tools.Resolve("docker.exe");
         if (docker is null)
@@ -103,18 +104,3 @@ Task("Default")
     .IsDependentOn("Test");
 
 RunTarget(target);
-
-string DevVersion()
-{
-    try
-    {
-        IEnumerable<string> output;
-        int exit = StartProcess("git", new ProcessSettings { Arguments = "rev-parse --short HEAD", RedirectStandardOutput = true, Silent = true }, out output);
-        string commit = exit == 0 ? output.FirstOrDefault()?.Trim() : null;
-        return string.IsNullOrEmpty(commit) ? "dev" : "dev-" + commit;
-    }
-    catch (Exception)
-    {
-        return "dev";
-    }
-}

@@ -39,6 +39,7 @@ internal static class Program
             new ExitCode(ExitCodes.Stopped, "Stopped on request (Ctrl+C, SIGTERM) after draining; progress is kept."));
         ExitCodeHelp.Install(root);
         SettingSources.AddConfigOption(root, except: IngestCommand.Name);
+        VersionText.Install(root);
         ParseResult parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
