@@ -128,7 +128,6 @@ internal static partial class IngestHost
             {
                 // The pipeline's instruments, and the runtime's own (GC, thread pool, CPU, working set): no extra package.
                 metrics.AddMeter(TelemetryNames.Meter, "System.Runtime");
-                metrics.AddIngestViews();
                 metrics.AddPrometheusExporter();
                 if (otlp is not null)
                 {

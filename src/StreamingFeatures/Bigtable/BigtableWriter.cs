@@ -43,6 +43,7 @@ internal sealed class BigtableWriter
         _metrics = metrics;
         _bytes = FlowBudget.ForBytes(options.MaxBytesInFlight);
         RateLimiter = new AdaptiveRateLimiter(time, options.MinRequestsPerSecond);
+        metrics.ObserveRateLimit(() => RateLimiter.RequestsPerSecond);
         _retry = WriteRetry.Create(_options, time);
     }
 
@@ -68,7 +69,7 @@ internal sealed class BigtableWriter
             context.Properties.Set(WriteRetry.Deadline, state.Deadline);
             long started = _time.GetTimestamp();
             await _retry.ExecuteAsync(static (ctx, self) => self.AttemptAsync(ctx), context, this).ConfigureAwait(false);
-            _metrics.WriteLatency.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.WriteLatency.Record(_time.GetElapsedTime(started).TotalSeconds);
         }
         finally
         {

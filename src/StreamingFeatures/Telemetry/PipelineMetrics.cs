@@ -4,27 +4,31 @@ namespace StreamingFeatures.Telemetry;
 
 /// <summary>
 /// The pipeline's instruments on a Meter named <see cref="TelemetryNames.Meter"/>. One instance per pipeline, so
-/// tests can listen to just theirs; exporters subscribe by name and see every instance.
+/// tests can listen to just theirs; exporters subscribe by name and see every instance. Names and units follow
+/// OpenTelemetry's semantic conventions: dotted lowercase names without units, UCUM units (<c>s</c> for every
+/// duration, <c>By</c> for bytes, <c>{row}</c>-style annotations for counts), explicit buckets on every histogram.
 /// </summary>
 public sealed class PipelineMetrics : IDisposable
 {
     private readonly Meter _meter;
     private readonly List<(string Block, Func<int> Depth)> _queues = [];
+    private readonly List<Func<double?>> _rateLimits = [];
 
     public PipelineMetrics(IMeterFactory? factory = null)
     {
         _meter = factory?.Create(TelemetryNames.Meter) ?? new Meter(TelemetryNames.Meter);
         RowsRead = _meter.CreateCounter<long>("streamingfeatures.rows.read", "{row}", "Rows read from sources.");
         RowsWritten = _meter.CreateCounter<long>("streamingfeatures.rows.written", "{row}", "Rows Bigtable acknowledged.");
-        BytesWritten = _meter.CreateCounter<long>("streamingfeatures.bytes.written", "By", "Bytes of MutateRows entries sent (first attempts).");
+        BytesWritten = _meter.CreateCounter<long>("streamingfeatures.data.written", "By", "Bytes of MutateRows entries sent (first attempts).");
         Batches = _meter.CreateCounter<long>("streamingfeatures.batches", "{batch}", "MutateRows batches completed.");
-        BatchRows = _meter.CreateHistogram<int>("streamingfeatures.batch.rows", "{row}", "Rows per MutateRows batch.");
-        BatchBytes = _meter.CreateHistogram<int>("streamingfeatures.batch.bytes", "By", "Bytes per MutateRows batch.");
-        WriteLatency = _meter.CreateHistogram<double>("streamingfeatures.write.duration", "ms", "Time to land a batch, retries included.");
+        BatchRows = _meter.CreateHistogram("streamingfeatures.batch.rows", "{row}", "Rows per MutateRows batch.", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = MetricBuckets.Rows });
+        BatchBytes = _meter.CreateHistogram("streamingfeatures.batch.size", "By", "Bytes per MutateRows batch.", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = MetricBuckets.Size });
+        WriteLatency = _meter.CreateHistogram("streamingfeatures.write.duration", "s", "Time to land a batch, retries included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.Duration });
         Retries = _meter.CreateCounter<long>("streamingfeatures.write.retries", "{entry}", "Entries sent again, by status code.");
         DeadLetters = _meter.CreateCounter<long>("streamingfeatures.dead_letters", "{row}", "Records sent to the dead letter, by reason.");
         Verified = _meter.CreateCounter<long>("streamingfeatures.verification.rows", "{row}", "Rows read back, by result (matched, missing, changed).");
         _meter.CreateObservableGauge("streamingfeatures.queue.depth", ObserveQueues, "{item}", "Items waiting in a pipeline block.");
+        _meter.CreateObservableGauge("streamingfeatures.write.rate_limit", ObserveRateLimits, "{request}/s", "MutateRows requests per second Bigtable's RateLimitInfo allows; absent while unlimited.");
     }
 
     public Meter Meter => _meter;
@@ -58,6 +62,15 @@ public sealed class PipelineMetrics : IDisposable
         }
     }
 
+    /// <summary>Reports a writer's request rate limit as <c>streamingfeatures.write.rate_limit</c> while it has one.</summary>
+    public void ObserveRateLimit(Func<double?> requestsPerSecond)
+    {
+        lock (_rateLimits)
+        {
+            _rateLimits.Add(requestsPerSecond);
+        }
+    }
+
     public void Dispose() => _meter.Dispose();
 
     private IEnumerable<Measurement<int>> ObserveQueues()
@@ -65,6 +78,14 @@ public sealed class PipelineMetrics : IDisposable
         lock (_queues)
         {
             return _queues.Select(q => new Measurement<int>(q.Depth(), new KeyValuePair<string, object?>("block", q.Block))).ToList();
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveRateLimits()
+    {
+        lock (_rateLimits)
+        {
+            return _rateLimits.Select(limit => limit()).OfType<double>().Select(rate => new Measurement<double>(rate)).ToList();
         }
     }
 }

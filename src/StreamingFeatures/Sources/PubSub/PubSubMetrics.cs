@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using StreamingFeatures.DeadLetters;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Telemetry;
 
 namespace StreamingFeatures.Sources.PubSub;
 
@@ -25,9 +26,9 @@ internal sealed class PubSubMetrics
         Reconnects = meter.CreateCounter<long>("streamingfeatures.pubsub.stream.reconnects", "{stream}", "StreamingPull streams opened again after a break, by status code.");
         Poison = meter.CreateCounter<long>("streamingfeatures.pubsub.poison", "{message}", "Messages that could not become rows, by reason.");
         DeadLetterPublishFailures = meter.CreateCounter<long>("streamingfeatures.pubsub.dead_letter.failures", "{message}", "Dead-letter publishes that failed after retries (the message is nacked).");
-        Freshness = meter.CreateHistogram<double>("streamingfeatures.pubsub.freshness", "s", "Publish time to acknowledged (the row written), per message.");
+        Freshness = meter.CreateHistogram("streamingfeatures.pubsub.freshness", "s", "Publish time to acknowledged (the row written), per message.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.Freshness });
         meter.CreateObservableGauge("streamingfeatures.pubsub.outstanding.messages", () => new Measurement<long>(budget.Messages, _subscription), "{message}", "Messages received and not yet acked or nacked.");
-        meter.CreateObservableGauge("streamingfeatures.pubsub.outstanding.bytes", () => new Measurement<long>(budget.Bytes, _subscription), "By", "Data bytes of the outstanding messages.");
+        meter.CreateObservableGauge("streamingfeatures.pubsub.outstanding.size", () => new Measurement<long>(budget.Bytes, _subscription), "By", "Data bytes of the outstanding messages.");
     }
 
     public Counter<long> Received { get; }
