@@ -2,6 +2,7 @@
 # Installs what the build and the tests need beyond the .NET SDK, where it is missing, and checks the rest.
 # - Node.js/npm: fetches Google's .proto files at build time (Debian packages).
 # - A Java runtime: runs the Pub/Sub emulator (Debian package).
+# - Chromium: the browser test opens the load-test report in it, headless (Debian package; no test downloads a browser).
 # - The gcloud SDK's Bigtable and Pub/Sub emulators: they come from Google's own repository, not Debian's,
 #   so they are checked here and named for the person to install.
 set -euo pipefail
@@ -9,6 +10,7 @@ set -euo pipefail
 missing=()
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} with apt-get"

@@ -35,6 +35,9 @@ public sealed record LoadTestResult
 
     public required HotspotMap Hotspot { get; init; }
 
+    /// <summary>The intervals the charts draw and the rates are taken from: every one not <see cref="LoadInterval.Partial"/>.</summary>
+    public IReadOnlyList<LoadInterval> FullIntervals() => [.. Intervals.Where(i => !i.Partial)];
+
     /// <summary>Target <c>ingest</c>: what the running service's metrics said; null for runs in process.</summary>
     public ServiceRun? Service { get; init; }
 
@@ -45,7 +48,11 @@ public sealed record LoadTestResult
         JsonSerializer.Deserialize<LoadTestResult>(json, Json) ?? throw new JsonException("The JSON holds null, not a load-test result.");
 }
 
-/// <summary>The run's figures; rates and latencies are over the measured window (after the warm-up, until the last row was planned).</summary>
+/// <summary>
+/// The run's figures; rates and latencies are over the measured window (after the warm-up, until the last row was
+/// planned). Counts and the duration cover the whole run; rates, peaks, CPU, memory and skew only the intervals that
+/// are not <see cref="LoadInterval.Partial"/>, as the charts do.
+/// </summary>
 public sealed record LoadSummary
 {
     public required double DurationSeconds { get; init; }
@@ -69,12 +76,14 @@ public sealed record LoadSummary
 
     public required double AchievedRowsPerSecond { get; init; }
 
+    /// <summary>The highest achieved rate of an interval after the warm-up (drain included).</summary>
     public required double PeakAchievedRowsPerSecond { get; init; }
 
     public required LatencyFigures LatencyMs { get; init; }
 
     public required double MeanCpuPercent { get; init; }
 
+    /// <summary>The highest working set sampled at the end of a full interval.</summary>
     public required long PeakWorkingSetBytes { get; init; }
 
     /// <summary>The largest per-interval max/mean write load over key ranges.</summary>
@@ -85,44 +94,6 @@ public sealed record LoadSummary
 }
 
 public sealed record LatencyFigures(long Count, double Mean, double P50, double P90, double P99, double P999, double Max);
-
-/// <summary>One measured interval; rates in rows per second, latencies in milliseconds, CPU in percent of all processors.</summary>
-public sealed record LoadInterval
-{
-    public required double StartSeconds { get; init; }
-
-    public required double Seconds { get; init; }
-
-    public required double PlannedRate { get; init; }
-
-    public required double OfferedRate { get; init; }
-
-    public required double AchievedRate { get; init; }
-
-    public required long DeadLetters { get; init; }
-
-    public required long Retries { get; init; }
-
-    public required LatencyFigures LatencyMs { get; init; }
-
-    /// <summary>Items waiting in each pipeline block at the end of the interval.</summary>
-    public required IReadOnlyDictionary<string, long> Queues { get; init; }
-
-    public required double CpuPercent { get; init; }
-
-    public required long WorkingSetBytes { get; init; }
-
-    public required long ManagedHeapBytes { get; init; }
-
-    /// <summary>Rows written per key range.</summary>
-    public required IReadOnlyList<long> KeyRangeWrites { get; init; }
-
-    /// <summary>
-    /// Max/mean of <see cref="KeyRangeWrites"/>, each range weighted by its share of the key space (0 without
-    /// writes): 1 is perfectly even, N ranges with all writes in one give N.
-    /// </summary>
-    public required double Skew { get; init; }
-}
 
 public sealed record LatencyPoint(double Percentile, double Ms);
 

@@ -3,9 +3,11 @@ namespace StreamingFeatures.LoadTesting;
 /// <summary>
 /// The summary's rates over the measured window: from the warm-up to the end of the schedule, each interval
 /// weighted by the part of it inside the window. Rows still landing during the drain count as written, not as
-/// achieved rate, so a system that falls behind shows it.
+/// achieved rate, so a system that falls behind shows it. Partial intervals (<see cref="LoadInterval.Partial"/>) are
+/// left out of the window, the peaks and the skews, as the charts leave them out; the peak rate is taken after the
+/// warm-up, where the charts' scale is (a start-up burst is not the steady state).
 /// </summary>
-internal readonly record struct LoadWindow(double OfferedRate, double AchievedRate, double PeakAchievedRate, double MeanCpuPercent, double MaxSkew, double MeanSkew)
+internal readonly record struct LoadWindow(double OfferedRate, double AchievedRate, double PeakAchievedRate, double MeanCpuPercent, double MaxSkew, double MeanSkew, long PeakWorkingSetBytes)
 {
     public static LoadWindow Of(IReadOnlyList<LoadInterval> intervals, LoadMeasure measure, RateSchedule schedule)
     {
@@ -16,15 +18,21 @@ internal readonly record struct LoadWindow(double OfferedRate, double AchievedRa
         double achieved = 0;
         double peak = 0;
         double cpu = 0;
+        long memory = 0;
         var skews = new List<double>();
         foreach (LoadInterval interval in intervals)
         {
-            // A short last interval (the drain's tail) would make a rate of a handful of rows look like a peak.
-            if (interval.Seconds >= measure.Interval.TotalSeconds / 2)
+            if (interval.Partial)
+            {
+                continue;
+            }
+
+            if (interval.AfterWarmup(warmup))
             {
                 peak = Math.Max(peak, interval.AchievedRate);
             }
 
+            memory = Math.Max(memory, interval.WorkingSetBytes);
             if (interval.Skew > 0)
             {
                 skews.Add(interval.Skew);
@@ -48,6 +56,7 @@ internal readonly record struct LoadWindow(double OfferedRate, double AchievedRa
             peak,
             window > 0 ? cpu / window : 0,
             skews.Count == 0 ? 0 : skews.Max(),
-            skews.Count == 0 ? 0 : skews.Average());
+            skews.Count == 0 ? 0 : skews.Average(),
+            memory);
     }
 }

@@ -4,46 +4,65 @@ using StreamingFeatures.LoadTesting;
 namespace StreamingFeatures.Cli.LoadTest;
 
 /// <summary>
-/// The report's charts, drawn with ScottPlot: each one both as SVG (inline in the HTML) and as PNG (for tickets).
-/// X axes are seconds since the start of the run; each point is the end of a measured interval.
+/// The report's charts, drawn with ScottPlot: each one both as SVG (inline in the HTML) and as PNG (for tickets),
+/// titled inside the image so a PNG seen alone says what it shows. X axes are seconds since the start of the run;
+/// each point is the end of a full interval (partial ones are left out, see <see cref="LoadInterval.Partial"/>). Time
+/// charts shade the warm-up and scale their y axis to the samples after it.
 /// </summary>
-internal static class LoadTestCharts
+internal static partial class LoadTestCharts
 {
     public const int Width = 960;
-    public const int Height = 360;
+    public const int Height = 400;
 
     /// <summary>Every chart, in report order: file stem, title, plot.</summary>
-    public static IReadOnlyList<(string Name, string Title, Plot Plot)> All(LoadTestResult result) =>
-    [
-        ("throughput", "Throughput: planned, offered and achieved", Throughput(result)),
-        ("latency", result.Service is null ? "End-to-end latency over time" : "Publish-to-ack latency over time (bucket resolution)", Latency(result)),
-        ("latency-distribution", result.Service is null ? "End-to-end latency distribution" : "Publish-to-ack latency distribution (bucket resolution)", Distribution(result)),
-        ("queues", "Queue depth per pipeline block", Queues(result)),
-        ("hotspot", "Write load per key range (Key Visualizer style)", Hotspot(result)),
-        ("resources", result.Service is null ? "Client CPU and memory" : "Service CPU and memory (scraped)", Resources(result)),
-    ];
+    public static IReadOnlyList<(string Name, string Title, Plot Plot)> All(LoadTestResult result)
+    {
+        var timeline = Timeline.Of(result);
+        bool service = result.Service is not null;
+        List<(string Name, string Title, Plot Plot)> charts =
+        [
+            ("throughput", "Throughput: planned, offered and achieved", Throughput(timeline)),
+            ("latency", service ? "Publish-to-ack latency over time (bucket resolution)" : "End-to-end latency over time", Latency(timeline)),
+            ("latency-distribution", service ? "Publish-to-ack latency distribution after the warm-up (bucket resolution)" : "End-to-end latency distribution after the warm-up", Distribution(result)),
+            ("queues", "Queue depth per pipeline block (at each interval's end)", Queues(timeline)),
+            ("hotspot", $"Write load per key range (Key Visualizer style, {result.Hotspot.Source} ranges)", Hotspot(result, timeline)),
+            ("resources", service ? "Service CPU and memory (scraped)" : "Client CPU and memory", Resources(timeline)),
+        ];
+        foreach ((_, string title, Plot plot) in charts)
+        {
+            plot.Title(title);
+        }
 
-    private static double[] Times(LoadTestResult result) => [.. result.Intervals.Select(i => i.StartSeconds + i.Seconds)];
+        return charts;
+    }
 
-    private static Plot Throughput(LoadTestResult result)
+    private static Plot Throughput(Timeline timeline)
     {
         var plot = new Plot();
-        double[] t = Times(result);
-        Line(plot, t, result.Intervals.Select(i => i.PlannedRate), "planned", LinePattern.Dashed);
-        Line(plot, t, result.Intervals.Select(i => i.OfferedRate), "offered");
-        Line(plot, t, result.Intervals.Select(i => i.AchievedRate), "achieved");
+        TimeFrame(plot, timeline);
+        ScaleY(
+            plot,
+            plot.Axes.Left,
+            timeline,
+            Line(plot, timeline, i => i.PlannedRate, "planned", LinePattern.Dashed),
+            Line(plot, timeline, i => i.OfferedRate, "offered"),
+            Line(plot, timeline, i => i.AchievedRate, "achieved"));
         Labels(plot, "time (s)", "rows per second");
         return plot;
     }
 
-    private static Plot Latency(LoadTestResult result)
+    private static Plot Latency(Timeline timeline)
     {
         var plot = new Plot();
-        double[] t = Times(result);
-        Line(plot, t, result.Intervals.Select(i => i.LatencyMs.P50), "p50");
-        Line(plot, t, result.Intervals.Select(i => i.LatencyMs.P90), "p90");
-        Line(plot, t, result.Intervals.Select(i => i.LatencyMs.P99), "p99");
-        Line(plot, t, result.Intervals.Select(i => i.LatencyMs.Max), "max", LinePattern.Dotted);
+        TimeFrame(plot, timeline);
+        ScaleY(
+            plot,
+            plot.Axes.Left,
+            timeline,
+            Line(plot, timeline, i => i.LatencyMs.P50, "p50"),
+            Line(plot, timeline, i => i.LatencyMs.P90, "p90"),
+            Line(plot, timeline, i => i.LatencyMs.P99, "p99"),
+            Line(plot, timeline, i => i.LatencyMs.Max, "max", LinePattern.Dotted));
         Labels(plot, "time (s)", "latency (ms)");
         return plot;
     }
@@ -53,7 +72,10 @@ internal static class LoadTestCharts
     {
         var plot = new Plot();
         List<LatencyPoint> points = [.. result.LatencyDistribution.Where(p => p.Percentile < 100)];
-        Line(plot, [.. points.Select(p => Nines(p.Percentile))], points.Select(p => p.Ms), "latency");
+        var line = plot.Add.Scatter(points.Select(p => Nines(p.Percentile)).ToArray(), points.Select(p => p.Ms).ToArray());
+        line.LegendText = "latency";
+        line.MarkerSize = 0;
+        line.LineWidth = 2;
         double[] ticks = [0, Nines(50), 1, 2, 3, 4];
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, ["0%", "50%", "90%", "99%", "99.9%", "99.99%"]);
         Labels(plot, "percentile", "latency (ms)");
@@ -62,75 +84,35 @@ internal static class LoadTestCharts
 
     private static double Nines(double percentile) => -Math.Log10(1 - (percentile / 100));
 
-    private static Plot Queues(LoadTestResult result)
+    private static Plot Resources(Timeline timeline)
     {
         var plot = new Plot();
-        double[] t = Times(result);
-        foreach (string block in result.Intervals.SelectMany(i => i.Queues.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            Line(plot, t, result.Intervals.Select(i => (double)i.Queues.GetValueOrDefault(block)), block);
-        }
-
-        Labels(plot, "time (s)", "items waiting");
-        return plot;
-    }
-
-    /// <summary>Key range × time, as Bigtable's Key Visualizer draws it: the first range at the bottom.</summary>
-    private static Plot Hotspot(LoadTestResult result)
-    {
-        var plot = new Plot();
-        int ranges = result.Hotspot.StartKeys.Count;
-        int intervals = result.Intervals.Count;
-        if (intervals > 0)
-        {
-            var cells = new double[ranges, intervals];
-            for (int x = 0; x < intervals; x++)
-            {
-                LoadInterval interval = result.Intervals[x];
-                for (int r = 0; r < ranges && r < interval.KeyRangeWrites.Count; r++)
-                {
-                    // Row 0 of the array is drawn at the top.
-                    cells[ranges - 1 - r, x] = interval.KeyRangeWrites[r] / interval.Seconds;
-                }
-            }
-
-            var heatmap = plot.Add.Heatmap(cells);
-            heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
-            heatmap.Rectangle = new CoordinateRect(0, result.Intervals[^1].StartSeconds + result.Intervals[^1].Seconds, 0, ranges);
-            plot.Add.ColorBar(heatmap).Label = "rows/s";
-        }
-
-        Labels(plot, "time (s)", $"key range ({result.Hotspot.Source})");
-        return plot;
-    }
-
-    private static Plot Resources(LoadTestResult result)
-    {
-        var plot = new Plot();
-        double[] t = Times(result);
-        Line(plot, t, result.Intervals.Select(i => i.CpuPercent), "CPU % (left)");
-        var memory = plot.Add.Scatter(t, result.Intervals.Select(i => i.WorkingSetBytes / 1e6).ToArray());
-        memory.LegendText = "working set MB (right)";
-        memory.MarkerSize = 0;
-        memory.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = "MB";
+        TimeFrame(plot, timeline);
+        ScaleY(plot, plot.Axes.Left, timeline, Line(plot, timeline, i => i.CpuPercent, "CPU % (left)"));
+        ScaleY(plot, plot.Axes.Right, timeline, Line(plot, timeline, i => i.WorkingSetBytes / 1e6, "working set MB (right)", axis: plot.Axes.Right));
+        plot.Axes.Right.Label.Text = "working set (MB)";
         Labels(plot, "time (s)", "CPU % of all processors");
         return plot;
     }
 
-    private static void Line(Plot plot, double[] xs, IEnumerable<double> ys, string label, LinePattern? pattern = null)
+    /// <summary>Draws one series over the full intervals and returns its values, for the axis scale.</summary>
+    private static double[] Line(Plot plot, Timeline timeline, Func<LoadInterval, double> value, string label, LinePattern? pattern = null, IYAxis? axis = null)
     {
-        var line = plot.Add.Scatter(xs, ys.ToArray());
+        double[] ys = [.. timeline.Intervals.Select(value)];
+        var line = plot.Add.Scatter(timeline.Times, ys);
+        line.Axes.YAxis = axis ?? plot.Axes.Left;
         line.LegendText = label;
         line.MarkerSize = 0;
         line.LineWidth = 2;
         line.LinePattern = pattern ?? LinePattern.Solid;
+        return ys;
     }
 
     private static void Labels(Plot plot, string x, string y)
     {
         plot.XLabel(x);
         plot.YLabel(y);
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Outside the data area: a legend inside covers the lines near the top of the scale.
+        plot.ShowLegend(Edge.Bottom);
     }
 }

@@ -8,7 +8,7 @@ namespace StreamingFeatures.Cli.LoadTest;
 /// <summary>
 /// Writes a run's reports into one folder: <c>result.json</c> (the figures, the input of the regression gate),
 /// <c>report.html</c> (self-contained: inline CSS and inline SVG charts, nothing fetched when it opens) and a PNG of
-/// each chart.
+/// each chart. The comparison with a baseline appears only when one was given.
 /// </summary>
 internal static class LoadTestReport
 {
@@ -29,7 +29,7 @@ internal static class LoadTestReport
         File.WriteAllText(Path.Combine(output.FullName, HtmlFile), Html(result, comparison, charts));
     }
 
-    private static string Html(LoadTestResult result, LoadComparison? comparison, List<(string Name, string Title, string Svg)> charts)
+    internal static string Html(LoadTestResult result, LoadComparison? comparison, IReadOnlyList<(string Name, string Title, string Svg)> charts)
     {
         LoadSummary s = result.Summary;
         var html = new StringBuilder();
@@ -37,7 +37,10 @@ internal static class LoadTestReport
             .Append(Encode(result.Profile)).Append("</title>\n<style>")
             .Append("body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}table{border-collapse:collapse;margin:1em 0}")
             .Append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}")
-            .Append(".bad{color:#b00;font-weight:bold}.ok{color:#070}figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}")
+            .Append(".bad{color:#b00;font-weight:bold}.ok{color:#070}figure{margin:1.5em 0}svg{max-width:100%;height:auto}")
+            // The heatmap's cells are a bitmap of one pixel per cell inside the SVG, scaled up by a <use>: browsers blur
+            // it unless told otherwise, and the property reaches the <use>'s copy only by inheritance.
+            .Append("#hotspot svg{image-rendering:pixelated}")
             .Append("</style></head><body>\n");
         html.Append("<h1>Load test: ").Append(Encode(result.Profile)).Append("</h1>\n");
         if (result.Description is { } description)
@@ -54,6 +57,7 @@ internal static class LoadTestReport
             ("mean client CPU %", F(s.MeanCpuPercent)), ("peak working set MB", N(s.PeakWorkingSetBytes / 1e6)),
             ("key-range skew max / mean", $"{F(s.MaxSkew)} / {F(s.MeanSkew)}"),
             ("duration s (warm-up s)", $"{F(s.DurationSeconds)} ({F(s.WarmupSeconds)})"),
+            ("intervals charted", Charted(result)),
         ]);
         if (result.Service is { } service)
         {
@@ -77,16 +81,23 @@ internal static class LoadTestReport
             html.Append("</table>\n");
         }
 
-        foreach ((string name, string title, string svg) in charts)
+        // Each chart carries its title inside, as its PNG does.
+        foreach ((string name, _, string svg) in charts)
         {
-            html.Append("<figure id=\"").Append(name).Append("\"><figcaption>").Append(Encode(title)).Append("</figcaption>\n")
-                .Append(StripXmlDeclaration(svg)).Append("\n</figure>\n");
+            html.Append("<figure id=\"").Append(name).Append("\">\n").Append(StripXmlDeclaration(svg)).Append("\n</figure>\n");
         }
 
         Table(html, "Environment", [.. result.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value))]);
         html.Append("<p>Key ranges start at: ").Append(Encode(string.Join(" | ", result.Hotspot.StartKeys.Select(k => k.Length == 0 ? "(start)" : k)))).Append("</p>\n");
         html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    private static string Charted(LoadTestResult result)
+    {
+        int partial = result.Intervals.Count(i => i.Partial);
+        string charted = $"{N(result.Intervals.Count - partial)} of {N(result.Intervals.Count)}";
+        return partial == 0 ? charted : $"{charted} ({N(partial)} partial, shorter than the interval: counted in the totals, not charted nor in the rates)";
     }
 
     private static void Table(StringBuilder html, string title, IEnumerable<(string Name, string Value)> rows)
