@@ -75,7 +75,7 @@ internal static class Program
 
         // The library's own signal handling is off: see TerminationSignals. The ingest service is a Generic Host that
         // handles SIGTERM and Ctrl+C itself, within its own --shutdown-timeout.
-        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = new ToolNameWriter(Console.Out) };
         int exit;
         if (IngestCommand.OwnsSignals(parse))
         {
