@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Spectre.Console;
 using StreamingFeatures.Cli.Configuration;
@@ -48,7 +47,7 @@ internal static class Program
         }
 
         // The ingest service reads its file and variables itself, as a host's configuration (with its Logging section).
-        if (parse.CommandResult.Command.Name != IngestCommand.Name && parse.Action is not HelpAction)
+        if (parse.CommandResult.Command.Name != IngestCommand.Name && parse.Action is not null && parse.Action == parse.CommandResult.Command.Action)
         {
             SettingSources sources = SettingSources.Resolve(root, parse.CommandResult.Command, parse, Environment.GetEnvironmentVariables());
             if (sources.Problems.Count > 0)
@@ -68,6 +67,12 @@ internal static class Program
                 {
                     return ParseErrors.Report(parse, Console.Error, sources);
                 }
+            }
+
+            if (sources.Taken.Count > 0)
+            {
+                // Variables apply to every command that has the flag: say which ones this run took, and from where.
+                Console.Error.WriteLine($"note: settings not given as flags: {string.Join(", ", sources.Taken)}.");
             }
 
             SettingSources.Current = sources;

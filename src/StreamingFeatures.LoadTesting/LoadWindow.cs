@@ -22,6 +22,8 @@ internal readonly record struct LoadWindow(double OfferedRate, double AchievedRa
         var skews = new List<double>();
         foreach (LoadInterval interval in intervals)
         {
+            // A memory sample is a real measurement whatever the interval's length; a rate over a short span is not.
+            memory = Math.Max(memory, interval.WorkingSetBytes);
             if (interval.Partial)
             {
                 continue;
@@ -32,7 +34,6 @@ internal readonly record struct LoadWindow(double OfferedRate, double AchievedRa
                 peak = Math.Max(peak, interval.AchievedRate);
             }
 
-            memory = Math.Max(memory, interval.WorkingSetBytes);
             if (interval.Skew > 0)
             {
                 skews.Add(interval.Skew);

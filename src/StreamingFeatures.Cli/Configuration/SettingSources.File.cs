@@ -6,7 +6,7 @@ namespace StreamingFeatures.Cli.Configuration;
 /// <summary>The settings file: one object whose keys are the command's flags (any spelling of them), values plain or lists.</summary>
 internal sealed partial class SettingSources
 {
-    private Dictionary<string, IReadOnlyList<string>> ReadFile(string path, Dictionary<string, Option> settings)
+    private Dictionary<string, IReadOnlyList<string>> ReadFile(string path, Dictionary<string, Option> settings, IReadOnlySet<string> otherCommands)
     {
         var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (Directory.Exists(path))
@@ -38,6 +38,11 @@ internal sealed partial class SettingSources
             string key = Normalize(entry.Key);
             if (!settings.TryGetValue(key, out Option? option))
             {
+                if (otherCommands.Contains(key))
+                {
+                    continue;
+                }
+
                 _problems.Add($"Unknown setting '{entry.Key}' in file {path} ({entry.KeyPosition}); known: {string.Join(", ", settings.Values.Select(o => o.Name[2..]))}.");
                 continue;
             }

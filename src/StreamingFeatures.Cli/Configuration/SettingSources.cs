@@ -31,6 +31,12 @@ internal sealed partial class SettingSources
     /// <summary>Problems with the file itself: missing, unreadable, an unknown key, a value that is an object.</summary>
     public IReadOnlyList<string> Problems => _problems;
 
+    /// <summary>Each setting this run took from the file or the environment: <c>--table (environment STREAMINGFEATURES_TABLE)</c>.</summary>
+    public IReadOnlyList<string> Taken => [.. _origins.Select(o => $"{o.Key} ({o.Value})").Order(StringComparer.Ordinal)];
+
+    /// <summary>Every setting name of every command (normalized), once <see cref="AddConfigOption"/> has seen the tree.</summary>
+    public static IReadOnlySet<string> KnownEverywhere { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary><c>STREAMINGFEATURES_*</c> variables that name no setting of any command: ignored, with a warning.</summary>
     public IReadOnlyList<string> Ignored => _ignored;
 
@@ -48,12 +54,21 @@ internal sealed partial class SettingSources
         Dictionary<string, Option> settings = Settable(command).ToDictionary(o => Normalize(o.Name), StringComparer.Ordinal);
         Dictionary<string, string> variables = Variables(environment);
 
-        string? file = parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == ConfigFlag) is Option<FileInfo?> config && parse.GetValue(config) is { } given
-            ? given.FullName
-            : variables.TryGetValue(Normalize("config"), out string? fromVariable) ? Path.GetFullPath(fromVariable) : null;
-        Dictionary<string, IReadOnlyList<string>> fromFile = file is null ? [] : sources.ReadFile(file, settings);
-
         var known = new HashSet<string>(AllCommands(root).SelectMany(Settable).Select(o => Normalize(o.Name)), StringComparer.Ordinal) { Normalize("config") };
+        string? file = null;
+        IReadOnlySet<string> otherCommands = new HashSet<string>(StringComparer.Ordinal);
+        if (parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == ConfigFlag) is Option<FileInfo?> config && parse.GetValue(config) is { } given)
+        {
+            file = given.FullName;
+        }
+        else if (variables.TryGetValue(Normalize("config"), out string? fromVariable))
+        {
+            // A file named in the environment serves every command: keys of another command are not this one's problem.
+            file = Path.GetFullPath(fromVariable);
+            otherCommands = known;
+        }
+
+        Dictionary<string, IReadOnlyList<string>> fromFile = file is null ? [] : sources.ReadFile(file, settings, otherCommands);
         foreach ((string normalized, Option option) in settings)
         {
             if (parse.GetResult(option) is { Implicit: false })
@@ -85,6 +100,7 @@ internal sealed partial class SettingSources
     /// </summary>
     public static void AddConfigOption(Command root, string except)
     {
+        KnownEverywhere = new HashSet<string>(AllCommands(root).SelectMany(c => c.Options).Select(o => Normalize(o.Name)), StringComparer.Ordinal) { Normalize("config") };
         foreach (Command command in AllCommands(root).Where(c => c.Subcommands.Count == 0 && c.Name != except && c.Options.All(o => o.Name != ConfigFlag)))
         {
             command.Options.Add(new Option<FileInfo?>(ConfigFlag)

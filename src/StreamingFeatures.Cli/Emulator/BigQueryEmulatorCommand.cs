@@ -95,7 +95,7 @@ internal static partial class BigQueryEmulatorCommand
     {
         foreach (string error in errors)
         {
-            Console.Error.WriteLine("error: " + error);
+            Console.Error.WriteLine("error: " + Configuration.SettingSources.Current.Annotate(error));
         }
 
         return ExitCodes.BadInput;

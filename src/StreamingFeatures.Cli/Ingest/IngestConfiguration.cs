@@ -16,12 +16,16 @@ internal sealed class IngestConfiguration
     public const string LoggingSection = "Logging";
 
     private readonly string? _file;
+
+    // The file came from STREAMINGFEATURES_CONFIG, which serves every command: another command's keys are not refused.
+    private readonly bool _fileShared;
     private readonly HashSet<string> _fileKeys;
     private readonly Dictionary<string, string?> _environment;
     private readonly Dictionary<string, string?> _flags;
 
-    private IngestConfiguration(IConfigurationRoot root, string? file, HashSet<string> fileKeys, Dictionary<string, string?> environment, Dictionary<string, string?> flags)
+    private IngestConfiguration(IConfigurationRoot root, string? file, bool fileShared, HashSet<string> fileKeys, Dictionary<string, string?> environment, Dictionary<string, string?> flags)
     {
+        _fileShared = fileShared;
         Root = root;
         _file = file;
         _fileKeys = fileKeys;
@@ -38,6 +42,13 @@ internal sealed class IngestConfiguration
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(flags);
         var builder = new ConfigurationBuilder();
+        bool fileShared = false;
+        if (file is null && environment[SettingSources.ConfigVariable] is string { Length: > 0 } shared)
+        {
+            file = shared;
+            fileShared = true;
+        }
+
         var fileKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (file is not null)
         {
@@ -59,7 +70,7 @@ internal sealed class IngestConfiguration
 
         var given = new Dictionary<string, string?>(flags, StringComparer.OrdinalIgnoreCase);
         builder.AddInMemoryCollection(variables).AddInMemoryCollection(given);
-        return new IngestConfiguration(builder.Build(), file, fileKeys, variables, given);
+        return new IngestConfiguration(builder.Build(), file, fileShared, fileKeys, variables, given);
     }
 
     /// <summary>The value of <paramref name="setting"/>, or null when no layer sets it (or sets it empty).</summary>
@@ -77,7 +88,7 @@ internal sealed class IngestConfiguration
 
     /// <summary>Top-level keys of the file that are no setting (typos, settings of another version): refused.</summary>
     public IEnumerable<string> UnknownKeys() =>
-        _fileKeys.Where(key => !IsKnown(key)).Order(StringComparer.OrdinalIgnoreCase).Select(key => $"'{key}' in file {_file}");
+        _fileKeys.Where(key => !IsKnown(key) && !(_fileShared && SettingSources.KnownEverywhere.Contains(SettingSources.Normalize(key)))).Order(StringComparer.OrdinalIgnoreCase).Select(key => $"'{key}' in file {_file}");
 
     /// <summary>
     /// <c>STREAMINGFEATURES_*</c> variables that name no setting: ignored with a warning, not refused, because the
@@ -86,7 +97,7 @@ internal sealed class IngestConfiguration
     /// </summary>
     public IReadOnlyList<string> IgnoredVariables() =>
         [.. _environment.Keys
-            .Where(key => !IsKnown(key.Split(ConfigurationPath.KeyDelimiter)[0]))
+            .Where(key => !IsKnown(key.Split(ConfigurationPath.KeyDelimiter)[0]) && !SettingSources.KnownEverywhere.Contains(SettingSources.Normalize(key)))
             .Select(key => IngestSetting.EnvironmentPrefix + key.Replace(ConfigurationPath.KeyDelimiter, "__", StringComparison.Ordinal).ToUpperInvariant())
             .Order(StringComparer.Ordinal)];
 
@@ -165,5 +176,5 @@ internal sealed class IngestConfiguration
     }
 
     private static bool IsKnown(string key) =>
-        key.Equals(LoggingSection, StringComparison.OrdinalIgnoreCase) || IngestSetting.All.Any(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
+        key.Equals(LoggingSection, StringComparison.OrdinalIgnoreCase) || key.Equals("Config", StringComparison.OrdinalIgnoreCase) || IngestSetting.All.Any(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
 }

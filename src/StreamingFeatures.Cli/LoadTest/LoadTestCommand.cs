@@ -26,6 +26,7 @@ internal static class LoadTestCommand
     private static readonly Option<bool> AllowCloud = new("--allow-cloud") { Description = "Allow a load test against a real Google Cloud project (it costs money and may disturb serving)." };
     private static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id. Default loadtest-<profile>-<random>, deleted afterwards on an emulator." };
     private static readonly Option<bool> Quiet = new("--quiet") { Description = "No line per interval." };
+    private static readonly Option<string?> LogFormat = new("--log-format") { Description = "simple (readable lines, the default) or json: the plan, each interval, notes, warnings and the summary as one JSON object per line on standard output." };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check the flags, the profile and the target, connect (Bigtable, or the service's topic and /metrics), print the plan and exit: 0, or 2 with every problem. Nothing is created, published or written." };
     private static readonly Option<double?> DurationScale = new Option<double?>("--duration-scale") { Description = "Scale every span of the profile (its shape's durations and its warm-up) for a quick look at the same rates: 0.1 runs a tenth of it. From 0.001 to 100." }.Share(LoadTesting.LoadProfileScaling.MinScale, LoadTesting.LoadProfileScaling.MaxScale);
     private static readonly Option<string?> Target = new("--target") { Description = "Override the profile's target: synthetic, bigquery, pubsub (in process), or ingest (an already running `streamingfeatures ingest` service)." };
@@ -38,7 +39,7 @@ internal static class LoadTestCommand
         var command = new Command("loadtest", "Run a load profile against the pipeline on the local emulators: throughput, latency percentiles, queue depths, hotspots; JSON and HTML reports; a regression gate.")
         {
             Profile, Output, Baseline, Compare, MaxThroughputDrop, MaxP99Rise, Project, Instance, AppProfile, Credentials, AllowCloud, Table, Quiet,
-            Target, Topic, MetricsUrl, FeatureSet, DryRun, DurationScale,
+            Target, Topic, MetricsUrl, FeatureSet, DryRun, DurationScale, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
@@ -67,6 +68,7 @@ internal static class LoadTestCommand
             Table = parse.GetValue(Table),
             Quiet = parse.GetValue(Quiet),
             DryRun = parse.GetValue(DryRun),
+            LogFormatText = parse.GetValue(LogFormat),
             DurationScale = parse.GetValue(DurationScale),
             Target = parse.GetValue(Target),
             Topic = parse.GetValue(Topic),
@@ -77,7 +79,7 @@ internal static class LoadTestCommand
         IReadOnlyList<string> problems = settings.Problems();
         if (problems.Count > 0)
         {
-            Console.Error.WriteLine("error: " + string.Join(Environment.NewLine + "error: ", problems));
+            Console.Error.WriteLine("error: " + string.Join(Environment.NewLine + "error: ", problems.Select(Configuration.SettingSources.Current.Annotate)));
             return Task.FromResult(ExitCodes.BadInput);
         }
 

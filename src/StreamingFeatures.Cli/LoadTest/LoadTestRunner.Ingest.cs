@@ -43,11 +43,11 @@ internal sealed partial class LoadTestRunner
             using PubSubConnection pubSub = await PubSubConnection.ConnectAsync(_settings.PubSubEmulatorHost, _settings.CredentialsFile, stop).ConfigureAwait(false);
             if (_settings.DryRun)
             {
-                await job.CheckAsync(pubSub, new ConsoleListener(_settings.Quiet), stop).ConfigureAwait(false);
+                await job.CheckAsync(pubSub, new ConsoleListener(_settings.Quiet, _settings.JsonOutput), stop).ConfigureAwait(false);
                 return DryRun(profile, output, $"{_settings.Topic} exists on {pubSub.Address.Authority}, {_settings.MetricsUri} answered");
             }
 
-            LoadTestResult result = await job.RunAsync(pubSub, new ConsoleListener(_settings.Quiet), stop).ConfigureAwait(false);
+            LoadTestResult result = await job.RunAsync(pubSub, new ConsoleListener(_settings.Quiet, _settings.JsonOutput), stop).ConfigureAwait(false);
             return Finish(profile, result, baseline, output, stop);
         }
         catch (TopicNotFoundException e)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using StreamingFeatures.LoadTesting;
 
 namespace StreamingFeatures.Cli.LoadTest;
@@ -7,26 +9,76 @@ namespace StreamingFeatures.Cli.LoadTest;
 /// <summary>What the run prints: the plan, a line per interval while it runs, notes and warnings, the summary at the end.</summary>
 internal sealed partial class LoadTestRunner
 {
-    /// <summary>Prints what a load-test job tells: the plan and notes on stdout, warnings on stderr.</summary>
-    private sealed class ConsoleListener(bool quiet) : ILoadTestListener
+    /// <summary>
+    /// Prints what a load-test job tells: the plan and notes on stdout, warnings on stderr; with <c>--log-format json</c>
+    /// every one of them as a JSON object per line on stdout.
+    /// </summary>
+    private sealed class ConsoleListener(bool quiet, bool json) : ILoadTestListener
     {
         public void Started(LoadTestStart start)
         {
+            if (json)
+            {
+                WriteJson("start", start);
+                return;
+            }
+
             Console.WriteLine($"Load test '{start.Profile}': {start.Source} → {start.Destination}, keys {start.Keys}.");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Plan: {start.PlannedRows:N0} {start.Unit} over {start.Duration.TotalSeconds:0.#} s ({start.Shape}), then up to {start.Drain.TotalSeconds:0.#} s to drain; {start.KeyRanges} key ranges ({start.KeyRangeSource})."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Plan: {start.PlannedRows:N0} {start.Unit} over {start.Duration.TotalSeconds:0.#} s ({start.Shape.ToString().ToLowerInvariant()}), then up to {start.Drain.TotalSeconds:0.#} s to drain; {start.KeyRanges} key ranges ({start.KeyRangeSource})."));
         }
 
         public void IntervalClosed(LoadInterval interval)
         {
-            if (!quiet)
+            if (json)
+            {
+                WriteJson("interval", interval);
+            }
+            else if (!quiet)
             {
                 PrintInterval(interval);
             }
         }
 
-        public void Note(string message) => Console.WriteLine(message);
+        public void Note(string message)
+        {
+            if (json)
+            {
+                WriteJson("note", message);
+            }
+            else
+            {
+                Console.WriteLine(message);
+            }
+        }
 
-        public void Warning(string message) => Console.Error.WriteLine("warning: " + message);
+        public void Warning(string message)
+        {
+            if (json)
+            {
+                WriteJson("warning", message);
+            }
+            else
+            {
+                Console.Error.WriteLine("warning: " + message);
+            }
+        }
+    }
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new SecondsConverter() },
+    };
+
+    /// <summary>One line: <c>{"kind": value}</c>, durations in seconds, enums as users type them.</summary>
+    private static void WriteJson<T>(string kind, T value) =>
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, T> { [kind] = value }, s_json));
+
+    private sealed class SecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => TimeSpan.FromSeconds(reader.GetDouble());
+
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) => writer.WriteNumberValue(value.TotalSeconds);
     }
 
     private static void PrintInterval(LoadInterval interval)
@@ -42,8 +94,14 @@ internal sealed partial class LoadTestRunner
         Console.WriteLine(line.ToString());
     }
 
-    private static void PrintSummary(LoadTestResult result, DirectoryInfo output)
+    private void PrintSummary(LoadTestResult result, DirectoryInfo output)
     {
+        if (_settings.JsonOutput)
+        {
+            WriteJson("summary", new { result.Profile, result.Target, result.Shape, result.Summary, result.Service, Report = Path.Combine(output.FullName, LoadTestReport.HtmlFile) });
+            return;
+        }
+
         LoadSummary s = result.Summary;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Profile {result.Profile} ({result.Target}, {result.Shape}): {s.WrittenRows:N0} of {s.PlannedRows:N0} planned rows written in {s.DurationSeconds:0.0} s; {s.DeadLetters:N0} dead letters, {s.Retries:N0} retries, {s.UnfinishedRows:N0} unfinished."));

@@ -82,7 +82,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             }
 
             var job = new LoadTestJob(profile, bigtable, new LoadTestJobOptions { Table = _settings.Table });
-            LoadTestResult result = await job.RunAsync(new ConsoleListener(_settings.Quiet), stop).ConfigureAwait(false);
+            LoadTestResult result = await job.RunAsync(new ConsoleListener(_settings.Quiet, _settings.JsonOutput), stop).ConfigureAwait(false);
             return Finish(profile, result, baseline, output, stop);
         }
         catch (Exception e) when (e is EmulatorNotInstalledException or EmulatorStartException or PipelineException)
@@ -132,7 +132,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
 
     private static int BadInput(string message)
     {
-        Console.Error.WriteLine("error: " + message);
+        Console.Error.WriteLine("error: " + Configuration.SettingSources.Current.Annotate(message));
         return ExitCodes.BadInput;
     }
 }

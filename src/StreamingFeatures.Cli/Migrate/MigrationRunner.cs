@@ -20,7 +20,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
 
     public static int BadInput(string message)
     {
-        Console.Error.WriteLine("error: " + message);
+        Console.Error.WriteLine("error: " + Configuration.SettingSources.Current.Annotate(message));
         return ExitCodes.BadInput;
     }
 

@@ -19,9 +19,11 @@ internal static class ProgressReporter
         if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
             T result = default!;
+            var started = Stopwatch.StartNew();
+            var rate = new RowsPerSecondColumn(() => done() / Math.Max(started.Elapsed.TotalSeconds, 0.001));
             await AnsiConsole.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RowsPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), rate, new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
                     ProgressTask task = context.AddTask("rows", maxValue: totalRows ?? 1);
@@ -61,10 +63,13 @@ internal static class ProgressReporter
         return JsonSerializer.Serialize(new { progress = new { rows, totalRows, rowsPerSecond = Math.Round(rowsPerSecond), etaSeconds = eta, detail } });
     }
 
-    /// <summary>Rows per second beside the ETA, from Spectre's own rate over the task's recent values.</summary>
-    private sealed class RowsPerSecondColumn : ProgressColumn
+    /// <summary>
+    /// Rows per second beside the ETA, over the whole run: Spectre's own speed follows the bar's value, which stops at
+    /// the bar's maximum when the total is unknown (CSV sources).
+    /// </summary>
+    private sealed class RowsPerSecondColumn(Func<double> rowsPerSecond) : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Speed is { } speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:N0} rows/s") : "-- rows/s", new Style(Color.Grey));
+            new Text(string.Create(CultureInfo.InvariantCulture, $"{rowsPerSecond():N0} rows/s"), new Style(Color.Grey));
     }
 }

@@ -16,6 +16,8 @@ internal sealed class ToolNameWriter(TextWriter inner) : TextWriter
 
     public override void Write(string? value) => inner.Write(Rename(value));
 
+    public override void Write(char[] buffer, int index, int count) => inner.Write(Rename(new string(buffer, index, count)));
+
     public override void WriteLine(string? value) => inner.WriteLine(Rename(value));
 
     public override void Flush() => inner.Flush();
