@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Checkpoints;
@@ -5,6 +6,7 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Sources.Synthetic;
 
 namespace StreamingFeatures.Jobs;
@@ -21,7 +23,14 @@ public sealed partial class MigrationJob
                 _opened.Source = Resuming(new SyntheticSource(new SyntheticSourceOptions { Rows = synthetic.Rows, Features = synthetic.Features }), offsets);
                 break;
             case MigrationSource.Files files:
-                _opened.Source = Resuming(await FileSources.OpenAsync(files, _options.FeatureSet, rejections, cancellationToken).ConfigureAwait(false), offsets);
+                IRowSource opened = await FileSources.OpenAsync(files, _options.FeatureSet, rejections, cancellationToken).ConfigureAwait(false);
+                _opened.Files = opened switch
+                {
+                    CsvFileSource csv => csv.Files,
+                    ParquetFileSource parquet => parquet.Files,
+                    _ => null,
+                };
+                _opened.Source = Resuming(opened, offsets);
                 break;
             case MigrationSource.Sample:
                 // The host serves the sample the way a real migration reads BigQuery: sessions, streams, Arrow
@@ -90,6 +99,15 @@ public sealed partial class MigrationJob
         _opened.Source = source;
     }
 
+    /// <summary>A partition as the report names it: its file (relative to the working directory), else its number.</summary>
+    private string PartitionName(int partition) => _opened.Files is { } files && partition < files.Count
+        ? Path.GetRelativePath(Environment.CurrentDirectory, files[partition])
+        : _options.Source switch
+        {
+            MigrationSource.BigQuery or MigrationSource.Sample => string.Create(CultureInfo.InvariantCulture, $"stream {partition}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"partition {partition}"),
+        };
+
     /// <summary>Partitions read to their end (this run or an earlier one), with their row counts.</summary>
     private Dictionary<int, long>? Ends()
     {
@@ -116,6 +134,9 @@ public sealed partial class MigrationJob
         public IRowSource? Source { get; set; }
 
         public BigQueryStorageSource? BigQuery { get; set; }
+
+        /// <summary>The files of a file source, in partition order.</summary>
+        public IReadOnlyList<string>? Files { get; set; }
 
         public BigQueryConnection? Connection { get; set; }
 
