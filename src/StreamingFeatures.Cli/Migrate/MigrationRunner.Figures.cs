@@ -25,7 +25,9 @@ internal sealed partial class MigrationRunner
         Figure(grid, "written", written, "rows, this run");
         Figure(grid, "dead-lettered", deadLettered, "rows, this run" + (report.DeadLettered > 0 ? $" (all runs: see {_settings.DeadLetterFile.FullName})" : string.Empty));
         Figure(grid, "skipped", summary.RowsSkipped, "rows done by earlier runs");
-        Figure(grid, "verified", report.RowsVerified, $"rows read back (verify {Typed(report.Mode)}): {MigrateCommand.Count(report.Matched)} matched, {MigrateCommand.Count(report.Missing)} missing, {MigrateCommand.Count(report.Changed)} changed");
+        Figure(grid, "verified", report.RowsVerified, $"rows read back (verify {Typed(report.Mode)})");
+        Figure(grid, "missing", report.Missing, "rows not found in the table");
+        Figure(grid, "changed", report.Changed, "rows that differ from the source");
         Figure(grid, "retries", report.Retries, "entries written again");
         Figure(grid, "time", Number(summary.ElapsedSeconds, "0.0"), "s" + runs);
         Figure(grid, "rate", Number(summary.RowsPerSecond, "N0"), "rows/s");
@@ -52,10 +54,10 @@ internal sealed partial class MigrationRunner
     private static void PrintSources(IReadOnlyList<SourceFigures> sources)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]By source[/] ({sources.Count} sources; rows)");
-        var grid = new Grid().AddColumn(new GridColumn().PadLeft(2));
+        var grid = new Grid().AddColumn(LabelColumn());
         for (int i = 0; i < 4; i++)
         {
-            grid.AddColumn(new GridColumn().RightAligned());
+            grid.AddColumn(new GridColumn { Padding = new Padding(0, 0, 2, 0) }.RightAligned());
         }
 
         grid.AddRow(new Text(string.Empty), new Text("read"), new Text("written"), new Text("dead-lettered"), new Text("skipped"));
@@ -74,9 +76,12 @@ internal sealed partial class MigrationRunner
     }
 
     private static Grid FigureGrid() => new Grid()
-        .AddColumn(new GridColumn().PadLeft(2))
-        .AddColumn(new GridColumn().RightAligned())
-        .AddColumn();
+        .AddColumn(LabelColumn())
+        .AddColumn(new GridColumn { Padding = new Padding(0, 0, 1, 0) }.RightAligned())
+        .AddColumn(new GridColumn { Padding = new Padding(0) });
+
+    /// <summary>Labels indented under their heading, two spaces from what follows.</summary>
+    internal static GridColumn LabelColumn() => new() { Padding = new Padding(2, 0, 2, 0) };
 
     private static void Figure(Grid grid, string label, long value, string unit) => Figure(grid, label, MigrateCommand.Count(value), unit);
 

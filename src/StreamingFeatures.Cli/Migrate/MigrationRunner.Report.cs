@@ -10,7 +10,7 @@ internal sealed partial class MigrationRunner
     private void PrintPlan(MigrationPlan plan, MigrationJob job)
     {
         AnsiConsole.MarkupLine("[bold]Migration plan[/]");
-        var grid = new Grid().AddColumn(new GridColumn().PadLeft(2)).AddColumn();
+        var grid = new Grid().AddColumn(LabelColumn()).AddColumn(new GridColumn { Padding = new Padding(0) });
         grid.AddRow(Plain("source"), Plain(plan.Source));
         grid.AddRow(Plain("target"), Plain($"{plan.TableName} ({plan.Bigtable})"));
         grid.AddRow(Plain("keys"), Plain(plan.Keys.ToString()));

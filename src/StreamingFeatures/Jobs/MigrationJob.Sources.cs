@@ -6,7 +6,6 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.BigQuery;
-using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Sources.Synthetic;
 
 namespace StreamingFeatures.Jobs;
@@ -14,6 +13,8 @@ namespace StreamingFeatures.Jobs;
 /// <summary>The source, opened where the last run stopped: offsets resumed, a BigQuery read session restored.</summary>
 public sealed partial class MigrationJob
 {
+    private IReadOnlyList<string>? _fileNames;
+
     private async Task OpenSourceAsync(CallInvoker? bigQueryEndpoint, IDeadLetterSink rejections, CancellationToken cancellationToken)
     {
         Dictionary<int, long> offsets = _progress!.Snapshot().Committed.ToDictionary(p => p.Key, p => p.Value.Offset);
@@ -23,14 +24,7 @@ public sealed partial class MigrationJob
                 _opened.Source = Resuming(new SyntheticSource(new SyntheticSourceOptions { Rows = synthetic.Rows, Features = synthetic.Features }), offsets);
                 break;
             case MigrationSource.Files files:
-                IRowSource opened = await FileSources.OpenAsync(files, _options.FeatureSet, rejections, cancellationToken).ConfigureAwait(false);
-                _opened.Files = opened switch
-                {
-                    CsvFileSource csv => csv.Files,
-                    ParquetFileSource parquet => parquet.Files,
-                    _ => null,
-                };
-                _opened.Source = Resuming(opened, offsets);
+                _opened.Source = Resuming(await FileSources.OpenAsync(files, _options.FeatureSet, rejections, cancellationToken).ConfigureAwait(false), offsets);
                 break;
             case MigrationSource.Sample:
                 // The host serves the sample the way a real migration reads BigQuery: sessions, streams, Arrow
@@ -99,9 +93,10 @@ public sealed partial class MigrationJob
         _opened.Source = source;
     }
 
-    /// <summary>A partition as the report names it: its file (relative to the working directory), else its number.</summary>
-    private string PartitionName(int partition) => _opened.Files is { } files && partition < files.Count
-        ? Path.GetRelativePath(Environment.CurrentDirectory, files[partition])
+    /// <summary>A partition as the report names it: its file, else its stream or partition number.</summary>
+    private string PartitionName(int partition) => _options.Source is MigrationSource.Files files
+        && (_fileNames ??= FileSources.Names(files) ?? []) is { } names && partition < names.Count
+        ? names[partition]
         : _options.Source switch
         {
             MigrationSource.BigQuery or MigrationSource.Sample => string.Create(CultureInfo.InvariantCulture, $"stream {partition}"),
@@ -134,9 +129,6 @@ public sealed partial class MigrationJob
         public IRowSource? Source { get; set; }
 
         public BigQueryStorageSource? BigQuery { get; set; }
-
-        /// <summary>The files of a file source, in partition order.</summary>
-        public IReadOnlyList<string>? Files { get; set; }
 
         public BigQueryConnection? Connection { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using StreamingFeatures.Checkpoints;
 
 namespace StreamingFeatures.Jobs;
@@ -10,6 +11,7 @@ namespace StreamingFeatures.Jobs;
 /// </summary>
 public sealed record SourceFigures(string Source, long Read, long Written, long DeadLettered, long Skipped)
 {
+    [JsonIgnore]
     public bool AddsUp => Read == Written + DeadLettered + Skipped;
 
     /// <summary>Each partition's figures from its committed stats now and before this run, in partition order.</summary>
