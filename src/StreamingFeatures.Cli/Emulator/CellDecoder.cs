@@ -11,7 +11,7 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
     private readonly Dictionary<(string Family, string Qualifier), FeatureType> _types =
         featureSet.Features.ToDictionary(f => (f.Family, f.ColumnQualifier), f => f.Type);
 
-    /// <summary>The value as people read it; a column the feature set does not name prints as text, or hex when not UTF-8.</summary>
+    /// <summary>The value as people read it; a column the feature set does not name prints as text, or hex when not printable UTF-8.</summary>
     public string Decode(string family, string qualifier, ReadOnlySpan<byte> value)
     {
         if (!_types.TryGetValue((family, qualifier), out FeatureType type))
@@ -27,7 +27,7 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
             FeatureType.Timestamp when value.Length == CellEncoding.Int64Size => Time(CellEncoding.ReadInt64(value)),
             FeatureType.String => "\"" + Encoding.UTF8.GetString(value) + "\"",
             FeatureType.Bytes => "base64:" + Convert.ToBase64String(value),
-            _ => Raw(value) + $" (not a {type.ToString().ToLowerInvariant()})",
+            _ => Raw(value) + $" (not a valid {type.ToString().ToLowerInvariant()} cell)",
         };
     }
 
@@ -39,11 +39,17 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
     {
         try
         {
-            return "\"" + new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(value) + "\"";
+            string text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(value);
+            if (!text.Any(char.IsControl))
+            {
+                return "\"" + text + "\"";
+            }
         }
         catch (DecoderFallbackException)
         {
-            return "0x" + Convert.ToHexString(value);
+            // Not text: shown as bytes below.
         }
+
+        return "0x" + Convert.ToHexString(value);
     }
 }
