@@ -1,4 +1,5 @@
 using Google.Cloud.PubSub.V1;
+using StreamingFeatures.Cli.EmulatorCommands;
 using StreamingFeatures.Cli.Ingest.Local;
 
 namespace StreamingFeatures.Cli.Ingest;
@@ -24,6 +25,20 @@ internal sealed partial class IngestWorker
         return Task.Run(() => publisher.RunAsync(cancellationToken), CancellationToken.None);
     }
 
+    /// <summary>
+    /// Our own commands, not gcloud's and cbt's: <c>gcloud pubsub subscriptions pull</c> ignores
+    /// <c>PUBSUB_EMULATOR_HOST</c>, and <c>cbt read</c> shows int64, float64 and bool cells as raw bytes.
+    /// </summary>
+    private string DeadLettersCommand(string pubSubHost) =>
+        $"streamingfeatures emulator pull --host {pubSubHost} --subscription {LocalEmulators.DeadLetterSubscription(settings)} --limit 10";
+
+    private string RowsCommand(string bigtableHost, string instanceName) =>
+        $"streamingfeatures emulator read-rows --host {bigtableHost}"
+        + (instanceName == ReadRowsCommand.DefaultInstance ? string.Empty : " --instance " + instanceName)
+        + $" --table {featureSet.Table}"
+        + (settings.FeatureSetFile is { } file ? " --feature-set " + Path.GetFullPath(file) : string.Empty)
+        + " --limit 5";
+
     /// <summary>Plain lines for the person watching: the emulators, the names, how to look at the results.</summary>
     private void PrintLocal(IngestConnections connections, string tableName)
     {
@@ -34,11 +49,9 @@ internal sealed partial class IngestWorker
             + (settings.PublishRate > 0 ? $"; publishing {settings.PublishRate:0.##} synthetic events/s over {settings.PublishKeys:N0} keys." : "."));
         if (settings.DeadLetterTopic is not null)
         {
-            string inspect = LocalEmulators.DeadLetterSubscription(settings);
-            Console.WriteLine($"Dead letters go to {settings.DeadLetterTopic}; read them with: PUBSUB_EMULATOR_HOST={pubSub} gcloud pubsub subscriptions pull {inspect[(inspect.LastIndexOf('/') + 1)..]} --project {inspect.Split('/')[1]} --auto-ack --limit 10");
+            Console.WriteLine($"Dead letters go to {settings.DeadLetterTopic}; read them with: {DeadLettersCommand(pubSub)}");
         }
 
-        string[] instance = connections.Bigtable.InstanceName.Split('/');
-        Console.WriteLine($"Rows: BIGTABLE_EMULATOR_HOST={bigtable} cbt -project {instance[1]} -instance {instance[3]} read {featureSet.Table} count=5");
+        Console.WriteLine($"Rows: {RowsCommand(bigtable, connections.Bigtable.InstanceName)}");
     }
 }

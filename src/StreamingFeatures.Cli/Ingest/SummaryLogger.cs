@@ -10,7 +10,9 @@ namespace StreamingFeatures.Cli.Ingest;
 /// <summary>
 /// Logs one summary line every <see cref="IngestSettings.SummaryInterval"/> while the pipeline runs: events/s, rows
 /// written, acked, nacked, dead letters, outstanding, and freshness (publish → written) p50/p99 since the last line.
-/// Rows written and dead letters are counted from this pipeline's own instruments.
+/// Rows written and dead letters are counted from this pipeline's own instruments: dead letters are the messages
+/// published to the dead-letter topic (<c>streamingfeatures.pubsub.dead_letters</c>, poison included), the figure
+/// <c>/metrics</c> exports, with the poison among them shown apart.
 /// </summary>
 internal sealed partial class SummaryLogger : BackgroundService
 {
@@ -23,6 +25,7 @@ internal sealed partial class SummaryLogger : BackgroundService
     private long _lastAt;
     private long _written;
     private long _deadLetters;
+    private long _poison;
     private PubSubSourceStatus? _previous;
 
     public SummaryLogger(IngestState state, IngestSettings settings, PipelineMetrics metrics, TimeProvider time, ILogger<SummaryLogger> logger)
@@ -33,20 +36,26 @@ internal sealed partial class SummaryLogger : BackgroundService
         _logger = logger;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name is "streamingfeatures.rows.written" or "streamingfeatures.dead_letters")
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && (ReferenceEquals(instrument, metrics.RowsWritten) || instrument.Name == PubSubMetrics.DeadLettersName))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == "streamingfeatures.rows.written")
+            if (ReferenceEquals(instrument, metrics.RowsWritten))
             {
                 Interlocked.Add(ref _written, value);
+                return;
             }
-            else
+
+            Interlocked.Add(ref _deadLetters, value);
+            foreach (KeyValuePair<string, object?> tag in tags)
             {
-                Interlocked.Add(ref _deadLetters, value);
+                if (tag.Key == PubSubMetrics.OriginTag && Equals(tag.Value, PubSubMetrics.SourceOrigin))
+                {
+                    Interlocked.Add(ref _poison, value);
+                }
             }
         });
         _listener.Start();
@@ -56,8 +65,11 @@ internal sealed partial class SummaryLogger : BackgroundService
     /// <summary>Rows written so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Rows dead-lettered so far.</summary>
+    /// <summary>Messages published to the dead-letter topic so far, poison included.</summary>
     public long DeadLetters => Interlocked.Read(ref _deadLetters);
+
+    /// <summary>Of <see cref="DeadLetters"/>, the poison: messages the source could not make a row of.</summary>
+    public long Poison => Interlocked.Read(ref _poison);
 
     public override void Dispose()
     {
@@ -92,6 +104,7 @@ internal sealed partial class SummaryLogger : BackgroundService
             status.Acked,
             status.Nacked,
             DeadLetters,
+            Poison,
             status.OutstandingMessages,
             freshness.P50.TotalMilliseconds,
             freshness.P99.TotalMilliseconds,
@@ -115,6 +128,6 @@ internal sealed partial class SummaryLogger : BackgroundService
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
-        Message = "Summary: {EventsPerSecond:0.0} events/s, {RowsWritten} rows written, {Acked} acked, {Nacked} nacked, {DeadLetters} dead letters, {Outstanding} outstanding, freshness p50 {FreshnessP50Ms:0} ms p99 {FreshnessP99Ms:0} ms, {ConnectedStreams} streams")]
-    private static partial void Summary(ILogger logger, double eventsPerSecond, long rowsWritten, long acked, long nacked, long deadLetters, long outstanding, double freshnessP50Ms, double freshnessP99Ms, int connectedStreams);
+        Message = "Summary: {EventsPerSecond:0.0} events/s, {RowsWritten} rows written, {Acked} acked, {Nacked} nacked, {DeadLetters} dead letters ({Poison} poison), {Outstanding} outstanding, freshness p50 {FreshnessP50Ms:0} ms p99 {FreshnessP99Ms:0} ms, {ConnectedStreams} streams")]
+    private static partial void Summary(ILogger logger, double eventsPerSecond, long rowsWritten, long acked, long nacked, long deadLetters, long poison, long outstanding, double freshnessP50Ms, double freshnessP99Ms, int connectedStreams);
 }

@@ -1,6 +1,6 @@
+using System.Globalization;
 using Spectre.Console;
 using StreamingFeatures.Jobs;
-using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Migrate;
 
@@ -9,26 +9,39 @@ internal sealed partial class MigrationRunner
 {
     private void PrintPlan(MigrationPlan plan, MigrationJob job)
     {
-        AnsiConsole.MarkupLineInterpolated($"Migrating [bold]{plan.Source}[/] into [bold]{plan.TableName}[/] ({plan.Bigtable}), keys {plan.Keys}, verify {_settings.Verification.Mode}.");
+        AnsiConsole.MarkupLine("[bold]Migration plan[/]");
+        var grid = new Grid().AddColumn(LabelColumn()).AddColumn(new GridColumn { Padding = new Padding(0) });
+        grid.AddRow(Plain("source"), Plain(plan.Source));
+        grid.AddRow(Plain("target"), Plain($"{plan.TableName} ({plan.Bigtable})"));
+        grid.AddRow(Plain("keys"), Plain(plan.Keys.ToString()));
+        grid.AddRow(Plain("verify"), Plain(Typed(_settings.Verification.Mode)));
         if (plan.RowRestriction is { } restriction)
         {
-            AnsiConsole.MarkupLineInterpolated($"Row restriction: {restriction}");
+            grid.AddRow(Plain("row restriction"), Plain(restriction));
         }
 
         if (plan.Session is { } session)
         {
-            AnsiConsole.MarkupLineInterpolated($"Read session {session.Name}, snapshot {session.SnapshotTime:O}, {session.Streams.Count} streams.");
+            grid.AddRow(Plain("read session"), Plain(string.Create(CultureInfo.InvariantCulture, $"{session.Name}, snapshot {session.SnapshotTime:O}, {session.Streams.Count} streams")));
         }
 
         if (job.Checkpoint is { } checkpoint)
         {
-            AnsiConsole.MarkupLineInterpolated($"Resuming from {job.CheckpointDescription}: {MigrateCommand.Count(checkpoint.Totals.Read)} rows done in {checkpoint.Runs} earlier run(s).");
+            grid.AddRow(Plain("checkpoint"), Plain($"Resuming from {job.CheckpointDescription}: {MigrateCommand.Count(checkpoint.Totals.Read)} rows done in {checkpoint.Runs} earlier run(s)."));
         }
         else if (job.CheckpointDescription is { } description)
         {
-            AnsiConsole.MarkupLineInterpolated($"Checkpoint: {description}");
+            grid.AddRow(Plain("checkpoint"), Plain(description));
         }
+
+        AnsiConsole.Write(grid);
     }
+
+    /// <summary>An enum value as its flag takes it (<c>full</c>, not <c>Full</c>).</summary>
+    internal static string Typed(Enum value) => value.ToString().ToLowerInvariant();
+
+    /// <summary>Text shown as it is: never read as markup, so brackets in paths and filters print.</summary>
+    private static Text Plain(string text) => new(text);
 
     private async Task<int> FinishAsync(MigrationResult result, MigrationJob job)
     {
@@ -45,26 +58,5 @@ internal sealed partial class MigrationRunner
         }
 
         return result.VerificationFailed ? ExitCodes.VerificationFailed : ExitCodes.Success;
-    }
-
-    private void PrintReport(IntegrityReport report, MigrationSummary summary)
-    {
-        var grid = new Grid().AddColumn().AddColumn();
-        grid.AddRow("rows read", MigrateCommand.Count(report.RowsRead));
-        grid.AddRow("rows written", MigrateCommand.Count(report.RowsWritten));
-        grid.AddRow("dead-lettered", Markup.Escape(MigrateCommand.Count(report.DeadLettered) + (report.DeadLettered > 0 ? $" (see {_settings.DeadLetterFile.FullName})" : string.Empty)));
-        grid.AddRow("verified", $"{MigrateCommand.Count(report.Matched)} matched, {MigrateCommand.Count(report.Missing)} missing, {MigrateCommand.Count(report.Changed)} changed ({report.Mode})");
-        grid.AddRow("retries", MigrateCommand.Count(report.Retries));
-        grid.AddRow("time", $"{summary.ElapsedSeconds:0.0} s, {summary.RowsPerSecond:N0} rows/s, {summary.CpuSeconds:0.0} CPU-s, peak {summary.PeakWorkingSetBytes / (1024 * 1024):N0} MiB" + (summary.Runs > 1 ? $" ({summary.Runs} runs)" : string.Empty));
-        AnsiConsole.Write(grid);
-        foreach (string key in report.MissingKeys.Take(10))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]missing[/] {key}");
-        }
-
-        foreach (string key in report.ChangedKeys.Take(10))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[red]changed[/] {key}");
-        }
     }
 }

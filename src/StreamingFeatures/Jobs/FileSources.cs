@@ -22,6 +22,24 @@ public static class FileSources
     }
 
     /// <summary>
+    /// The files' names in partition order, as messages show them (relative to the glob's base directory); null when
+    /// the glob no longer matches. Reports name each file's figures with them.
+    /// </summary>
+    public static IReadOnlyList<string>? Names(MigrationSource.Files files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        (string baseDirectory, string glob) = Split(files.Pattern);
+        try
+        {
+            return [.. FileGlob.Expand(baseDirectory, glob).Select(f => FileGlob.Display(baseDirectory, f))];
+        }
+        catch (Exception e) when (e is FileSourceException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// CSV columns typed by the feature set rather than guessed from a sample, so one bad cell dead-letters its row
     /// instead of turning the whole column into text.
     /// </summary>

@@ -19,7 +19,7 @@ public sealed partial class MigrationJob
         if (Checkpoint is { Completed: true } done)
         {
             Finished = true;
-            return Result(Combined(done.Totals, null), done, stopped: false);
+            return Result(Combined(done.Totals, null), done, Stats(done.Committed()), Stats(done.Committed()), stopped: false);
         }
 
         IngestionPipeline pipeline = Prepared;
@@ -82,7 +82,7 @@ public sealed partial class MigrationJob
             Finished = finished;
             MigrationCheckpoint final = await SaveFinalAsync(writer, s => Build(s, finished)).ConfigureAwait(false);
             RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
-            return Result(Combined(totals, result.Report), final, result.Stopped);
+            return Result(Combined(totals, result.Report), final, Stats(committed), Stats(earlier?.Committed()), result.Stopped);
         }
         finally
         {
@@ -129,10 +129,13 @@ public sealed partial class MigrationJob
         ByBucket = run?.ByBucket ?? new Dictionary<int, Checksum>(),
     };
 
-    private static MigrationResult Result(IntegrityReport report, MigrationCheckpoint checkpoint, bool stopped)
+    private MigrationResult Result(IntegrityReport report, MigrationCheckpoint checkpoint, IReadOnlyDictionary<int, RowStats> now, IReadOnlyDictionary<int, RowStats> earlier, bool stopped)
     {
         report = report with { MissingKeys = checkpoint.MissingKeys, ChangedKeys = checkpoint.ChangedKeys };
-        var summary = MigrationSummary.From(report, TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), checkpoint.CpuSeconds, checkpoint.PeakWorkingSetBytes, stopped, checkpoint.Runs);
+        var summary = MigrationSummary.From(report, SourceFigures.Of(now, earlier, PartitionName), TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), checkpoint.CpuSeconds, checkpoint.PeakWorkingSetBytes, stopped, checkpoint.Runs);
         return new MigrationResult(report, summary, stopped);
     }
+
+    private static Dictionary<int, RowStats> Stats(IReadOnlyDictionary<int, PartitionCheckpoint>? committed) =>
+        committed?.ToDictionary(p => p.Key, p => p.Value.Stats) ?? [];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Checkpoints;
@@ -12,6 +13,8 @@ namespace StreamingFeatures.Jobs;
 /// <summary>The source, opened where the last run stopped: offsets resumed, a BigQuery read session restored.</summary>
 public sealed partial class MigrationJob
 {
+    private IReadOnlyList<string>? _fileNames;
+
     private async Task OpenSourceAsync(CallInvoker? bigQueryEndpoint, IDeadLetterSink rejections, CancellationToken cancellationToken)
     {
         Dictionary<int, long> offsets = _progress!.Snapshot().Committed.ToDictionary(p => p.Key, p => p.Value.Offset);
@@ -89,6 +92,16 @@ public sealed partial class MigrationJob
         _opened.BigQuery = source;
         _opened.Source = source;
     }
+
+    /// <summary>A partition as the report names it: its file, else its stream or partition number.</summary>
+    private string PartitionName(int partition) => _options.Source is MigrationSource.Files files
+        && (_fileNames ??= FileSources.Names(files) ?? []) is { } names && partition < names.Count
+        ? names[partition]
+        : _options.Source switch
+        {
+            MigrationSource.BigQuery or MigrationSource.Sample => string.Create(CultureInfo.InvariantCulture, $"stream {partition}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"partition {partition}"),
+        };
 
     /// <summary>Partitions read to their end (this run or an earlier one), with their row counts.</summary>
     private Dictionary<int, long>? Ends()

@@ -3,7 +3,11 @@ using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Jobs;
 
-/// <summary>The figures of a run, as <c>--summary-json</c> writes them for scripts.</summary>
+/// <summary>
+/// The figures of a run, as <c>--summary-json</c> writes them for scripts. Rows read, written and dead-lettered count
+/// every run of the migration; <see cref="Sources"/> splits them by source (file, read stream) into this run's written
+/// and dead-lettered rows and the rows earlier runs did (<see cref="RowsSkipped"/>), and each adds up.
+/// </summary>
 public sealed record MigrationSummary(
     long RowsRead,
     long RowsWritten,
@@ -21,7 +25,28 @@ public sealed record MigrationSummary(
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    public static MigrationSummary From(IntegrityReport report, TimeSpan elapsed, double cpuSeconds, long peakWorkingSet, bool stopped, int runs) => new(
+    /// <summary>Rows earlier runs had done, which this run did not read again.</summary>
+    public long RowsSkipped { get; init; }
+
+    /// <summary>Per source: read = written (this run) + dead-lettered (this run) + skipped.</summary>
+    public IReadOnlyList<SourceFigures> Sources { get; init; } = [];
+
+    /// <exception cref="InvalidOperationException">The figures do not add up, per source or in total.</exception>
+    public static MigrationSummary From(IntegrityReport report, IReadOnlyList<SourceFigures> sources, TimeSpan elapsed, double cpuSeconds, long peakWorkingSet, bool stopped, int runs)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(sources);
+        SourceFigures.CheckAddUp(sources);
+        var total = new SourceFigures("all sources", report.RowsRead, sources.Sum(s => s.Written), sources.Sum(s => s.DeadLettered), sources.Sum(s => s.Skipped));
+        if (sources.Count > 0)
+        {
+            SourceFigures.CheckAddUp([total]);
+        }
+
+        return From(report, elapsed, cpuSeconds, peakWorkingSet, stopped, runs) with { RowsSkipped = total.Skipped, Sources = sources };
+    }
+
+    private static MigrationSummary From(IntegrityReport report, TimeSpan elapsed, double cpuSeconds, long peakWorkingSet, bool stopped, int runs) => new(
         report.RowsRead,
         report.RowsWritten,
         report.RowsVerified,

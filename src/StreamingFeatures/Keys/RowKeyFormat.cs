@@ -157,5 +157,5 @@ public sealed class RowKeyFormat
     public static string Display(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key);
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"buckets={(_bucketPrefix ? _buckets : 0)} delimiter={(char)_delimiter} reversedTime={_reversedTime}");
+        string.Create(CultureInfo.InvariantCulture, $"buckets={(_bucketPrefix ? _buckets : 0)} delimiter={(char)_delimiter} reversedTime={(_reversedTime ? "true" : "false")}");
 }

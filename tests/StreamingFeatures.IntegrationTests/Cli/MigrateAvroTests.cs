@@ -55,7 +55,7 @@ public sealed class MigrateAvroTests
 
         Assert.AreEqual(0, rerun.Code, rerun.Output);
         MigrateAssert.OutputContains(rerun, "in 1 earlier run(s)");
-        MigrateAssert.OutputContains(rerun, $"Read session {killed.Session!.Name}");
+        MigrateAssert.OutputContains(rerun, $"read session {killed.Session!.Name}");
         Assert.IsNotNull(killed.Session.AvroSchema);
         MigrationCheckpoint done = workspace.ReadCheckpoint() ?? throw new AssertFailedException("No checkpoint.");
         Assert.AreEqual(killed.Session.Name, done.Session!.Name, "the rerun read the session the first run created");

@@ -291,7 +291,7 @@ public sealed class RowKeyFormatTests
     [TestMethod]
     public void ToString_Options_NamesBucketsDelimiterAndSuffix()
     {
-        Assert.AreEqual("buckets=64 delimiter=# reversedTime=False", new RowKeyFormat(new RowKeyOptions()).ToString());
-        Assert.AreEqual("buckets=0 delimiter=# reversedTime=True", new RowKeyFormat(new RowKeyOptions { BucketPrefix = false, ReversedTimeSuffix = true }).ToString());
+        Assert.AreEqual("buckets=64 delimiter=# reversedTime=false", new RowKeyFormat(new RowKeyOptions()).ToString());
+        Assert.AreEqual("buckets=0 delimiter=# reversedTime=true", new RowKeyFormat(new RowKeyOptions { BucketPrefix = false, ReversedTimeSuffix = true }).ToString());
     }
 }

@@ -68,9 +68,16 @@ internal sealed class LocalEmulators : IAsyncDisposable
         }
     }
 
-    /// <summary>The local subscription on the dead-letter topic: <c>projects/P/subscriptions/streamingfeatures-dead-letters-inspect</c>.</summary>
-    public static string DeadLetterSubscription(IngestSettings settings) =>
-        settings.Subscription[..(settings.Subscription.LastIndexOf('/') + 1)] + IngestSettings.LocalDeadLetterSubscription;
+    /// <summary>
+    /// The local subscription on the dead-letter topic, named after it (<c>projects/P/subscriptions/TOPIC-inspect</c>):
+    /// one fixed name would stay on the first run's topic when a later run on the same emulator names another.
+    /// </summary>
+    public static string DeadLetterSubscription(IngestSettings settings)
+    {
+        string topic = settings.DeadLetterTopic ?? IngestSettings.LocalDeadLetterSubscription;
+        string name = topic[(topic.LastIndexOf('/') + 1)..];
+        return settings.Subscription[..(settings.Subscription.LastIndexOf('/') + 1)] + name[..Math.Min(name.Length, 247)] + "-inspect";
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -11,6 +11,14 @@ namespace StreamingFeatures.Sources.PubSub;
 /// </summary>
 internal sealed class PubSubMetrics
 {
+    /// <summary>Read by the ingest summary line, so its dead letters are the figure <c>/metrics</c> exports.</summary>
+    public const string DeadLettersName = "streamingfeatures.pubsub.dead_letters";
+
+    /// <summary>The tag of <see cref="DeadLetters"/> telling poison (<c>source</c>) from the graph's dead letters (<c>pipeline</c>).</summary>
+    public const string OriginTag = "origin";
+
+    public const string SourceOrigin = "source";
+
     private readonly KeyValuePair<string, object?> _subscription;
 
     public PubSubMetrics(Meter meter, string subscription, FlowBudget budget)
@@ -25,6 +33,7 @@ internal sealed class PubSubMetrics
         LeasesExpired = meter.CreateCounter<long>("streamingfeatures.pubsub.lease.expired", "{message}", "Leases given up after the maximum total extension (Pub/Sub redelivers).");
         Reconnects = meter.CreateCounter<long>("streamingfeatures.pubsub.stream.reconnects", "{stream}", "StreamingPull streams opened again after a break, by status code.");
         Poison = meter.CreateCounter<long>("streamingfeatures.pubsub.poison", "{message}", "Messages that could not become rows, by reason.");
+        DeadLetters = meter.CreateCounter<long>(DeadLettersName, "{message}", "Messages published to the dead-letter topic, by reason and origin (source: poison that never became a row; pipeline: rows the graph dead-lettered).");
         DeadLetterPublishFailures = meter.CreateCounter<long>("streamingfeatures.pubsub.dead_letter.failures", "{message}", "Dead-letter publishes that failed after retries (the message is nacked).");
         Freshness = meter.CreateHistogram("streamingfeatures.pubsub.freshness", "s", "Publish time to acknowledged (the row written), per message.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.Freshness });
         meter.CreateObservableGauge("streamingfeatures.pubsub.outstanding.messages", () => new Measurement<long>(budget.Messages, _subscription), "{message}", "Messages received and not yet acked or nacked.");
@@ -49,6 +58,8 @@ internal sealed class PubSubMetrics
 
     public Counter<long> Poison { get; }
 
+    public Counter<long> DeadLetters { get; }
+
     public Counter<long> DeadLetterPublishFailures { get; }
 
     public Histogram<double> Freshness { get; }
@@ -65,6 +76,13 @@ internal sealed class PubSubMetrics
         counter.Add(value, _subscription, new KeyValuePair<string, object?>(tag, tagValue));
 
     public void AddPoison(DeadLetterReason reason) => Add(Poison, 1, "reason", reason.ToString());
+
+    /// <summary>One message landed on the dead-letter topic.</summary>
+    public void AddDeadLetter(DeadLetterReason reason, bool poison) => DeadLetters.Add(
+        1,
+        _subscription,
+        new KeyValuePair<string, object?>("reason", reason.ToString()),
+        new KeyValuePair<string, object?>(OriginTag, poison ? SourceOrigin : "pipeline"));
 
     public void RecordFreshness(TimeSpan latency) => Freshness.Record(latency.TotalSeconds, _subscription);
 }

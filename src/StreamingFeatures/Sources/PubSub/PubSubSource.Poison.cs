@@ -67,6 +67,13 @@ public sealed partial class PubSubSource
                     _metrics.Add(_metrics.DeadLetterPublishFailures, batch.Count);
                     Report($"Dead letters: {error}; the {batch.Count} poison messages are nacked (redelivered), not acked.");
                 }
+                else
+                {
+                    foreach (PoisonMessage poison in batch)
+                    {
+                        _metrics.AddDeadLetter(poison.Reason, poison: true);
+                    }
+                }
 
                 foreach (PoisonMessage poison in batch)
                 {
@@ -111,6 +118,10 @@ public sealed partial class PubSubSource
             lease.NackOnComplete = true;
             _metrics.Add(_metrics.DeadLetterPublishFailures, 1);
             Report($"Dead letter of message {lease.Message.MessageId}: {error}; the message is nacked (redelivered), not acked.");
+        }
+        else
+        {
+            _metrics.AddDeadLetter(deadLetter.Reason, poison: false);
         }
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StreamingFeatures.Cli.Ingest;
+using StreamingFeatures.DeadLetters;
+using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.PubSub;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.TestShared;
@@ -27,7 +29,11 @@ public sealed class SummaryLoggerTests
         var logger = new ListLogger();
         using var summary = new SummaryLogger(state, new IngestSettings { SummaryInterval = TimeSpan.FromMinutes(1) }, metrics, time, logger);
         metrics.RowsWritten.Add(590);
-        metrics.DeadLetters.Add(3);
+        var pubSub = new PubSubMetrics(metrics.Meter, "projects/p/subscriptions/s", new FlowBudget(10, 1000));
+        pubSub.AddDeadLetter(DeadLetterReason.Unparseable, poison: true);
+        pubSub.AddDeadLetter(DeadLetterReason.RecordTooLarge, poison: true);
+        pubSub.AddDeadLetter(DeadLetterReason.KeyTooLong, poison: false);
+        metrics.DeadLetters.Add(1); // the graph's row counter: the published message above already counts it
         using var otherPipeline = new PipelineMetrics();
         otherPipeline.RowsWritten.Add(1_000_000);
         await summary.StartAsync(TestContext.CancellationToken);
@@ -40,7 +46,7 @@ public sealed class SummaryLoggerTests
         await summary.StopAsync(TestContext.CancellationToken);
 
         Assert.AreEqual(
-            "Summary: 10.0 events/s, 590 rows written, 590 acked, 3 nacked, 3 dead letters, 7 outstanding, freshness p50 120 ms p99 450 ms, 2 streams",
+            "Summary: 10.0 events/s, 590 rows written, 590 acked, 3 nacked, 3 dead letters (2 poison), 7 outstanding, freshness p50 120 ms p99 450 ms, 2 streams",
             logger.Lines.Single());
     }
 
