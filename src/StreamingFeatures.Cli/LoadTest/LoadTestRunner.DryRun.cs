@@ -11,6 +11,27 @@ internal sealed partial class LoadTestRunner
     {
         var schedule = RateSchedule.For(profile);
         string target = profile.Target.ToString().ToLowerInvariant();
+        if (_settings.JsonOutput)
+        {
+            WriteJson("plan", new
+            {
+                profile.Name,
+                Target = target,
+                Connected = connected,
+                PlannedRows = schedule.TotalRows,
+                Duration = schedule.Duration,
+                profile.Measure.Drain,
+                profile.Measure.Warmup,
+                profile.Measure.Interval,
+                profile.Measure.KeyRanges,
+                Stages = schedule.Stages.Select(s => new { s.Duration, s.FromRate, s.ToRate }),
+                Output = output.FullName,
+                Baseline = _settings.Baseline?.FullName,
+                DryRun = true,
+            });
+            return ExitCodes.Success;
+        }
+
         Console.WriteLine($"Dry run of load profile '{profile.Name}' ({target} target): {connected}.");
         Console.WriteLine(Invariant($"Plan: {schedule.TotalRows:N0} {(profile.Target == LoadTarget.Ingest ? "events" : "rows")} over {Show(schedule.Duration)} ({profile.Shape.Kind.ToString().ToLowerInvariant()}, {schedule.Stages.Count} stage(s)), then up to {Show(profile.Measure.Drain)} to drain; warm-up {Show(profile.Measure.Warmup)}, an interval every {Show(profile.Measure.Interval)}, {profile.Measure.KeyRanges} key ranges."));
         foreach (LoadStage stage in schedule.Stages)

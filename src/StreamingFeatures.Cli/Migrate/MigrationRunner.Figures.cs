@@ -15,6 +15,13 @@ internal sealed partial class MigrationRunner
 
     private void PrintReport(IntegrityReport report, MigrationSummary summary)
     {
+        if (Options.JsonLines.IsOn)
+        {
+            // The same figures as --summary-json, so a pipe needs no file.
+            Options.JsonLines.WriteRaw("summary", summary.ToJson());
+            return;
+        }
+
         // Without per-source figures (nothing committed) the totals of every run stand alone.
         long written = summary.Sources.Count > 0 ? summary.Sources.Sum(s => s.Written) : report.RowsWritten;
         long deadLettered = summary.Sources.Count > 0 ? summary.Sources.Sum(s => s.DeadLettered) : report.DeadLettered;

@@ -9,6 +9,24 @@ internal sealed partial class MigrationRunner
 {
     private void PrintPlan(MigrationPlan plan, MigrationJob job)
     {
+        if (Options.JsonLines.IsOn)
+        {
+            Options.JsonLines.Write("plan", new
+            {
+                plan.Source,
+                Target = plan.TableName,
+                plan.Bigtable,
+                Keys = plan.Keys.ToString(),
+                Verify = Typed(_settings.Verification.Mode),
+                plan.RowRestriction,
+                Session = plan.Session?.Name,
+                SnapshotTime = plan.Session?.SnapshotTime,
+                Checkpoint = job.CheckpointDescription,
+                ResumedRows = job.Checkpoint?.Totals.Read,
+            });
+            return;
+        }
+
         AnsiConsole.MarkupLine("[bold]Migration plan[/]");
         var grid = new Grid().AddColumn(LabelColumn()).AddColumn(new GridColumn { Padding = new Padding(0) });
         grid.AddRow(Plain("source"), Plain(plan.Source));

@@ -16,7 +16,7 @@ internal static class ProgressReporter
 
     public static async Task<T> RunAsync<T>(long? totalRows, Func<long> done, Func<string> detail, Func<Task<T>> job)
     {
-        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && !Options.JsonLines.IsOn)
         {
             T result = default!;
             var started = Stopwatch.StartNew();

@@ -18,6 +18,7 @@ internal sealed class CliProcess : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
     private readonly Lock _lock = new();
 
     private CliProcess(Process process) => _process = process;
@@ -75,8 +76,8 @@ internal sealed class CliProcess : IDisposable
 
         var process = new Process { StartInfo = start };
         var cli = new CliProcess(process);
-        process.OutputDataReceived += (_, e) => cli.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => cli.OnLine(e.Data);
+        process.OutputDataReceived += (_, e) => cli.OnLine(e.Data, standardOutput: true);
+        process.ErrorDataReceived += (_, e) => cli.OnLine(e.Data, standardOutput: false);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -107,7 +108,13 @@ internal sealed class CliProcess : IDisposable
 
         // Without a timeout, this waits for the redirected streams to reach their end.
         _process.WaitForExit();
-        return new CliResult(_process.ExitCode, Output);
+        string standardOutput;
+        lock (_lock)
+        {
+            standardOutput = _standardOutput.ToString();
+        }
+
+        return new CliResult(_process.ExitCode, Output, standardOutput);
     }
 
     /// <summary>
@@ -172,7 +179,7 @@ internal sealed class CliProcess : IDisposable
         _process.Dispose();
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string? line, bool standardOutput)
     {
         if (line is null)
         {
@@ -182,9 +189,13 @@ internal sealed class CliProcess : IDisposable
         lock (_lock)
         {
             _output.AppendLine(line);
+            if (standardOutput)
+            {
+                _standardOutput.AppendLine(line);
+            }
         }
     }
 }
 
-/// <summary>How a CLI run ended.</summary>
-internal readonly record struct CliResult(int Code, string Output);
+/// <summary>How a CLI run ended: its exit code, standard output and error interleaved, and standard output alone.</summary>
+internal readonly record struct CliResult(int Code, string Output, string StandardOutput = "");
