@@ -36,7 +36,7 @@ public sealed class IngestDashboardTests
         string[] expected =
         [
             "streamingfeatures_rows_read_total", "streamingfeatures_rows_written_total", "streamingfeatures_pubsub_freshness_seconds_bucket",
-            "streamingfeatures_queue_depth", "streamingfeatures_write_retries_total", "streamingfeatures_dead_letters_total",
+            "streamingfeatures_queue_depth", "streamingfeatures_write_retries_total", "streamingfeatures_pubsub_dead_letters_total",
             "streamingfeatures_pubsub_lease_extensions_total", "streamingfeatures_write_rate_limit__per_second",
         ];
 
@@ -44,7 +44,7 @@ public sealed class IngestDashboardTests
         Assert.IsTrue(queries.Any(q => q.Expr.StartsWith("histogram_quantile(0.99, ", StringComparison.Ordinal) && q.Metrics.Contains("streamingfeatures_pubsub_freshness_seconds_bucket")), "freshness p99");
         Assert.IsTrue(queries.Any(q => q.Labels.Contains("block") && q.Metrics.Contains("streamingfeatures_queue_depth")), "queue depth per block");
         Assert.IsTrue(queries.Any(q => q.Labels.Contains("code") && q.Metrics.Contains("streamingfeatures_write_retries_total")), "retries by code");
-        Assert.IsTrue(queries.Any(q => q.Labels.Contains("reason") && q.Metrics.Contains("streamingfeatures_dead_letters_total")), "dead letters by reason");
+        Assert.IsTrue(queries.Any(q => q.Labels.Contains("reason") && q.Metrics.Contains("streamingfeatures_pubsub_dead_letters_total")), "dead letters by reason: every message on the dead-letter topic");
     }
 
     [TestMethod]
