@@ -105,7 +105,7 @@ internal sealed partial class SettingSources
         {
             command.Options.Add(new Option<FileInfo?>(ConfigFlag)
             {
-                Description = $"A JSON or YAML file of settings: keys are this command's flags without the dashes (e.g. {{\"checkpoint-interval\": \"90s\"}}). {EnvironmentPrefix}<FLAG> variables (e.g. {EnvironmentPrefix}CHECKPOINTINTERVAL) override it, flags override both. Also {ConfigVariable}.",
+                Description = $"A JSON or YAML file of settings: keys are this command's flags without the leading dashes (e.g. {{\"checkpoint-interval\": \"90s\"}}). {EnvironmentPrefix}<FLAG> variables (e.g. {EnvironmentPrefix}CHECKPOINTINTERVAL) override it, flags override both. Also {ConfigVariable}.",
             });
         }
     }
