@@ -50,7 +50,7 @@ public sealed partial class InstalledToolTests
         CliResult result = await RunAsync(["migrate", "--dry-run", "--local"], environment, work);
 
         Assert.AreEqual(0, result.Code, result.Output);
-        StringAssert.Contains(result.Output, "Migrating", result.Output);
+        StringAssert.Contains(result.Output, "Migration plan", result.Output);
         Assert.IsTrue(result.Output.Contains("dry run", StringComparison.OrdinalIgnoreCase), result.Output);
         Assert.IsEmpty(Directory.GetFileSystemEntries(work), "a dry run writes nothing");
     }
