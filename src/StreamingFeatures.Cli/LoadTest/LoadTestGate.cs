@@ -32,9 +32,15 @@ internal static class LoadTestGate
         return LoadComparison.Compare(current, baseline, maxThroughputDrop, maxP99Rise);
     }
 
-    /// <summary>Prints the table and the verdict; returns the exit code.</summary>
-    public static int Judge(LoadComparison comparison, string currentName, string baselineName)
+    /// <summary>Prints the table and the verdict (or, with <paramref name="json"/>, one <c>{"gate": …}</c> line); returns the exit code.</summary>
+    public static int Judge(LoadComparison comparison, string currentName, string baselineName, bool json = false)
     {
+        if (json)
+        {
+            Options.JsonLines.Write("gate", new { comparison.Passed, Current = currentName, Baseline = baselineName, comparison.Rows });
+            return comparison.Passed ? ExitCodes.Success : LoadTestCommand.Regressed;
+        }
+
         Console.WriteLine();
         Console.Write(comparison.ToTable(currentName, baselineName));
         if (comparison.Passed)

@@ -124,7 +124,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
         PrintSummary(result, output);
         if (comparison is not null)
         {
-            return LoadTestGate.Judge(comparison, "this run", _settings.Baseline!.Name);
+            return LoadTestGate.Judge(comparison, "this run", _settings.Baseline!.Name, _settings.JsonOutput);
         }
 
         return stop.IsCancellationRequested ? ExitCodes.Stopped : ExitCodes.Success;

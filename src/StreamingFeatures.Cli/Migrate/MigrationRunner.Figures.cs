@@ -40,7 +40,7 @@ internal sealed partial class MigrationRunner
         Figure(grid, "rate", Number(summary.RowsPerSecond, "N0"), "rows/s");
         Figure(grid, "CPU", Number(summary.CpuSeconds, "0.0"), "CPU-s");
         Figure(grid, "peak memory", MigrateCommand.Count(summary.PeakWorkingSetBytes / (1024 * 1024)), "MiB");
-        AnsiConsole.Write(grid);
+        Options.Screen.Write(grid);
         if (summary.Sources.Count > 1)
         {
             PrintSources(summary.Sources);
@@ -73,7 +73,7 @@ internal sealed partial class MigrationRunner
             grid.AddRow(new Text(source.Source), Count(source.Read), Count(source.Written), Count(source.DeadLettered), Count(source.Skipped));
         }
 
-        AnsiConsole.Write(grid);
+        Options.Screen.Write(grid);
         if (sources.Count > MaxSourcesShown)
         {
             AnsiConsole.MarkupLineInterpolated($"  and {sources.Count - MaxSourcesShown} more (every source is in --summary-json)");

@@ -52,7 +52,7 @@ internal sealed partial class MigrationRunner
             grid.AddRow(Plain("checkpoint"), Plain(description));
         }
 
-        AnsiConsole.Write(grid);
+        Options.Screen.Write(grid);
     }
 
     /// <summary>An enum value as its flag takes it (<c>full</c>, not <c>Full</c>).</summary>
