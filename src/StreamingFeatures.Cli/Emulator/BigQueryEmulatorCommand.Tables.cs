@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using StreamingFeatures.Cli.Options;
 using StreamingFeatures.Sources;
 using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Sources.Synthetic;
@@ -18,6 +19,11 @@ internal static partial class BigQueryEmulatorCommand
         if (port is < 0 or > 65_535)
         {
             errors.Add($"--port is {port}; allowed 0 to 65535 (0 picks a free port).");
+        }
+
+        if (LogFormats.Problem(parse.GetValue(LogFormat)) is { } logFormatProblem)
+        {
+            errors.Add(logFormatProblem);
         }
 
         string host = parse.GetValue(Host)!;
@@ -84,12 +90,17 @@ internal static partial class BigQueryEmulatorCommand
             : await CsvFileSource.OpenAsync(baseDirectory, glob, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static string TableLine(TableSpec spec, IRowSource source)
+    private static void WriteTable(TableSpec spec, IRowSource source, bool json)
     {
+        long rejected = source is CsvFileSource csv ? csv.RowsRejected : 0;
+        if (json)
+        {
+            JsonLines.Write("table", new { spec.Name, Source = source.Description, Rows = source.ExpectedRows, RowsSkipped = rejected });
+            return;
+        }
+
         string rows = source.ExpectedRows is { } expected ? string.Create(CultureInfo.InvariantCulture, $", {expected:N0} rows") : string.Empty;
-        string rejected = source is CsvFileSource { RowsRejected: > 0 } csv
-            ? string.Create(CultureInfo.InvariantCulture, $", {csv.RowsRejected:N0} rows skipped for unparseable values")
-            : string.Empty;
-        return $"table {spec.Name}: {source.Description}{rows}{rejected}";
+        string skipped = rejected > 0 ? string.Create(CultureInfo.InvariantCulture, $", {rejected:N0} rows skipped for unparseable values") : string.Empty;
+        Console.Out.WriteLine($"table {spec.Name}: {source.Description}{rows}{skipped}");
     }
 }

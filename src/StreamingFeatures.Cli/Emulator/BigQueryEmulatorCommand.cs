@@ -19,11 +19,13 @@ internal static partial class BigQueryEmulatorCommand
     private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.OneOrMore };
     private static readonly Option<bool> StopOnStdinClose = new("--stop-on-stdin-close") { Description = "Also stop when standard input closes, so a parent process that dies takes the emulator with it." };
 
+    private static readonly Option<string?> LogFormat = LogFormats.Option("each table served, then the endpoint as {\"listening\": {\"endpoint\": ..., \"variable\": ...}}");
+
     public static Command Create()
     {
         var command = new Command("bigquery", "Run the BigQuery Storage Read API emulator (gRPC, plaintext HTTP/2 on loopback) until Ctrl+C or SIGTERM.")
         {
-            Port, Host, Tables, StopOnStdinClose,
+            Port, Host, Tables, StopOnStdinClose, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
@@ -38,6 +40,8 @@ internal static partial class BigQueryEmulatorCommand
         {
             return BadInput(errors);
         }
+
+        bool json = LogFormats.Resolve(parse.GetValue(LogFormat)) == Options.LogFormat.Json;
 
         List<(TableSpec Spec, IRowSource Source)> sources = await OpenSourcesAsync(specs, errors, stop).ConfigureAwait(false);
         if (errors.Count > 0)
@@ -70,7 +74,7 @@ internal static partial class BigQueryEmulatorCommand
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    Console.Out.WriteLine("Stopped before every table was loaded.");
+                    Say("Stopped before every table was loaded.", json);
                     return ExitCodes.Success;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -79,16 +83,36 @@ internal static partial class BigQueryEmulatorCommand
                     return ExitCodes.Failure;
                 }
 
-                Console.Out.WriteLine(TableLine(spec, source));
+                WriteTable(spec, source, json);
             }
 
-            Console.Out.WriteLine($"BigQuery Storage Read emulator listening on {emulator.Endpoint} (gRPC, plaintext HTTP/2); Ctrl+C or SIGTERM stops it.");
-            Console.Out.WriteLine($"{EndpointVariable}={emulator.Endpoint}");
+            if (json)
+            {
+                JsonLines.Write("listening", new { Endpoint = emulator.Endpoint, Variable = EndpointVariable });
+            }
+            else
+            {
+                Console.Out.WriteLine($"BigQuery Storage Read emulator listening on {emulator.Endpoint} (gRPC, plaintext HTTP/2); Ctrl+C or SIGTERM stops it.");
+                Console.Out.WriteLine($"{EndpointVariable}={emulator.Endpoint}");
+            }
+
             await WaitForStopAsync(parse.GetValue(StopOnStdinClose), stop).ConfigureAwait(false);
-            Console.Out.WriteLine("Stopping the BigQuery Storage Read emulator.");
+            Say("Stopping the BigQuery Storage Read emulator.", json);
         }
 
         return ExitCodes.Success;
+    }
+
+    private static void Say(string message, bool json)
+    {
+        if (json)
+        {
+            JsonLines.Write("message", message);
+        }
+        else
+        {
+            Console.Out.WriteLine(message);
+        }
     }
 
     private static int BadInput(List<string> errors)

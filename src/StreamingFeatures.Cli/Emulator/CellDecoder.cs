@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 
@@ -12,7 +13,33 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
         featureSet.Features.ToDictionary(f => (f.Family, f.ColumnQualifier), f => f.Type);
 
     /// <summary>The value as people read it; a column the feature set does not name prints as text, or hex when not printable UTF-8.</summary>
-    public string Decode(string family, string qualifier, ReadOnlySpan<byte> value)
+    public string Decode(string family, string qualifier, ReadOnlySpan<byte> value) => Typed(family, qualifier, value) switch
+    {
+        long number => number.ToString(CultureInfo.InvariantCulture),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
+        Text text => "\"" + text.Value + "\"",
+        Shown shown => shown.Value,
+        _ => string.Empty,
+    };
+
+    /// <summary>The value for a JSON line: numbers and booleans as such (a float that JSON cannot hold, as text), the rest as strings.</summary>
+    public JsonNode? DecodeJson(string family, string qualifier, ReadOnlySpan<byte> value) => Typed(family, qualifier, value) switch
+    {
+        long number => JsonValue.Create(number),
+        double number when double.IsFinite(number) => JsonValue.Create(number),
+        double number => JsonValue.Create(number.ToString("R", CultureInfo.InvariantCulture)),
+        bool flag => JsonValue.Create(flag),
+        Text text => JsonValue.Create(text.Value),
+        Shown shown => JsonValue.Create(shown.Value),
+        _ => null,
+    };
+
+    /// <summary>Microseconds since the Unix epoch as RFC 3339 UTC, milliseconds shown.</summary>
+    public static string Time(long micros) =>
+        DateTimeOffset.UnixEpoch.AddTicks(micros * 10).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private object Typed(string family, string qualifier, ReadOnlySpan<byte> value)
     {
         if (!_types.TryGetValue((family, qualifier), out FeatureType type))
         {
@@ -21,28 +48,26 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
 
         return type switch
         {
-            FeatureType.Int64 when value.Length == CellEncoding.Int64Size => CellEncoding.ReadInt64(value).ToString(CultureInfo.InvariantCulture),
-            FeatureType.Float64 when value.Length == CellEncoding.Float64Size => CellEncoding.ReadFloat64(value).ToString("R", CultureInfo.InvariantCulture),
-            FeatureType.Bool when value.Length == CellEncoding.BoolSize => CellEncoding.ReadBool(value) ? "true" : "false",
-            FeatureType.Timestamp when value.Length == CellEncoding.Int64Size => Time(CellEncoding.ReadInt64(value)),
-            FeatureType.String => "\"" + Encoding.UTF8.GetString(value) + "\"",
-            FeatureType.Bytes => "base64:" + Convert.ToBase64String(value),
-            _ => Raw(value) + $" (not a valid {type.ToString().ToLowerInvariant()} cell)",
+            FeatureType.Int64 when value.Length == CellEncoding.Int64Size => CellEncoding.ReadInt64(value),
+            FeatureType.Float64 when value.Length == CellEncoding.Float64Size => CellEncoding.ReadFloat64(value),
+            FeatureType.Bool when value.Length == CellEncoding.BoolSize => CellEncoding.ReadBool(value),
+            FeatureType.Timestamp when value.Length == CellEncoding.Int64Size => new Shown(Time(CellEncoding.ReadInt64(value))),
+            FeatureType.String => new Text(Encoding.UTF8.GetString(value)),
+            FeatureType.Bytes => new Shown("base64:" + Convert.ToBase64String(value)),
+            _ => new Shown(Show(Raw(value)) + $" (not a valid {type.ToString().ToLowerInvariant()} cell)"),
         };
     }
 
-    /// <summary>Microseconds since the Unix epoch as RFC 3339 UTC, milliseconds shown.</summary>
-    public static string Time(long micros) =>
-        DateTimeOffset.UnixEpoch.AddTicks(micros * 10).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Show(object raw) => raw is Text text ? "\"" + text.Value + "\"" : ((Shown)raw).Value;
 
-    private static string Raw(ReadOnlySpan<byte> value)
+    private static object Raw(ReadOnlySpan<byte> value)
     {
         try
         {
             string text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(value);
             if (!text.Any(char.IsControl))
             {
-                return "\"" + text + "\"";
+                return new Text(text);
             }
         }
         catch (DecoderFallbackException)
@@ -50,6 +75,12 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
             // Not text: shown as bytes below.
         }
 
-        return "0x" + Convert.ToHexString(value);
+        return new Shown("0x" + Convert.ToHexString(value));
     }
+
+    /// <summary>Text people see quoted.</summary>
+    private sealed record Text(string Value);
+
+    /// <summary>A value already in the form people read (a time, base64, hex).</summary>
+    private sealed record Shown(string Value);
 }

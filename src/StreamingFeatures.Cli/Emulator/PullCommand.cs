@@ -21,25 +21,26 @@ internal static partial class PullCommand
     private static readonly Option<string> Host = EmulatorAddress.HostOption(HostVariable);
     private static readonly Option<string> Subscription = new("--subscription") { Description = "The subscription, projects/P/subscriptions/S.", Required = true };
     private static readonly Option<int> Limit = new Option<int>("--limit") { Description = "Most messages to pull (1 to 1000).", DefaultValueFactory = _ => 10 }.WholeNumber(1, 1_000);
+    private static readonly Option<string?> LogFormat = LogFormats.Option("a message per line with its data and attributes, then the count");
 
     public static Command Create()
     {
         var command = new Command("pull", "Pull and ack messages from a subscription on the Pub/Sub emulator; print their data and attributes.")
         {
-            Host, Subscription, Limit,
+            Host, Subscription, Limit, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "Pulled what was there (possibly nothing)."),
             new ExitCode(ExitCodes.Failure, "The emulator refused the pull or the ack."),
-            new ExitCode(ExitCodes.BadInput, "No emulator named, or a bad --subscription or --limit."));
+            new ExitCode(ExitCodes.BadInput, "No emulator named, or a bad --subscription, --limit or --log-format."));
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         string? host = EmulatorAddress.Resolve(parse, Host, HostVariable);
         string subscription = parse.GetRequiredValue(Subscription);
-        if (host is null)
+        if (host is null || !LogFormats.TryRead(parse, LogFormat, out bool json))
         {
             return ExitCodes.BadInput;
         }
@@ -67,7 +68,7 @@ internal static partial class PullCommand
 
                 foreach (ReceivedMessage received in response.ReceivedMessages)
                 {
-                    Print(received.Message);
+                    Print(received.Message, json);
                 }
 
                 pulled += response.ReceivedMessages.Count;
@@ -82,7 +83,15 @@ internal static partial class PullCommand
             return ExitCodes.Failure;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pulled} messages pulled and acked from {subscription}."));
+        if (json)
+        {
+            JsonLines.Write("summary", new { Subscription = subscription, Pulled = pulled });
+        }
+        else
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pulled} messages pulled and acked from {subscription}."));
+        }
+
         return ExitCodes.Success;
     }
 
@@ -108,9 +117,23 @@ internal static partial class PullCommand
     [GeneratedRegex("^projects/[^/]+/subscriptions/[^/]+$")]
     private static partial Regex SubscriptionPattern();
 
-    private static void Print(PubsubMessage message)
+    private static void Print(PubsubMessage message, bool json)
     {
-        string published = message.PublishTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "?";
+        string? published = message.PublishTime?.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        if (json)
+        {
+            JsonLines.Write("received", new
+            {
+                Id = message.MessageId,
+                Published = published,
+                Bytes = message.Data.Length,
+                Data = Data(message),
+                Attributes = new SortedDictionary<string, string>(message.Attributes, StringComparer.Ordinal),
+            });
+            return;
+        }
+
+        published ??= "?";
         Console.WriteLine($"message {message.MessageId}, published {published}, {message.Data.Length} bytes: {Data(message)}");
         foreach (KeyValuePair<string, string> attribute in message.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {

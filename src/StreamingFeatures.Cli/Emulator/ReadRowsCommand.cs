@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Google.Cloud.Bigtable.V2;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -26,24 +27,25 @@ internal static class ReadRowsCommand
     private static readonly Option<string> Instance = new("--instance") { Description = "The instance, projects/P/instances/I.", DefaultValueFactory = _ => DefaultInstance };
     private static readonly Option<FileInfo> FeatureSet = new("--feature-set") { Description = "The feature set (JSON or YAML) whose types decode the cells. Default: the built-in sample, as ingest --local and migrate --local write it." };
     private static readonly Option<int> Limit = new Option<int>("--limit") { Description = "Most rows to print (1 to 10000).", DefaultValueFactory = _ => 5 }.WholeNumber(1, 10_000);
+    private static readonly Option<string?> LogFormat = LogFormats.Option("a row per line with its cells typed, then the count");
 
     public static Command Create()
     {
         var command = new Command("read-rows", "Print the first rows of a table on the Bigtable emulator, cells decoded by the feature set's types.")
         {
-            Host, Table, Instance, FeatureSet, Limit,
+            Host, Table, Instance, FeatureSet, Limit, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "Printed the rows there are (possibly none)."),
             new ExitCode(ExitCodes.Failure, "The emulator refused the read (e.g. no such table)."),
-            new ExitCode(ExitCodes.BadInput, "No emulator named, or a bad --feature-set or --limit."));
+            new ExitCode(ExitCodes.BadInput, "No emulator named, or a bad --feature-set, --limit or --log-format."));
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         string? host = EmulatorAddress.Resolve(parse, Host, HostVariable);
-        if (host is null)
+        if (host is null || !LogFormats.TryRead(parse, LogFormat, out bool json))
         {
             return ExitCodes.BadInput;
         }
@@ -73,7 +75,15 @@ internal static class ReadRowsCommand
             {
                 foreach (Row row in merger.Add(response))
                 {
-                    Print(row, decoder);
+                    if (json)
+                    {
+                        JsonLines.Write("row", Json(row, decoder));
+                    }
+                    else
+                    {
+                        Print(row, decoder);
+                    }
+
                     rows++;
                 }
             }
@@ -84,8 +94,39 @@ internal static class ReadRowsCommand
             return ExitCodes.Failure;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} rows of {tableName}."));
+        if (json)
+        {
+            JsonLines.Write("summary", new { Table = tableName, Rows = rows });
+        }
+        else
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows} rows of {tableName}."));
+        }
+
         return ExitCodes.Success;
+    }
+
+    /// <summary>The key and, per column, its newest cell typed (numbers as numbers), its time and how many older cells it has.</summary>
+    private static JsonObject Json(Row row, CellDecoder decoder)
+    {
+        var cells = new JsonArray();
+        foreach (Family family in row.Families)
+        {
+            foreach (Column column in family.Columns)
+            {
+                Cell newest = column.Cells[0];
+                string qualifier = column.Qualifier.ToStringUtf8();
+                cells.Add(new JsonObject
+                {
+                    ["column"] = $"{family.Name}:{qualifier}",
+                    ["value"] = decoder.DecodeJson(family.Name, qualifier, newest.Value.Span),
+                    ["timestamp"] = CellDecoder.Time(newest.TimestampMicros),
+                    ["olderCells"] = column.Cells.Count - 1,
+                });
+            }
+        }
+
+        return new JsonObject { ["key"] = row.Key.ToStringUtf8(), ["cells"] = cells };
     }
 
     /// <summary>The key, then a line a column: its newest cell decoded, with the cell's timestamp (the event time).</summary>

@@ -32,11 +32,11 @@ internal sealed partial record LoadTestSettings
 
     public bool Quiet { get; init; }
 
-    /// <summary><c>--log-format</c> as given: simple or json; null for text (progress as JSON when redirected).</summary>
+    /// <summary><c>--log-format</c> as given: simple or json; null for the default (json when output is redirected).</summary>
     public string? LogFormatText { get; init; }
 
-    /// <summary>True with <c>--log-format json</c>: every line on standard output is one JSON object.</summary>
-    public bool JsonOutput => Options.LogFormats.Parse(LogFormatText) == Options.LogFormat.Json;
+    /// <summary>True with <c>--log-format json</c>, or redirected output without one: every line on standard output is one JSON object.</summary>
+    public bool JsonOutput => Options.LogFormats.Resolve(LogFormatText) == Options.LogFormat.Json;
 
     /// <summary>Check everything, connect, print the plan and exit: nothing is published, created or written.</summary>
     public bool DryRun { get; init; }
@@ -137,9 +137,9 @@ internal sealed partial record LoadTestSettings
             problems.Add("--compare compares two results without running: leave out --dry-run and --duration-scale.");
         }
 
-        if (LogFormatText is not null && Options.LogFormats.Parse(LogFormatText) is null)
+        if (Options.LogFormats.Problem(LogFormatText) is { } logFormatProblem)
         {
-            problems.Add($"--log-format is '{LogFormatText}'; allowed {Options.LogFormats.Allowed}.");
+            problems.Add(logFormatProblem);
         }
 
         if (Target is not null && TargetKind is null)

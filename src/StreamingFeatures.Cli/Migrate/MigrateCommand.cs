@@ -27,7 +27,7 @@ internal static class MigrateCommand
     private static readonly Option<string> Verify = new("--verify") { Description = "none | sample:RATE | full", DefaultValueFactory = _ => "full" };
     private static readonly Option<FileInfo?> SummaryJson = new("--summary-json") { Description = "Write the migration's figures (all runs) as JSON to this file." };
     private static readonly Option<FileInfo> DeadLetterFile = new("--dead-letter") { Description = "Dead-letter file (JSON lines, appended; created by the first dead letter). Its folder must exist.", DefaultValueFactory = _ => new FileInfo("streamingfeatures-dead-letters.jsonl") };
-    private static readonly Option<string?> LogFormat = new("--log-format") { Description = "simple (readable lines and a progress bar, the default) or json: the plan, progress, every message and the summary as one JSON object per line on standard output." };
+    private static readonly Option<string?> LogFormat = LogFormats.Option("the plan, progress, every message and the summary");
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check configuration and schema, print the plan, write nothing." };
     private static readonly Option<string?> BillingProject = new("--billing-project") { Description = "Project billed for BigQuery reads. Default: the table's project." };
     private static readonly Option<string?> RowRestriction = new("--row-restriction") { Description = "A BigQuery filter on the source rows, e.g. \"event_time >= '2026-01-01'\"." };
@@ -91,11 +91,11 @@ internal static class MigrateCommand
         }
 
         string? logFormat = parse.GetValue(LogFormat);
-        if (logFormat is not null && LogFormats.Parse(logFormat) is null)
+        if (LogFormats.Problem(logFormat) is { } logFormatProblem)
         {
-            problems.Add($"--log-format is '{logFormat}'; allowed {LogFormats.Allowed}.");
+            problems.Add(logFormatProblem);
         }
-        else if (LogFormats.Parse(logFormat) == Options.LogFormat.Json)
+        else if (LogFormats.Resolve(logFormat) == Options.LogFormat.Json)
         {
             JsonLines.Enable();
         }

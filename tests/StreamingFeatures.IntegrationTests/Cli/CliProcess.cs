@@ -61,7 +61,7 @@ internal sealed class CliProcess : IDisposable
         }
 
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StreamingFeatures.Cli.dll"));
-        foreach (string argument in arguments)
+        foreach (string argument in ForPeople(arguments.ToList()))
         {
             start.ArgumentList.Add(argument);
         }
@@ -82,6 +82,26 @@ internal sealed class CliProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return cli;
+    }
+
+    /// <summary>
+    /// Redirected, the commands print JSON lines; the tests read the lines people read, so they get
+    /// <c>--log-format simple</c> unless they choose a format themselves (ingest keeps its redirected default: its tests
+    /// read its JSON logs).
+    /// </summary>
+    private static List<string> ForPeople(List<string> arguments)
+    {
+        int command = arguments.Count > 0 && arguments[0] is "migrate" or "loadtest" or "verify" ? 1
+            : arguments.Count > 1 && arguments[0] is "emulator" ? 2
+            : 0;
+        bool chosen = arguments.Any(a => a.StartsWith("--log-format", StringComparison.Ordinal) || a is "--help" or "-h" or "-?" or "--version");
+        if (command == 0 || chosen)
+        {
+            return arguments;
+        }
+
+        // Right after the command's name, where it cannot become another option's missing value.
+        return [.. arguments[..command], "--log-format", "simple", .. arguments[command..]];
     }
 
     /// <summary>Starts the CLI and waits for its exit code and whole output.</summary>

@@ -188,7 +188,13 @@ public sealed class EmulatorCommandTests
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StreamingFeatures.Cli.dll"));
-            foreach (string argument in arguments)
+            start.ArgumentList.Add(arguments[0]);
+            start.ArgumentList.Add(arguments[1]);
+
+            // The lines people read (redirected, the command would print JSON lines).
+            start.ArgumentList.Add("--log-format");
+            start.ArgumentList.Add("simple");
+            foreach (string argument in arguments[2..])
             {
                 start.ArgumentList.Add(argument);
             }

@@ -5,7 +5,7 @@ namespace StreamingFeatures.IntegrationTests.Cli.Install;
 
 /// <summary>
 /// A command run to its end within a time limit, its whole process tree killed past it: the dotnet CLI packing and
-/// installing, and the installed tool. Output is standard output and error interleaved.
+/// installing, and the installed tool. Output is standard output and error interleaved, and standard output alone.
 /// </summary>
 internal static class BoundedProcess
 {
@@ -48,8 +48,13 @@ internal static class BoundedProcess
         }
 
         var output = new StringBuilder();
+        var standardOutput = new StringBuilder();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(output, e.Data);
+            Append(standardOutput, e.Data);
+        };
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -70,7 +75,7 @@ internal static class BoundedProcess
 
         // Without a timeout, this waits for the redirected streams to reach their end.
         process.WaitForExit();
-        return new CliResult(process.ExitCode, Read(output));
+        return new CliResult(process.ExitCode, Read(output), Read(standardOutput));
     }
 
     private static void Append(StringBuilder output, string? line)

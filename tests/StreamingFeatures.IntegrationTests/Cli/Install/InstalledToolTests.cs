@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using StreamingFeatures.Cli;
 
@@ -49,10 +50,26 @@ public sealed partial class InstalledToolTests
 
         CliResult result = await RunAsync(["migrate", "--dry-run", "--local"], environment, work);
 
+        // Redirected, as in a pipe or a container: one JSON object per line, the plan among them.
         Assert.AreEqual(0, result.Code, result.Output);
-        StringAssert.Contains(result.Output, "Migration plan", result.Output);
-        Assert.IsTrue(result.Output.Contains("dry run", StringComparison.OrdinalIgnoreCase), result.Output);
+        List<JsonElement> lines = [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse)];
+        JsonElement plan = lines.Single(l => l.TryGetProperty("plan", out _)).GetProperty("plan");
+        Assert.AreEqual("full", plan.GetProperty("verify").GetString(), result.Output);
+        Assert.IsTrue(lines.Any(l => l.TryGetProperty("message", out JsonElement m) && m.GetString()!.Contains("dry run", StringComparison.OrdinalIgnoreCase)), result.Output);
         Assert.IsEmpty(Directory.GetFileSystemEntries(work), "a dry run writes nothing");
+    }
+
+    private static JsonElement Parse(string line)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new AssertFailedException($"not one JSON object per line: '{line}' ({e.Message})", e);
+        }
     }
 
     private Task<CliResult> RunAsync(string[] arguments, IReadOnlyDictionary<string, string?>? environment, string? workingDirectory = null)
