@@ -9,27 +9,9 @@ internal sealed partial class SettingSources
     private Dictionary<string, IReadOnlyList<string>> ReadFile(string path, Dictionary<string, Option> settings, IReadOnlySet<string> otherCommands)
     {
         var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        if (Directory.Exists(path))
+        if (ReadMapping(path, "{\"checkpoint-interval\": \"90s\"}", out string problem) is not { } mapping)
         {
-            _problems.Add($"{ConfigFlag}: {path} is a folder; name the JSON or YAML file of settings.");
-            return values;
-        }
-
-        SettingNode root;
-        try
-        {
-            string text = SettingFile.Read(path, Failure, out FeatureSetFormat format);
-            root = SettingFile.Parse(text, format, Failure);
-        }
-        catch (SettingsFileException e)
-        {
-            _problems.Add($"{ConfigFlag}: {path}: {e.Message}");
-            return values;
-        }
-
-        if (root is not SettingMapping mapping)
-        {
-            _problems.Add($"{ConfigFlag}: {path} holds {root.Describe()} at {root.Position}; allowed: an object of settings, e.g. {{\"checkpoint-interval\": \"90s\"}}.");
+            _problems.Add(problem);
             return values;
         }
 
@@ -64,6 +46,40 @@ internal sealed partial class SettingSources
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// The settings file's top-level object; null with the one-line problem when it is a folder, unreadable, neither
+    /// JSON nor YAML, or not an object (<paramref name="example"/> shows one).
+    /// </summary>
+    internal static SettingMapping? ReadMapping(string path, string example, out string problem)
+    {
+        problem = string.Empty;
+        if (Directory.Exists(path))
+        {
+            problem = $"{ConfigFlag}: {path} is a folder; name the JSON or YAML file of settings.";
+            return null;
+        }
+
+        SettingNode root;
+        try
+        {
+            string text = SettingFile.Read(path, Failure, out FeatureSetFormat format);
+            root = SettingFile.Parse(text, format, Failure);
+        }
+        catch (SettingsFileException e)
+        {
+            problem = $"{ConfigFlag}: {path}: {e.Message}";
+            return null;
+        }
+
+        if (root is not SettingMapping mapping)
+        {
+            problem = $"{ConfigFlag}: {path} holds {root.Describe()} at {root.Position}; allowed: an object of settings, e.g. {example}.";
+            return null;
+        }
+
+        return mapping;
     }
 
     private static SettingsFileException Failure(IReadOnlyList<string> lines, Exception? cause) => new(string.Join("; ", lines), cause);

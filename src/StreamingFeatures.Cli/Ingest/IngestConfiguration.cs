@@ -107,28 +107,8 @@ internal sealed class IngestConfiguration
     /// </summary>
     private static Dictionary<string, string?> ReadFile(string path, HashSet<string> topLevelKeys)
     {
-        if (Directory.Exists(path))
-        {
-            throw new IngestConfigurationException($"--config: {path} is a folder; name the JSON or YAML file of settings.");
-        }
-
-        static Exception Fail(IReadOnlyList<string> lines, Exception? cause) => new IngestConfigurationException(string.Join("; ", lines), cause);
-        SettingNode root;
-        try
-        {
-            string text = SettingFile.Read(path, Fail, out FeatureSetFormat format);
-            root = SettingFile.Parse(text, format, Fail);
-        }
-        catch (IngestConfigurationException e)
-        {
-            throw new IngestConfigurationException($"--config: {path}: {e.Message}", e.InnerException);
-        }
-
-        if (root is not SettingMapping mapping)
-        {
-            throw new IngestConfigurationException($"--config: {path} holds {root.Describe()} at {root.Position}; allowed: an object of settings, e.g. {{\"AckDeadline\": \"60s\"}}.");
-        }
-
+        SettingMapping mapping = SettingSources.ReadMapping(path, "{\"AckDeadline\": \"60s\"}", out string problem)
+            ?? throw new IngestConfigurationException(problem);
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (SettingEntry entry in mapping.Entries)
         {
