@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using StreamingFeatures.Cli.Options;
 using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.Sources;
@@ -86,9 +87,22 @@ internal static partial class BigQueryEmulatorCommand
             Console.Out.WriteLine($"{EndpointVariable}={emulator.Endpoint}");
             await WaitForStopAsync(parse.GetValue(StopOnStdinClose), stop).ConfigureAwait(false);
             Console.Out.WriteLine("Stopping the BigQuery Storage Read emulator.");
+            WriteRowsServed(emulator.RowsServed());
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>One line per session (rows served per stream), then the total: what every client read, re-reads included.</summary>
+    private static void WriteRowsServed(IReadOnlyList<SessionRowsServed> sessions)
+    {
+        foreach (SessionRowsServed session in sessions)
+        {
+            string streams = string.Join(", ", session.ByStream.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value}")));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rows served by session {session.Session} ({session.Table}): {session.Total} [streams {streams}]"));
+        }
+
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rows served: {sessions.Sum(s => s.Total)} in {sessions.Count} session(s)."));
     }
 
     private static int BadInput(List<string> errors)
