@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using StreamingFeatures.Cli.Options;
 using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.Sources;
@@ -98,6 +99,7 @@ internal static partial class BigQueryEmulatorCommand
 
             await WaitForStopAsync(parse.GetValue(StopOnStdinClose), stop).ConfigureAwait(false);
             Say("Stopping the BigQuery Storage Read emulator.", json);
+            WriteRowsServed(emulator.RowsServed(), json);
         }
 
         return ExitCodes.Success;
@@ -113,6 +115,28 @@ internal static partial class BigQueryEmulatorCommand
         {
             Console.Out.WriteLine(message);
         }
+    }
+
+    /// <summary>One line per session (rows served per stream), then the total: what every client read, re-reads included.</summary>
+    private static void WriteRowsServed(IReadOnlyList<SessionRowsServed> sessions, bool json)
+    {
+        if (json)
+        {
+            JsonLines.Write("rowsServed", new
+            {
+                Total = sessions.Sum(s => s.Total),
+                Sessions = sessions.Select(s => new { s.Session, s.Table, s.Total, ByStream = s.ByStream.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value) }),
+            });
+            return;
+        }
+
+        foreach (SessionRowsServed session in sessions)
+        {
+            string streams = string.Join(", ", session.ByStream.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key}={s.Value}")));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rows served by session {session.Session} ({session.Table}): {session.Total} [streams {streams}]"));
+        }
+
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rows served: {sessions.Sum(s => s.Total)} in {sessions.Count} session(s)."));
     }
 
     private static int BadInput(List<string> errors)

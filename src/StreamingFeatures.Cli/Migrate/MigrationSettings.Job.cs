@@ -66,5 +66,6 @@ internal sealed partial record MigrationSettings
         DataFormat = DataFormat,
         ShardIndex = ShardIndex,
         ShardCount = ShardCount,
+        DryRun = DryRun,
     };
 }

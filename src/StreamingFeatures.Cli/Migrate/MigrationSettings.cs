@@ -111,7 +111,14 @@ internal sealed partial record MigrationSettings
 
         if (ShardCount > 1 && SourceKind is not (SourceKind.Sample or SourceKind.BigQuery))
         {
-            problems.Add($"--shard-count {ShardCount} needs a BigQuery source (sample or bigquery:TABLE): shards split a table by a row restriction on the entity key. Give each replica its own files instead.");
+            problems.Add($"--shard-count {ShardCount} needs a BigQuery source (sample or bigquery:TABLE): shards split one read session's streams. Give each replica its own files instead.");
+        }
+        else if (ShardCount > 1 && SourceKind is SourceKind.BigQuery && Checkpoint is not (CheckpointStoreSpec.Bigtable or CheckpointStoreSpec.File))
+        {
+            // The shards' one read session is recorded in the checkpoint store: a store each shard keeps to itself
+            // (the default local folder) would let every shard create its own session and split the table differently.
+            string value = Checkpoint is null ? "not given (a local file per shard)" : "none";
+            problems.Add($"--checkpoint is {value}; --shard-count {ShardCount} shares one read session through the checkpoint store: name --checkpoint bigtable:TABLE, or a file on a volume every shard mounts.");
         }
 
         if (RowRestriction is not null && SourceKind is not (SourceKind.Sample or SourceKind.BigQuery))

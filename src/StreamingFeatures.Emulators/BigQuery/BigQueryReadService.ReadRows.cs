@@ -61,6 +61,7 @@ internal sealed partial class BigQueryReadService
             }
 
             await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+            session.CountServed(stream.Number, response.RowCount);
             position += response.RowCount;
             sent += response.RowCount;
         }

@@ -150,5 +150,8 @@ public sealed class BigQueryStorageEmulator : IAsyncDisposable
 
     internal ReadSessionState? FindSession(string name) => _sessions.GetValueOrDefault(name);
 
+    /// <summary>Rows served per session and stream so far, sessions by name.</summary>
+    public IReadOnlyList<SessionRowsServed> RowsServed() => [.. _sessions.Values.Select(s => s.Served()).OrderBy(s => s.Session, StringComparer.Ordinal)];
+
     internal void CountReadRowsCall() => Interlocked.Increment(ref _readRowsCalls);
 }

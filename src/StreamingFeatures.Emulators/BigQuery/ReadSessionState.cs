@@ -15,6 +15,9 @@ internal sealed class ReadSessionState(
     ReadSession response)
 {
     private readonly ConcurrentDictionary<int, StreamRange> _streams = new();
+
+    // Rows sent per stream, counted again when a client reads a range twice: what the session cost.
+    private readonly ConcurrentDictionary<int, long> _served = new();
     private int _lastStream = -1;
 
     public string Name { get; } = name;
@@ -44,4 +47,10 @@ internal sealed class ReadSessionState(
     }
 
     public StreamRange? Stream(int number) => _streams.GetValueOrDefault(number);
+
+    /// <summary>Counts rows ReadRows sent on stream <paramref name="number"/>.</summary>
+    public void CountServed(int number, long rows) => _served.AddOrUpdate(number, rows, (_, sent) => sent + rows);
+
+    /// <summary>Rows sent so far, by stream number (streams never read are absent).</summary>
+    public SessionRowsServed Served() => new(Name, Table.Name, new SortedDictionary<int, long>(_served));
 }

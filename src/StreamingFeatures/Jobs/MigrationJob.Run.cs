@@ -37,9 +37,7 @@ public sealed partial class MigrationJob
                 Job = Identity.Identity,
                 Sequence = sequence,
                 SnapshotTime = _snapshot,
-                Session = _opened.BigQuery is { } bq
-                    ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount, bq.AvroSchema)
-                    : null,
+                Session = _opened.BigQuery is { } bq ? SessionCheckpoint(bq) : null,
                 Partitions = MigrationCheckpoint.Entries(committed, Ends()),
                 Runs = (earlier?.Runs ?? 0) + 1,
                 ElapsedSeconds = (earlier?.ElapsedSeconds ?? 0) + _time.GetElapsedTime(started).TotalSeconds,

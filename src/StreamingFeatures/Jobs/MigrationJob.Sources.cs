@@ -50,25 +50,35 @@ public sealed partial class MigrationJob
     private async Task OpenBigQueryAsync(CallInvoker invoker, string table, IReadOnlyDictionary<int, long> offsets, bool recreateSession, CancellationToken cancellationToken)
     {
         FeatureSetOptions featureSet = _options.FeatureSet;
-        string? shard = _options.ShardCount > 1 ? ShardRestriction.For(featureSet.EntityKey, _options.ShardIndex, _options.ShardCount) : null;
+        bool sharded = _options.ShardCount > 1;
         var options = new BigQuerySourceOptions
         {
             Table = table,
             BillingProject = _options.BillingProject,
             SelectedFields = [.. featureSet.EntityKey.Append(featureSet.EventTime).Concat(featureSet.Features.Select(f => f.SourceColumn)).Distinct(StringComparer.Ordinal)],
-            RowRestriction = ShardRestriction.Combine(_options.RowRestriction, shard),
+            RowRestriction = _options.RowRestriction,
             SnapshotTime = Checkpoint?.SnapshotTime ?? _options.SnapshotTime,
-            MaxStreamCount = _options.MaxStreams,
+
+            // Shards share one session: enough streams for each shard to read as many at once as it may.
+            MaxStreamCount = sharded && _options.MaxStreams == 0
+                ? Math.Min(_options.ShardCount * _options.ReadStreams, BigQuerySourceLimits.MaxStreamCount.Max)
+                : _options.MaxStreams,
             MaxConcurrentStreams = _options.ReadStreams,
             DataFormat = _options.DataFormat,
             StartOffsets = offsets,
             CompletedStreams = Checkpoint?.Partitions.Where(p => p.Complete).Select(p => p.Partition).ToHashSet(),
             RetryDeadline = _options.RetryDeadline ?? new BigQuerySourceOptions().RetryDeadline,
+            ShardIndex = _options.ShardIndex,
+            ShardCount = _options.ShardCount,
         };
         _opened.Restriction = options.RowRestriction;
         ReadSessionCheckpoint? saved = Checkpoint?.Session;
         BigQueryStorageSource source;
-        if (saved is not null && !recreateSession)
+        if (sharded && !recreateSession)
+        {
+            source = await SharedSessionAsync(invoker, options, cancellationToken).ConfigureAwait(false);
+        }
+        else if (saved is not null && !recreateSession)
         {
             var session = new BigQueryReadSessionInfo(saved.Name, Checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount);
             source = saved.AvroSchema is { } avroSchema
@@ -77,16 +87,12 @@ public sealed partial class MigrationJob
         }
         else
         {
+            // The sample's sessions are deterministic: each shard creates the same one and reads its streams of it.
             source = await BigQueryStorageSource.OpenAsync(invoker, options, cancellationToken).ConfigureAwait(false);
             if (saved is not null && source.Session.Streams.Count != saved.Streams.Count)
             {
                 throw new BigQuerySourceException($"The read session was created again on the checkpoint's snapshot but has {source.Session.Streams.Count} streams where the checkpoint's had {saved.Streams.Count}: the offsets do not apply. Start over with --restart.");
             }
-        }
-
-        if (shard is not null && ShardRestriction.Unsupported(source.Schema, featureSet.EntityKey) is { Count: > 0 } problems)
-        {
-            throw new BigQuerySourceException($"Cannot shard {options.Table}: {string.Join("; ", problems)}.");
         }
 
         _opened.BigQuery = source;

@@ -10,7 +10,7 @@ internal static class MigrationJobLimits
 {
     public static readonly Limit<TimeSpan> CheckpointInterval = new(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
 
-    /// <summary>Shards split a table by a row restriction on the entity key's hash.</summary>
+    /// <summary>Shards share one read session; shard i reads its streams j with j mod count = i.</summary>
     public static readonly Limit<int> ShardCount = new(1, 1, 10_000);
 
     /// <summary>At least one row: an empty sample table proves nothing.</summary>

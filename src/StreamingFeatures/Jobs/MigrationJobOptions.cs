@@ -56,4 +56,10 @@ public sealed record MigrationJobOptions
     public int ShardIndex { get; init; }
 
     public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;
+
+    /// <summary>
+    /// Only prepared and shown, never run: a shard records no plan (it reads one already recorded, or opens a session
+    /// of its own to show).
+    /// </summary>
+    public bool DryRun { get; init; }
 }

@@ -7,14 +7,17 @@ using Grpc.Net.Client;
 using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Sources;
+using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Sources.Columns;
 using StreamingFeatures.Sources.Synthetic;
 
 namespace StreamingFeatures.IntegrationTests.BigQuery;
 
 /// <summary>
-/// The migration's hash shard restrictions read through the emulator with the generated client: every shard holds
-/// exactly the rows whose FarmFingerprint of the key falls in it, so the shards are disjoint and cover the table.
+/// Hash restrictions a user may write in <c>--row-restriction</c>, read through the emulator with the generated
+/// client: every part holds exactly the rows whose FarmFingerprint of the key falls in it, so the parts are disjoint
+/// and cover the table. Migrations no longer shard this way (it scans the table once per shard): shards split the
+/// streams of one session, the last test here.
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
@@ -95,6 +98,35 @@ public sealed class BigQueryShardRestrictionTests
 
         Assert.AreEqual(StatusCode.InvalidArgument, error.StatusCode);
         StringAssert.Contains(error.Status.Detail, named);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_FourShardsOfOneSession_ReadDisjointStreamsThatCoverTheTable()
+    {
+        CallInvoker invoker = s_channel.CreateCallInvoker();
+        var options = new BigQuerySourceOptions { Table = $"projects/{Project}/datasets/{Dataset}/tables/keyed", MaxStreamCount = Shards * 2, ShardCount = Shards };
+        BigQueryStorageSource first = await BigQueryStorageSource.OpenAsync(invoker, options, TestContext.CancellationToken);
+        var readBy = new Dictionary<int, int>();
+        long total = 0;
+        for (int shard = 0; shard < Shards; shard++)
+        {
+            BigQueryStorageSource source = shard == 0 ? first : BigQueryStorageSource.Resume(invoker, options with { ShardIndex = shard }, first.Session, first.ArrowSchema);
+            var chunks = new BufferBlock<SourceChunk>();
+            await source.RunAsync(chunks, TestContext.CancellationToken);
+            Assert.IsTrue(chunks.TryReceiveAll(out IList<SourceChunk>? read));
+            foreach (SourceChunk chunk in read)
+            {
+                Assert.AreEqual(shard, chunk.Partition % Shards, $"stream {chunk.Partition} read by shard {shard}");
+                Assert.AreEqual(shard, readBy.GetValueOrDefault(chunk.Partition, shard), $"stream {chunk.Partition} read by two shards");
+                readBy[chunk.Partition] = shard;
+                total += chunk.RowCount;
+            }
+
+            Assert.AreEqual(Rows / Shards, source.ExpectedRows, "a shard expects its streams' share");
+        }
+
+        Assert.AreEqual(Shards * 2, readBy.Count, "every stream is read");
+        Assert.AreEqual(Rows, total, "once");
     }
 
     private static int ShardOf(string? key) => key is null ? 0 : (int)Math.Abs(FarmFingerprint.Fingerprint64(Encoding.UTF8.GetBytes(key)) % Shards);

@@ -18,6 +18,8 @@ public sealed class MigrateBadConfigurationTests
     [TestMethod]
     [DataRow("--shard-index 3 --shard-count 3", "--shard-index is 3")]
     [DataRow("--shard-count 2 --source synthetic", "--shard-count 2 needs a BigQuery source")]
+    [DataRow("--shard-count 2 --source bigquery:projects/p/datasets/d/tables/t --checkpoint none", "--checkpoint is none")]
+    [DataRow("--shard-count 2 --source bigquery:projects/p/datasets/d/tables/t", "--checkpoint is not given")]
     public async Task Migrate_ImpossibleShardFlags_ExitsTwoNamingFlagAndWritesNothing(string flags, string message)
     {
         await using var workspace = MigrationWorkspace.Create("badshard");

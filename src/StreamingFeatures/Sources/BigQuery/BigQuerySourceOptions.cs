@@ -64,6 +64,18 @@ public sealed partial record BigQuerySourceOptions
     /// <summary>Partitions an earlier run read to their end: not read again. Default: none.</summary>
     public IReadOnlySet<int>? CompletedStreams { get; init; }
 
+    /// <summary>
+    /// Shards sharing one read session (1 to 10,000): this source reads the streams <c>j</c> with
+    /// <c>j mod ShardCount = ShardIndex</c>, the other shards the rest. Default 1 (every stream).
+    /// </summary>
+    public int ShardCount { get; init; } = 1;
+
+    /// <summary>This source's shard, 0 to <see cref="ShardCount"/> - 1. Default 0.</summary>
+    public int ShardIndex { get; init; }
+
+    /// <summary>Whether stream <paramref name="partition"/> is this shard's to read.</summary>
+    public bool OwnsStream(int partition) => partition % ShardCount == ShardIndex;
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The table's project, dataset and table id; throws when <see cref="Table"/> is malformed.</summary>
@@ -117,6 +129,11 @@ public sealed partial record BigQuerySourceOptions
         if (StartOffsets is not null && StartOffsets.Any(o => o.Key < 0 || o.Value < 0))
         {
             errors.Add("StartOffsets holds a negative partition or offset.");
+        }
+
+        if (ShardCount < 1 || ShardCount > 10_000 || ShardIndex < 0 || ShardIndex >= ShardCount)
+        {
+            errors.Add(Invariant($"ShardIndex is {ShardIndex} of ShardCount {ShardCount}; allowed a count of 1 to 10000 and an index of 0 to count - 1."));
         }
 
         if (TimeProvider is null)

@@ -23,7 +23,7 @@ public sealed partial class BigQueryStorageSource
         RunAsync(target, _options.StartOffsets, cancellationToken);
 
     /// <summary>
-    /// Reads every stream, starting partition <c>p</c> at <paramref name="startOffsets"/>[p] (rows already handed on by
+    /// Reads every stream of this shard (all of them unsharded), starting partition <c>p</c> at <paramref name="startOffsets"/>[p] (rows already handed on by
     /// an earlier run of the same session); one chunk per response (an Arrow record batch or a block of Avro rows).
     /// </summary>
     public Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed partial class BigQueryStorageSource
         ArgumentNullException.ThrowIfNull(target);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentStreams, CancellationToken = cancellationToken };
         return Parallel.ForEachAsync(
-            Enumerable.Range(0, Session.Streams.Count).Where(p => _options.CompletedStreams?.Contains(p) != true),
+            Enumerable.Range(0, Session.Streams.Count).Where(p => _options.OwnsStream(p) && _options.CompletedStreams?.Contains(p) != true),
             parallel,
             (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct)));
     }

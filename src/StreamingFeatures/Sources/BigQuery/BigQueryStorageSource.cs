@@ -28,14 +28,24 @@ public sealed partial class BigQueryStorageSource : IRowSource
         DataFormat = schema.Format;
         ArrowSchema = schema.Arrow;
         AvroSchema = schema.Avro;
-        ExpectedRows = expectedRows;
+        // A shard expects its streams' share of the session's estimate (streams split a table about evenly).
+        int owned = Enumerable.Range(0, session.Streams.Count).Count(options.OwnsStream);
+        ExpectedRows = options.ShardCount > 1 && expectedRows is { } all && session.Streams.Count > 0 ? all * owned / session.Streams.Count : expectedRows;
+        OwnedStreams = owned;
     }
 
     public SourceSchema Schema { get; }
 
-    public string Description => string.Create(CultureInfo.InvariantCulture, $"bigquery({_options.Table}, {Session.Streams.Count} streams{(DataFormat == BigQueryDataFormat.Avro ? ", Avro" : "")})");
+    public string Description => string.Create(CultureInfo.InvariantCulture, $"bigquery({_options.Table}, {Session.Streams.Count} streams{Shard}{(DataFormat == BigQueryDataFormat.Avro ? ", Avro" : "")})");
+
+    /// <summary>Streams this shard reads (every stream unsharded).</summary>
+    public int OwnedStreams { get; }
 
     public long? ExpectedRows { get; }
+
+    private string Shard => _options.ShardCount > 1
+        ? string.Create(CultureInfo.InvariantCulture, $", shard {_options.ShardIndex} of {_options.ShardCount} reads {OwnedStreams}")
+        : string.Empty;
 
     public BigQueryReadSessionInfo Session { get; }
 

@@ -1,0 +1,131 @@
+using Google.Cloud.Bigtable.Admin.V2;
+using Google.Cloud.Bigtable.V2;
+using Google.Protobuf;
+using Grpc.Core;
+using StreamingFeatures.Bigtable;
+using StreamingFeatures.FeatureSets;
+using StreamingFeatures.Resilience;
+using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
+
+namespace StreamingFeatures.Checkpoints;
+
+/// <summary>
+/// A shard plan as a row of the checkpoint table (family <c>checkpoint</c>): column <c>claim</c> names the shard
+/// creating the session, column <c>plan</c> holds it. The claim is one CheckAndMutateRow that writes it only into an
+/// empty row, so of shards starting together exactly one creates the session; the others read the holder and wait.
+/// </summary>
+public sealed partial class BigtableShardPlanStore : IShardPlanStore
+{
+    private static readonly ByteString s_claim = ByteString.CopyFromUtf8("claim");
+    private static readonly ByteString s_plan = ByteString.CopyFromUtf8("plan");
+
+    private readonly BigtableTarget _target;
+    private readonly CallInvoker _admin;
+    private readonly ByteString _rowKey;
+    private readonly CallRetryOptions _retryOptions;
+    private readonly CallRetry _retry;
+    private bool _ensured;
+
+    /// <summary>A store for plan row <paramref name="planId"/> of the target table (the checkpoint table), created when missing.</summary>
+    public BigtableShardPlanStore(BigtableTarget target, CallInvoker admin, string planId, CallRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentException.ThrowIfNullOrWhiteSpace(planId);
+        _target = target;
+        _admin = admin;
+        _rowKey = ByteString.CopyFromUtf8(planId);
+        _retryOptions = retry ?? CallRetryOptions.Checkpoint;
+        _retry = new CallRetry(_retryOptions, TimeProvider.System);
+    }
+
+    public string Description => $"{_target.TableName} row '{_rowKey.ToStringUtf8()}'";
+
+    public async Task<string> ClaimAsync(string claimant, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimant);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var request = new CheckAndMutateRowRequest
+        {
+            TableName = _target.TableName,
+            AppProfileId = _target.AppProfileId ?? string.Empty,
+            RowKey = _rowKey,
+            // Any cell in the row (a claim or a plan) and nothing is written.
+            PredicateFilter = new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family },
+            FalseMutations = { SetCell(s_claim, claimant) },
+        };
+        CheckAndMutateRowResponse response = await CallAsync(
+            "CheckAndMutateRow",
+            attempt => new BigtableClient(_target.Invoker).CheckAndMutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
+            "claim",
+            cancellationToken).ConfigureAwait(false);
+        if (!response.PredicateMatched)
+        {
+            return claimant;
+        }
+
+        // Someone claimed it first, or this claim's answer was lost and a retry found it: the cell says which.
+        (string? holder, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        return holder ?? "another shard";
+    }
+
+    public async Task<ShardPlan?> LoadAsync(CancellationToken cancellationToken)
+    {
+        (_, string? plan) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        return plan is null ? null : ShardPlan.FromJson(plan, Description);
+    }
+
+    public async Task SaveAsync(ShardPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var request = new MutateRowRequest
+        {
+            TableName = _target.TableName,
+            AppProfileId = _target.AppProfileId ?? string.Empty,
+            RowKey = _rowKey,
+            Mutations = { SetCell(s_plan, plan.ToJson()) },
+        };
+        await CallAsync(
+            "MutateRow",
+            attempt => new BigtableClient(_target.Invoker).MutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
+            "write",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Mutation SetCell(ByteString column, string value) => new()
+    {
+        SetCell = new Mutation.Types.SetCell
+        {
+            FamilyName = BigtableCheckpointStore.Family,
+            ColumnQualifier = column,
+            TimestampMicros = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() * 1000,
+            Value = ByteString.CopyFromUtf8(value),
+        },
+    };
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_ensured)
+        {
+            return;
+        }
+
+        int tables = _target.TableName.LastIndexOf("/tables/", StringComparison.Ordinal);
+        var featureSet = new FeatureSetOptions { Table = _target.TableId, Families = { [BigtableCheckpointStore.Family] = new ColumnFamilyOptions { MaxVersions = 1 } } };
+        try
+        {
+            await TableProvisioner.EnsureTableAsync(new BigtableTableAdmin.BigtableTableAdminClient(_admin), _target.TableName[..tables], featureSet, cancellationToken, _retryOptions).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new CheckpointException($"Cannot create the checkpoint table {_target.TableName}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (CallGaveUpException e)
+        {
+            throw new CheckpointException($"Cannot create the checkpoint table {_target.TableName}: {e.Message}", e);
+        }
+
+        _ensured = true;
+    }
+}

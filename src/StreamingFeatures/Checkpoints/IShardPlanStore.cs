@@ -1,0 +1,27 @@
+namespace StreamingFeatures.Checkpoints;
+
+/// <summary>
+/// Where the shards of one migration find their shared read session: a place every shard reaches (a row of a Bigtable
+/// table, a file on a volume every shard mounts). Creating the plan is claimed first, atomically, so two shards
+/// starting together never both create a session.
+/// </summary>
+public interface IShardPlanStore
+{
+    /// <summary>For messages: the file path or the Bigtable table and row.</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Claims the creation of the plan for <paramref name="claimant"/> unless someone holds it; returns the holder
+    /// (<paramref name="claimant"/> when this call won, or when it had won before).
+    /// </summary>
+    /// <exception cref="CheckpointException">The store cannot be reached.</exception>
+    Task<string> ClaimAsync(string claimant, CancellationToken cancellationToken);
+
+    /// <returns>The plan recorded, or null while there is none.</returns>
+    /// <exception cref="CheckpointException">It exists but cannot be read.</exception>
+    Task<ShardPlan?> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records the plan; only the claim's holder calls it.</summary>
+    /// <exception cref="CheckpointException">The store refused it.</exception>
+    Task SaveAsync(ShardPlan plan, CancellationToken cancellationToken);
+}
