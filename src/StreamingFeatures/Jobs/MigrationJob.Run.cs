@@ -38,7 +38,7 @@ public sealed partial class MigrationJob
                 Sequence = sequence,
                 SnapshotTime = _snapshot,
                 Session = _opened.BigQuery is { } bq
-                    ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount, bq.AvroSchema)
+                    ? new ReadSessionCheckpoint(bq.Session.Name, bq.Session.Streams, Convert.ToBase64String(bq.ArrowSchema.Span), bq.Session.ExpireTime, bq.Session.EstimatedRowCount, bq.AvroSchema, bq.Session.EstimatedTotalBytesScanned)
                     : null,
                 Partitions = MigrationCheckpoint.Entries(committed, Ends()),
                 Runs = (earlier?.Runs ?? 0) + 1,
@@ -133,6 +133,7 @@ public sealed partial class MigrationJob
     {
         report = report with { MissingKeys = checkpoint.MissingKeys, ChangedKeys = checkpoint.ChangedKeys };
         var summary = MigrationSummary.From(report, SourceFigures.Of(now, earlier, PartitionName), TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), checkpoint.CpuSeconds, checkpoint.PeakWorkingSetBytes, stopped, checkpoint.Runs);
+        summary = summary with { ReadSession = ReadSessionFigures.Of(_opened.BigQuery?.Session) ?? ReadSessionFigures.Of(checkpoint.Session) };
         return new MigrationResult(report, summary, stopped);
     }
 

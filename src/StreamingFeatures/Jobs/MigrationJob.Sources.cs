@@ -70,7 +70,7 @@ public sealed partial class MigrationJob
         BigQueryStorageSource source;
         if (saved is not null && !recreateSession)
         {
-            var session = new BigQueryReadSessionInfo(saved.Name, Checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount);
+            var session = new BigQueryReadSessionInfo(saved.Name, Checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount, saved.EstimatedTotalBytesScanned);
             source = saved.AvroSchema is { } avroSchema
                 ? BigQueryStorageSource.ResumeAvro(invoker, options, session, avroSchema)
                 : BigQueryStorageSource.Resume(invoker, options, session, ByteString.FromBase64(saved.ArrowSchemaBase64));
