@@ -61,6 +61,7 @@ public sealed partial class MigrationJob
             MaxStreamCount = _options.MaxStreams,
             MaxConcurrentStreams = _options.ReadStreams,
             DataFormat = _options.DataFormat,
+            ArrowCompression = _options.ArrowCompression,
             StartOffsets = offsets,
             CompletedStreams = Checkpoint?.Partitions.Where(p => p.Complete).Select(p => p.Partition).ToHashSet(),
             RetryDeadline = _options.RetryDeadline ?? new BigQuerySourceOptions().RetryDeadline,
