@@ -35,6 +35,7 @@ internal static class MigrateCommand
     private static readonly Option<int> MaxStreams = new Option<int>("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxStreamCount.Default }.WholeNumber();
     private static readonly Option<int> ReadStreams = new Option<int>("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxConcurrentStreams.Default }.WholeNumber();
     private static readonly Option<string> DataFormat = new("--data-format") { Description = "The format BigQuery Storage Read sessions send rows in: arrow (column batches, the default) or avro (binary rows). A resumed job keeps its first run's.", DefaultValueFactory = _ => "arrow" };
+    private static readonly Option<string> ArrowCompression = new("--arrow-compression") { Description = "Arrow buffer compression of BigQuery read sessions: lz4 (LZ4_FRAME, the default: fewer bytes from BigQuery for a little client CPU) or none. Avro sessions ignore it.", DefaultValueFactory = _ => "lz4" };
     private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
     private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration. They share one BigQuery read session (one scan of the table) of --shard-count x --read-streams streams; shard i reads streams j with j mod count = i. The first shard to start creates the session and records it in the checkpoint store, so a bigquery: source needs --checkpoint bigtable:TABLE (or a file every shard reaches).", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
@@ -50,7 +51,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.")
         {
             Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun,
-            BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
+            BillingProject, RowRestriction, SnapshotTime, MaxStreams, ReadStreams, DataFormat, ArrowCompression, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart, Credentials,
             CsvAllowQuotedNewlines, MaxRecordBytes, RetryDeadline, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
@@ -107,6 +108,13 @@ internal static class MigrateCommand
             problems.Add($"--data-format is '{dataFormatText}'; allowed: arrow, avro.");
         }
 
+        string compressionText = parse.GetValue(ArrowCompression)!;
+        BigQueryArrowCompression? compression = MigrationSettings.ParseArrowCompression(compressionText);
+        if (compression is null)
+        {
+            problems.Add($"--arrow-compression is '{compressionText}'; allowed: lz4, none.");
+        }
+
         var settings = new MigrationSettings
         {
             Source = source,
@@ -132,6 +140,7 @@ internal static class MigrateCommand
             MaxStreams = parse.GetValue(MaxStreams),
             ReadStreams = parse.GetValue(ReadStreams),
             DataFormat = dataFormat ?? BigQueryDataFormat.Arrow,
+            ArrowCompression = compression ?? BigQueryArrowCompression.Lz4Frame,
             ShardIndex = parse.GetValue(ShardIndex),
             ShardCount = parse.GetValue(ShardCount),
             Checkpoint = MigrationSettings.ParseCheckpoint(parse.GetValue(Checkpoint), out string? checkpointProblem),

@@ -40,6 +40,11 @@ internal sealed partial class MigrationRunner
         Figure(grid, "rate", Number(summary.RowsPerSecond, "N0"), "rows/s");
         Figure(grid, "CPU", Number(summary.CpuSeconds, "0.0"), "CPU-s");
         Figure(grid, "peak memory", MigrateCommand.Count(summary.PeakWorkingSetBytes / (1024 * 1024)), "MiB");
+        if (summary.ReadSession is { } session)
+        {
+            Figure(grid, "streams", session.Streams, "in the BigQuery read session");
+            Figure(grid, "scanned", session.EstimatedBytesScanned, $"bytes, BigQuery's estimate ({Bytes(session.EstimatedBytesScanned)}; on-demand pricing bills it)");
+        }
         Options.Screen.Write(grid);
         if (summary.Sources.Count > 1)
         {
@@ -96,4 +101,24 @@ internal sealed partial class MigrationRunner
         grid.AddRow(new Text(label), new Text(value), new Text(unit));
 
     private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>"1.5 GiB (1,610,612,736 bytes) for about 10,000,000 rows", or a word when the service gave no estimate.</summary>
+    internal static string ScanEstimate(long bytes, long rows) => bytes <= 0
+        ? "not estimated by the service"
+        : string.Create(CultureInfo.InvariantCulture, $"{Bytes(bytes)} ({MigrateCommand.Count(bytes)} bytes) for about {MigrateCommand.Count(rows)} rows; on-demand pricing bills the bytes scanned");
+
+    /// <summary>Bytes in the largest binary unit that keeps the figure at 1 or more, one decimal.</summary>
+    internal static string Bytes(long bytes)
+    {
+        string[] units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes") : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+    }
 }

@@ -21,6 +21,9 @@ internal sealed partial class MigrationRunner
                 plan.RowRestriction,
                 Session = plan.Session?.Name,
                 SnapshotTime = plan.Session?.SnapshotTime,
+                Streams = plan.Session?.Streams.Count,
+                EstimatedRows = plan.Session?.EstimatedRowCount,
+                EstimatedBytesScanned = plan.Session?.EstimatedTotalBytesScanned,
                 Checkpoint = job.CheckpointDescription,
                 ResumedRows = job.Checkpoint?.Totals.Read,
             });
@@ -41,6 +44,7 @@ internal sealed partial class MigrationRunner
         if (plan.Session is { } session)
         {
             grid.AddRow(Plain("read session"), Plain(string.Create(CultureInfo.InvariantCulture, $"{session.Name}, snapshot {session.SnapshotTime:O}, {session.Streams.Count} streams")));
+            grid.AddRow(Plain("estimated scan"), Plain(ScanEstimate(session.EstimatedTotalBytesScanned, session.EstimatedRowCount)));
         }
 
         if (job.Checkpoint is { } checkpoint)

@@ -64,6 +64,7 @@ internal sealed partial record MigrationSettings
         MaxStreams = MaxStreams,
         ReadStreams = ReadStreams,
         DataFormat = DataFormat,
+        ArrowCompression = ArrowCompression,
         ShardIndex = ShardIndex,
         ShardCount = ShardCount,
         DryRun = DryRun,

@@ -67,6 +67,9 @@ internal sealed partial record MigrationSettings
     /// <summary>The format of BigQuery read sessions (sample and bigquery sources).</summary>
     public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
 
+    /// <summary>Arrow buffer compression of BigQuery read sessions.</summary>
+    public BigQueryArrowCompression ArrowCompression { get; init; } = BigQueryArrowCompression.Lz4Frame;
+
     public int ShardIndex { get; init; }
 
     public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;
@@ -179,6 +182,14 @@ internal sealed partial record MigrationSettings
     {
         "arrow" => BigQueryDataFormat.Arrow,
         "avro" => BigQueryDataFormat.Avro,
+        _ => null,
+    };
+
+    /// <summary><c>lz4</c> or <c>none</c> (any case), or null.</summary>
+    public static BigQueryArrowCompression? ParseArrowCompression(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "lz4" => BigQueryArrowCompression.Lz4Frame,
+        "none" => BigQueryArrowCompression.None,
         _ => null,
     };
 

@@ -95,7 +95,7 @@ internal sealed partial class BigQueryReadService
         }
         else
         {
-            response.ArrowRecordBatch = new ArrowRecordBatch { SerializedRecordBatch = UnsafeByteOperations.UnsafeWrap(ArrowIpc.RecordBatch(batch)), RowCount = fits };
+            response.ArrowRecordBatch = new ArrowRecordBatch { SerializedRecordBatch = UnsafeByteOperations.UnsafeWrap(ArrowIpc.RecordBatch(batch, session.Response.ReadOptions.ArrowSerializationOptions?.BufferCompression ?? default)), RowCount = fits };
         }
 #pragma warning restore CS0612
 

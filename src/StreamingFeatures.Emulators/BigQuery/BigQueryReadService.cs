@@ -108,9 +108,9 @@ internal sealed partial class BigQueryReadService(BigQueryStorageEmulator emulat
         }
 
         ReadSession.Types.TableReadOptions? options = requested.ReadOptions;
-        if (options?.ArrowSerializationOptions?.BufferCompression is { } codec && codec != ArrowSerializationOptions.Types.CompressionCodec.CompressionUnspecified)
+        if (options?.ArrowSerializationOptions?.BufferCompression is { } codec && !ArrowIpc.Serves(codec))
         {
-            throw EmulatorErrors.Unimplemented($"The BigQuery Storage emulator does not compress Arrow buffers; buffer_compression {codec} is not implemented.");
+            throw EmulatorErrors.InvalidArgument($"buffer_compression {codec} is not a known codec; use LZ4_FRAME, ZSTD or COMPRESSION_UNSPECIFIED.");
         }
 
         // avro_serialization_options: enable_display_name_attribute is served; picos_timestamp_precision applies to

@@ -50,16 +50,13 @@ internal sealed class MaterialisedTable : EmulatorTable
         return index;
     }
 
+    /// <summary>Exact: every batch counted (see <see cref="LogicalBytes"/>).</summary>
     public override long EstimateBytes(IReadOnlyList<int> columns)
     {
         long bytes = 0;
         foreach (RecordBatch batch in _batches)
         {
-            foreach (int c in columns)
-            {
-                IArrowArray array = batch.Column(c);
-                bytes += array is BinaryArray binary ? binary.ValueOffsets[^1] - binary.ValueOffsets[0] : 8L * array.Length;
-            }
+            bytes += LogicalBytes.Of(batch, columns);
         }
 
         return bytes;

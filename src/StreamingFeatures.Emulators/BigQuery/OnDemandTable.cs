@@ -53,7 +53,10 @@ internal sealed class OnDemandTable : EmulatorTable
         return batch;
     }
 
-    /// <summary>8 bytes per fixed-width value; STRING and BYTES columns estimated from the first batch's average.</summary>
+    /// <summary>
+    /// The first batch's logical bytes per row (see <see cref="LogicalBytes"/>) times the rows: exact for fixed-width
+    /// columns without NULLs, an average for STRING and BYTES, without reading the whole source.
+    /// </summary>
     public override long EstimateBytes(IReadOnlyList<int> columns)
     {
         if (BatchCount == 0)
@@ -62,15 +65,7 @@ internal sealed class OnDemandTable : EmulatorTable
         }
 
         RecordBatch sample = Batch(0);
-        double bytes = 0;
-        foreach (int c in columns)
-        {
-            bytes += sample.Column(c) is BinaryArray binary && sample.Length > 0
-                ? (double)(binary.ValueOffsets[^1] - binary.ValueOffsets[0]) / sample.Length * _rows
-                : 8.0 * _rows;
-        }
-
-        return (long)bytes;
+        return sample.Length == 0 ? 0 : (long)((double)LogicalBytes.Of(sample, columns) / sample.Length * _rows);
     }
 
     private sealed record CachedBatch(int Index, RecordBatch Batch);

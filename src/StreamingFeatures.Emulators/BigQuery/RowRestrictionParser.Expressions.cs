@@ -12,24 +12,12 @@ internal sealed partial class RowRestrictionParser
     private static bool IsFunction(Token token) =>
         token.Text.ToUpperInvariant() is "MOD" or "ABS" or "COALESCE" or "FARM_FINGERPRINT" or "CAST" or "CONCAT";
 
-    /// <summary><c>f(...) OP integer</c> or <c>f(...) IS [NOT] NULL</c> for an INT64-valued function.</summary>
-    private void FunctionCondition()
+    /// <summary>An INT64-valued function call, the left side of a comparison, IN, BETWEEN or IS [NOT] NULL.</summary>
+    private Int64Expression FunctionSubject()
     {
         Token start = Peek;
         Operand operand = ReadOperand();
-        if (operand.Int64 is not { } expression)
-        {
-            throw Error($"No matching signature for a comparison of {BigQueryType(operand.Type)} ({start.Text}(...)) with an INT64 literal");
-        }
-
-        if (Peek.IsWord("IS"))
-        {
-            _conditions.Add(new Int64ExpressionNullCondition(expression, IsNull()));
-            return;
-        }
-
-        Comparison comparison = Operator();
-        _conditions.Add(new Int64ExpressionCondition(expression, comparison, Integer(Take())));
+        return operand.Int64 ?? throw Error($"No matching signature for a comparison of {BigQueryType(operand.Type)} ({start.Text}(...)) with an INT64 literal");
     }
 
     /// <summary>Reads <c>IS NULL</c> or <c>IS NOT NULL</c>; true for IS NULL.</summary>

@@ -6,22 +6,25 @@ using StreamingFeatures.Sources.Columns;
 namespace StreamingFeatures.Emulators.BigQuery;
 
 /// <summary>
-/// The subset of BigQuery row restrictions the emulator evaluates: <c>column OP literal</c> with OP one of
+/// The subset of GoogleSQL row restrictions the emulator evaluates: <c>column OP literal</c> with OP one of
 /// <c>= != &lt;&gt; &lt; &lt;= &gt; &gt;=</c> on INT64, FLOAT64, STRING, TIMESTAMP (and = or != on BOOL) columns,
-/// <c>column IS [NOT] NULL</c>, INT64 expressions of MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST and CONCAT compared
-/// with an integer (the migration's hash shard form), parentheses, and AND. Anything else throws a
-/// <see cref="FormatException"/> naming what is not supported, which the service returns as INVALID_ARGUMENT.
+/// <c>[NOT] IN (literals)</c>, <c>[NOT] BETWEEN x AND y</c>, <c>[NOT] LIKE 'pattern'</c> on STRING and BYTES,
+/// <c>IS [NOT] NULL</c>, a bare BOOL column, INT64 expressions of MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST and
+/// CONCAT compared with integers (the migration's hash shard form), joined by NOT, AND and OR (binding in that order)
+/// and parentheses, in SQL's three-valued logic. Anything else throws a <see cref="FormatException"/> naming what is
+/// not supported, which the service returns as INVALID_ARGUMENT.
 /// </summary>
 internal sealed partial class RowRestrictionParser
 {
     private const string Supported =
-        "the emulator supports comparisons (=, !=, <>, <, <=, >, >=) of a column with a literal, IS [NOT] NULL, "
-        + "MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST(... AS STRING|BYTES) and CONCAT compared with an integer, parentheses and AND";
+        "the emulator supports comparisons (=, !=, <>, <, <=, >, >=) of a column with a literal, [NOT] IN (literals), "
+        + "[NOT] BETWEEN x AND y, [NOT] LIKE 'pattern' (STRING, BYTES), IS [NOT] NULL, a BOOL column, "
+        + "MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST(... AS STRING|BYTES) and CONCAT compared with an integer, "
+        + "NOT, AND, OR and parentheses";
 
     private readonly string _text;
     private readonly SourceSchema _schema;
     private readonly List<Token> _tokens;
-    private readonly List<RowCondition> _conditions = [];
     private int _next;
 
     private RowRestrictionParser(string text, SourceSchema schema)
@@ -40,9 +43,9 @@ internal sealed partial class RowRestrictionParser
         }
 
         var parser = new RowRestrictionParser(text, schema);
-        parser.Conjunction();
+        RowCondition condition = parser.Disjunction();
         parser.Expect(TokenKind.End);
-        return new RowFilter(parser._conditions);
+        return new RowFilter(condition);
     }
 
     /// <summary>The table ordinal of <paramref name="name"/>: exact, else the one field equal ignoring case (BigQuery names are case-insensitive); -1 when none.</summary>
@@ -66,44 +69,6 @@ internal sealed partial class RowRestrictionParser
     }
 
     private Token Peek => _tokens[_next];
-
-    private void Conjunction()
-    {
-        Condition();
-        while (Peek.IsWord("AND"))
-        {
-            _next++;
-            Condition();
-        }
-    }
-
-    private void Condition()
-    {
-        if (Peek.Kind == TokenKind.Open)
-        {
-            _next++;
-            Conjunction();
-            Expect(TokenKind.Close);
-            return;
-        }
-
-        if (Peek.Kind == TokenKind.Word && _tokens[_next + 1].Kind == TokenKind.Open && IsFunction(Peek))
-        {
-            FunctionCondition();
-            return;
-        }
-
-        (int ordinal, SourceField field) = Column();
-        if (Peek.IsWord("IS"))
-        {
-            _conditions.Add(new NullCondition(ordinal, IsNull()));
-            return;
-        }
-
-        Token op = Peek;
-        Comparison comparison = Operator();
-        _conditions.Add(Compare(ordinal, field, comparison, op, ReadLiteral()));
-    }
 
     private (int Ordinal, SourceField Field) Column()
     {
@@ -135,6 +100,7 @@ internal sealed partial class RowRestrictionParser
 
     private RowCondition Compare(int ordinal, SourceField field, Comparison comparison, Token op, Literal literal) => (field.Type, literal.Kind) switch
     {
+        (_, LiteralKind.Null) => UnknownCondition.Instance,
         (ColumnType.Int64, LiteralKind.Integer) => new Int64Condition(ordinal, comparison, Integer(literal.Token)),
         (ColumnType.Int64 or ColumnType.Float64, LiteralKind.Integer or LiteralKind.Float) => new DoubleCondition(ordinal, comparison, Float(literal.Token)),
         (ColumnType.String, LiteralKind.String) => new StringCondition(ordinal, comparison, Encoding.UTF8.GetBytes(literal.Text)),
@@ -157,6 +123,8 @@ internal sealed partial class RowRestrictionParser
                 return new Literal(LiteralKind.Float, token.Text, token);
             case TokenKind.String:
                 return new Literal(LiteralKind.String, token.Text, token);
+            case TokenKind.Word when token.IsWord("NULL"):
+                return new Literal(LiteralKind.Null, token.Text, token);
             case TokenKind.Word when token.IsWord("TRUE") || token.IsWord("FALSE"):
                 return new Literal(LiteralKind.Bool, token.Text, token);
             case TokenKind.Word when token.IsWord("TIMESTAMP"):
@@ -220,6 +188,7 @@ internal sealed partial class RowRestrictionParser
         LiteralKind.Float => "FLOAT64",
         LiteralKind.String => "STRING",
         LiteralKind.Timestamp => "TIMESTAMP",
+        LiteralKind.Null => "NULL",
         _ => "BOOL",
     };
 
@@ -245,6 +214,7 @@ internal sealed partial class RowRestrictionParser
         String,
         Timestamp,
         Bool,
+        Null,
     }
 
     private readonly record struct Literal(LiteralKind Kind, string Text, Token Token);

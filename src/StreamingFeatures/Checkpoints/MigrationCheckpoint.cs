@@ -122,7 +122,7 @@ public sealed record PartitionEntry(int Partition, long Offset, RowStats Stats, 
 /// IPC schema in <see cref="ArrowSchemaBase64"/>, an Avro session its JSON schema in <see cref="AvroSchema"/> (and an
 /// empty ArrowSchemaBase64); checkpoints written before Avro existed have no AvroSchema and are Arrow.
 /// </summary>
-public sealed record ReadSessionCheckpoint(string Name, IReadOnlyList<string> Streams, string ArrowSchemaBase64, DateTimeOffset? ExpireTime, long EstimatedRowCount, string? AvroSchema = null);
+public sealed record ReadSessionCheckpoint(string Name, IReadOnlyList<string> Streams, string ArrowSchemaBase64, DateTimeOffset? ExpireTime, long EstimatedRowCount, string? AvroSchema = null, long EstimatedTotalBytesScanned = 0);
 
 /// <summary>A Bigtable emulator process a local job started.</summary>
 public sealed record OwnedEmulator(string Endpoint, int ProcessId);

@@ -92,7 +92,7 @@ public sealed partial class MigrationJob
         }
 
         ReadSessionCheckpoint session = plan.Session;
-        var info = new BigQueryReadSessionInfo(session.Name, plan.SnapshotTime, session.Streams, session.ExpireTime, session.EstimatedRowCount);
+        var info = new BigQueryReadSessionInfo(session.Name, plan.SnapshotTime, session.Streams, session.ExpireTime, session.EstimatedRowCount, session.EstimatedTotalBytesScanned);
         return session.AvroSchema is { } avroSchema
             ? BigQueryStorageSource.ResumeAvro(invoker, options, info, avroSchema)
             : BigQueryStorageSource.Resume(invoker, options, info, ByteString.FromBase64(session.ArrowSchemaBase64));
@@ -134,5 +134,5 @@ public sealed partial class MigrationJob
     }
 
     private static ReadSessionCheckpoint SessionCheckpoint(BigQueryStorageSource source) =>
-        new(source.Session.Name, source.Session.Streams, Convert.ToBase64String(source.ArrowSchema.Span), source.Session.ExpireTime, source.Session.EstimatedRowCount, source.AvroSchema);
+        new(source.Session.Name, source.Session.Streams, Convert.ToBase64String(source.ArrowSchema.Span), source.Session.ExpireTime, source.Session.EstimatedRowCount, source.AvroSchema, source.Session.EstimatedTotalBytesScanned);
 }

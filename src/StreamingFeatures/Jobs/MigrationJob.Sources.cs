@@ -65,6 +65,7 @@ public sealed partial class MigrationJob
                 : _options.MaxStreams,
             MaxConcurrentStreams = _options.ReadStreams,
             DataFormat = _options.DataFormat,
+            ArrowCompression = _options.ArrowCompression,
             StartOffsets = offsets,
             CompletedStreams = Checkpoint?.Partitions.Where(p => p.Complete).Select(p => p.Partition).ToHashSet(),
             RetryDeadline = _options.RetryDeadline ?? new BigQuerySourceOptions().RetryDeadline,
@@ -80,7 +81,7 @@ public sealed partial class MigrationJob
         }
         else if (saved is not null && !recreateSession)
         {
-            var session = new BigQueryReadSessionInfo(saved.Name, Checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount);
+            var session = new BigQueryReadSessionInfo(saved.Name, Checkpoint!.SnapshotTime, saved.Streams, saved.ExpireTime, saved.EstimatedRowCount, saved.EstimatedTotalBytesScanned);
             source = saved.AvroSchema is { } avroSchema
                 ? BigQueryStorageSource.ResumeAvro(invoker, options, session, avroSchema)
                 : BigQueryStorageSource.Resume(invoker, options, session, ByteString.FromBase64(saved.ArrowSchemaBase64));

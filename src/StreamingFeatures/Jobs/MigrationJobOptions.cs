@@ -53,6 +53,9 @@ public sealed record MigrationJobOptions
 
     public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
 
+    /// <summary>Arrow buffer compression asked of a new read session; not part of the job's identity (the rows are the same).</summary>
+    public BigQueryArrowCompression ArrowCompression { get; init; } = BigQueryArrowCompression.Lz4Frame;
+
     public int ShardIndex { get; init; }
 
     public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;

@@ -28,6 +28,9 @@ public sealed record MigrationSummary(
     /// <summary>Rows earlier runs had done, which this run did not read again.</summary>
     public long RowsSkipped { get; init; }
 
+    /// <summary>The BigQuery read session's streams and estimates; null for other sources.</summary>
+    public ReadSessionFigures? ReadSession { get; init; }
+
     /// <summary>Per source: read = written (this run) + dead-lettered (this run) + skipped.</summary>
     public IReadOnlyList<SourceFigures> Sources { get; init; } = [];
 

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
 using Google.Cloud.BigQuery.Storage.V1;
 using Google.Protobuf;
@@ -8,17 +9,21 @@ namespace StreamingFeatures.IntegrationTests.BigQuery;
 
 /// <summary>
 /// Reads streams as Google's client samples do: each record batch decoded by an Arrow stream reader over the
-/// session's serialized schema followed by the response's serialized batch. Rows come back as boxed values
+/// session's serialized schema followed by the response's serialized batch, compressed buffers (LZ4_FRAME, ZSTD)
+/// decompressed by Apache.Arrow.Compression as pyarrow does for Google's Python client. Rows come back as boxed values
 /// (long for INT64 and TIMESTAMP microseconds, double, bool, string, byte[]) for easy comparison.
 /// </summary>
 internal static class ArrowReads
 {
-    public static (Schema Schema, RecordBatch Batch) Decode(ByteString schema, ByteString batch)
+    public static readonly CompressionCodecFactory Codecs = new();
+
+    /// <summary>Decodes one batch; without <paramref name="codecs"/> a compressed batch fails, as in a reader built without them.</summary>
+    public static (Schema Schema, RecordBatch Batch) Decode(ByteString schema, ByteString batch, ICompressionCodecFactory? codecs = null)
     {
         byte[] bytes = new byte[schema.Length + batch.Length];
         schema.CopyTo(bytes, 0);
         batch.CopyTo(bytes, schema.Length);
-        var reader = new ArrowStreamReader(new MemoryStream(bytes));
+        var reader = new ArrowStreamReader(new MemoryStream(bytes), codecs);
         RecordBatch decoded = reader.ReadNextRecordBatch() ?? throw new InvalidDataException("No record batch in the response.");
         return (reader.Schema, decoded);
     }
@@ -34,7 +39,7 @@ internal static class ArrowReads
         await foreach (ReadRowsResponse response in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             responses.Add(response);
-            (_, RecordBatch batch) = Decode(session.ArrowSchema.SerializedSchema, response.ArrowRecordBatch.SerializedRecordBatch);
+            (_, RecordBatch batch) = Decode(session.ArrowSchema.SerializedSchema, response.ArrowRecordBatch.SerializedRecordBatch, Codecs);
             Assert.AreEqual(response.RowCount, batch.Length, "row_count differs from the rows in the batch");
             for (int i = 0; i < batch.Length; i++)
             {

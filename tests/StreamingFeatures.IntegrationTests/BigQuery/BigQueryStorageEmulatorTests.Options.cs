@@ -68,10 +68,10 @@ public sealed partial class BigQueryStorageEmulatorTests
     }
 
     [TestMethod]
-    [DataRow("f0 = 1 OR f1 = 2", "OR")]
+    [DataRow("f0 = 1 XOR f1 = 2", "XOR")]
     [DataRow("f0 IS TRUE", "TRUE")]
     [DataRow("SHA256(entity_id) = 3", "SHA256")]
-    [DataRow("f0 BETWEEN 1 AND 5", "BETWEEN")]
+    [DataRow("f0 LIKE '1%'", "LIKE applies to STRING and BYTES")]
     [DataRow("nope = 3", "nope")]
     [DataRow("f0 = 'text'", "INT64, STRING")]
     public async Task CreateReadSession_UnsupportedOrInvalidRestriction_FailsInvalidArgumentNamingIt(string restriction, string named)

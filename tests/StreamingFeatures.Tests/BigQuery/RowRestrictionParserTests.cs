@@ -5,7 +5,10 @@ using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Tests.BigQuery;
 
-/// <summary>The row restriction subset of the BigQuery Storage emulator, evaluated on a small Arrow batch.</summary>
+/// <summary>
+/// The row restriction subset of the BigQuery Storage emulator, evaluated on a small Arrow batch: comparisons, IN,
+/// BETWEEN, LIKE, NOT, AND, OR with GoogleSQL's precedence, and NULL never matching a comparison (nor its NOT).
+/// </summary>
 [TestClass]
 public sealed class RowRestrictionParserTests
 {
@@ -40,6 +43,35 @@ public sealed class RowRestrictionParserTests
     [DataRow("ABS(id) = 1", new long[] { -1, 1 })]
     [DataRow("ABS(MOD(COALESCE(id, 0), 4)) = 2", new long[] { -2, 2 })]
     [DataRow("MOD(COALESCE(id, 7), 4) = 3", new long[] { 3, 6 })]
+    [DataRow("id = 1 OR id = 2", new long[] { 1, 2 })]
+    [DataRow("id = 1 OR id = 3 AND flag", new long[] { 1 })]
+    [DataRow("(id = 1 OR id = 2) AND flag", new long[] { 2 })]
+    [DataRow("id > 4 or id < -2", new long[] { -3, 5 })]
+    [DataRow("id > 0 OR id IS NULL", new long[] { 1, 2, 3, 4, 5, 6 })]
+    [DataRow("NOT id > 0", new long[] { -3, -2, -1, 0 })]
+    [DataRow("NOT id = 1 AND id > 3", new long[] { 4, 5 })]
+    [DataRow("NOT (id < 4 OR flag)", new long[] { 5 })]
+    [DataRow("NOT NOT id = 2", new long[] { 2 })]
+    [DataRow("NOT flag AND id >= 0", new long[] { 1, 3, 5 })]
+    [DataRow("id IN (1, 3, 5)", new long[] { 1, 3, 5 })]
+    [DataRow("id NOT IN (1, 3, 5) AND id > 0", new long[] { 2, 4 })]
+    [DataRow("id IN (1, NULL)", new long[] { 1 })]
+    [DataRow("id NOT IN (1, NULL)", new long[] { })]
+    [DataRow("id = NULL OR id != NULL", new long[] { })]
+    [DataRow("name IN ('n1', \"n-1\")", new long[] { -1, 1 })]
+    [DataRow("score IN (0.5, 1)", new long[] { 1, 2 })]
+    [DataRow("MOD(id, 2) IN (1, -1) AND id BETWEEN 0 AND 4", new long[] { 1, 3 })]
+    [DataRow("id BETWEEN -1 AND 1", new long[] { -1, 0, 1 })]
+    [DataRow("id NOT BETWEEN -1 AND 4", new long[] { -3, -2, 5 })]
+    [DataRow("id BETWEEN 1 AND 2 AND flag OR id = 5", new long[] { 2, 5 })]
+    [DataRow("id BETWEEN 3 AND 1", new long[] { })]
+    [DataRow("at BETWEEN '2026-01-01 00:00:01' AND TIMESTAMP '2026-01-01 00:00:02'", new long[] { 1, 2 })]
+    [DataRow("name LIKE 'n-_'", new long[] { -3, -2, -1 })]
+    [DataRow("name LIKE '%1'", new long[] { -1, 1 })]
+    [DataRow("name NOT LIKE 'n_' AND id < 0", new long[] { -3, -2, -1 })]
+    [DataRow("name LIKE NULL", new long[] { })]
+    [DataRow("flag AND NOT id IN (0, 2)", new long[] { -2, 4 })]
+    [DataRow("flag AND id IS NULL", new long[] { 6 })]
     public void Parse_SupportedRestriction_MatchesExactlyTheExpectedRows(string restriction, long[] ids)
     {
         RowFilter filter = RowRestrictionParser.Parse(restriction, Schema)!;
@@ -55,10 +87,18 @@ public sealed class RowRestrictionParserTests
     public void Parse_Empty_ReturnsNoFilter(string restriction) => Assert.IsNull(RowRestrictionParser.Parse(restriction, Schema));
 
     [TestMethod]
-    [DataRow("id = 1 OR id = 2", "'OR'")]
-    [DataRow("NOT id = 1", "'NOT'")]
+    [DataRow("id = 1 XOR id = 2", "'XOR'")]
+    [DataRow("id NOT = 1", "'NOT ='")]
     [DataRow("id IS TRUE", "'TRUE'")]
-    [DataRow("id IN (1, 2)", "'IN'")]
+    [DataRow("id IN ()", "')'")]
+    [DataRow("id IN (1, name)", "'name'")]
+    [DataRow("id BETWEEN 1 OR 2", "Expected AND after BETWEEN")]
+    [DataRow("id LIKE '1%'", "LIKE applies to STRING and BYTES")]
+    [DataRow("name LIKE 3", "STRING, INT64")]
+    [DataRow("name LIKE 'ab\\\\'", "ends with a backslash")]
+    [DataRow("name IN ('a', 2)", "STRING, INT64")]
+    [DataRow("id = 1 OR", "end of restriction")]
+    [DataRow("REGEXP_CONTAINS(name, 'n')", "REGEXP_CONTAINS(...)")]
     [DataRow("SIGN(id) = 1", "SIGN(...)")]
     [DataRow("id = id", "'id'")]
     [DataRow("id + 1 = 2", "'+'")]

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Apache.Arrow;
+using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using Google.Cloud.BigQuery.Storage.V1;
@@ -10,10 +11,13 @@ namespace StreamingFeatures.Sources.BigQuery;
 
 /// <summary>
 /// Decodes ReadRows record batches into the engine's column arrays: fixed-width values copied span to span, strings
-/// and bytes as Arrow offsets and data (no string per value, no boxing).
+/// and bytes as Arrow offsets and data (no string per value, no boxing); compressed buffers decompressed first.
 /// </summary>
 internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchema schema) : IReadRowsDecoder
 {
+    /// <summary>LZ4_FRAME and ZSTD buffers (the Arrow IPC BodyCompression); an uncompressed batch reads as before.</summary>
+    private static readonly CompressionCodecFactory Codecs = new();
+
     private readonly byte[] _schemaBytes = serializedSchema.ToByteArray();
 
     public SourceChunk Decode(int partition, long firstOffset, ReadRowsResponse response) => response.ArrowRecordBatch is { } batch
@@ -26,7 +30,7 @@ internal sealed class ArrowBatchDecoder(ByteString serializedSchema, SourceSchem
         byte[] message = new byte[_schemaBytes.Length + serializedBatch.Length];
         _schemaBytes.CopyTo(message, 0);
         serializedBatch.Span.CopyTo(message.AsSpan(_schemaBytes.Length));
-        using var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(message));
+        using var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(message), Codecs);
         using RecordBatch batch = reader.ReadNextRecordBatch() ?? throw new InvalidDataException("The response holds no record batch.");
         if (batch.ColumnCount != schema.Fields.Count)
         {

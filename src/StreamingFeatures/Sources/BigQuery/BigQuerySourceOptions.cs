@@ -116,6 +116,7 @@ public sealed partial record BigQuerySourceOptions
             errors.Add(Invariant($"DataFormat is {(int)DataFormat}; allowed Arrow or Avro."));
         }
 
+        ValidateCompression(errors);
         OptionChecks.Range(errors, nameof(MaxStreamCount), MaxStreamCount, BigQuerySourceLimits.MaxStreamCount);
         OptionChecks.Range(errors, nameof(MaxConcurrentStreams), MaxConcurrentStreams, BigQuerySourceLimits.MaxConcurrentStreams);
         OptionChecks.Range(errors, nameof(MaxReadAttempts), MaxReadAttempts, BigQuerySourceLimits.MaxReadAttempts);

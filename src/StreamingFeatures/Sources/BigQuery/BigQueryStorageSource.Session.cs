@@ -27,6 +27,10 @@ public sealed partial class BigQueryStorageSource
             // session; with this each field carries the column's own name as displayName.
             readOptions.AvroSerializationOptions = new AvroSerializationOptions { EnableDisplayNameAttribute = true };
         }
+        else if (options.ArrowCompression == BigQueryArrowCompression.Lz4Frame)
+        {
+            readOptions.ArrowSerializationOptions = new ArrowSerializationOptions { BufferCompression = ArrowSerializationOptions.Types.CompressionCodec.Lz4Frame };
+        }
 
         return new CreateReadSessionRequest
         {

@@ -78,7 +78,8 @@ public sealed partial class BigQueryStorageSource : IRowSource
             options.SnapshotTime ?? session.TableModifiers?.SnapshotTime?.ToDateTimeOffset(),
             [.. session.Streams.Select(s => s.Name)],
             session.ExpireTime?.ToDateTimeOffset(),
-            session.EstimatedRowCount);
+            session.EstimatedRowCount,
+            session.EstimatedTotalBytesScanned);
         long? expected = session.EstimatedRowCount > 0 || session.Streams.Count == 0 ? session.EstimatedRowCount : null;
         return new BigQueryStorageSource(client, options, info, schema, expected);
     }
