@@ -35,6 +35,11 @@ internal sealed partial class MigrationRunner
         Figure(grid, "verified", report.RowsVerified, $"rows read back (verify {Typed(report.Mode)})");
         Figure(grid, "missing", report.Missing, "rows not found in the table");
         Figure(grid, "changed", report.Changed, "rows that differ from the source");
+        if (report.Superseded > 0)
+        {
+            Figure(grid, "superseded", report.Superseded, "rows a newer event overwrote (not a difference)");
+        }
+
         Figure(grid, "retries", report.Retries, "entries written again");
         Figure(grid, "time", Number(summary.ElapsedSeconds, "0.0"), "s" + runs);
         Figure(grid, "rate", Number(summary.RowsPerSecond, "N0"), "rows/s");

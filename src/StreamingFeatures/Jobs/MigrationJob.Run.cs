@@ -122,6 +122,7 @@ public sealed partial class MigrationJob
         Matched = totals.Matched,
         Missing = totals.Missing,
         Changed = totals.Changed,
+        Superseded = totals.Superseded,
         Retries = totals.Retries,
         ByPartition = run?.ByPartition ?? new Dictionary<int, Checksum>(),
         ByBucket = run?.ByBucket ?? new Dictionary<int, Checksum>(),

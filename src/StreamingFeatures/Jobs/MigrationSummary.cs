@@ -25,6 +25,9 @@ public sealed record MigrationSummary(
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
+    /// <summary>Rows read back overwritten by a newer event (a live stream during a cutover): not mismatches.</summary>
+    public long Superseded { get; init; }
+
     /// <summary>Rows earlier runs had done, which this run did not read again.</summary>
     public long RowsSkipped { get; init; }
 
@@ -46,7 +49,7 @@ public sealed record MigrationSummary(
             SourceFigures.CheckAddUp([total]);
         }
 
-        return From(report, elapsed, cpuSeconds, peakWorkingSet, stopped, runs) with { RowsSkipped = total.Skipped, Sources = sources };
+        return From(report, elapsed, cpuSeconds, peakWorkingSet, stopped, runs) with { RowsSkipped = total.Skipped, Sources = sources, Superseded = report.Superseded };
     }
 
     private static MigrationSummary From(IntegrityReport report, TimeSpan elapsed, double cpuSeconds, long peakWorkingSet, bool stopped, int runs) => new(

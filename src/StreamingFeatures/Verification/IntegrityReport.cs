@@ -19,6 +19,9 @@ public sealed record IntegrityReport
 
     public long Changed { get; init; }
 
+    /// <summary>Rows read back with a newer event's cell where theirs was: the newest event wins, so not a difference.</summary>
+    public long Superseded { get; init; }
+
     public IReadOnlyList<string> MissingKeys { get; init; } = [];
 
     public IReadOnlyList<string> ChangedKeys { get; init; } = [];

@@ -99,6 +99,17 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
         _ranges[key.RangeIndex] = range;
     }
 
+    /// <summary>Read-back found the row of <paramref name="key"/> overwritten by a newer event.</summary>
+    public void NoteSuperseded(in PendingRow key)
+    {
+        if (key.RangeIndex >= 0)
+        {
+            Range range = _ranges[key.RangeIndex];
+            range.Superseded++;
+            _ranges[key.RangeIndex] = range;
+        }
+    }
+
     public SourceRange[] Ranges()
     {
         var ranges = new SourceRange[_ranges.Count];
@@ -106,7 +117,7 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
         {
             Range r = _ranges[i];
             long read = r.End - r.Start;
-            ranges[i] = new SourceRange(r.Partition, r.Start, r.End, new RowStats(read, r.Written, r.DeadLettered, r.Verified, r.Missing, r.Changed, r.Retries, r.DigestSum, r.DigestXor));
+            ranges[i] = new SourceRange(r.Partition, r.Start, r.End, new RowStats(read, r.Written, r.DeadLettered, r.Verified, r.Missing, r.Changed, r.Retries, r.DigestSum, r.DigestXor, r.Superseded));
         }
 
         return ranges;
@@ -124,6 +135,7 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
         public long Verified;
         public long Missing;
         public long Changed;
+        public long Superseded;
         public long Retries;
         public ulong DigestSum;
         public ulong DigestXor;

@@ -28,6 +28,7 @@ internal sealed class ReadRowsDigester
     private int[] _order = [];
     private ulong[] _digests = [];
     private bool[] _found = [];
+    private bool[] _superseded = [];
     private int _next;
 
     // The open row: its key, the requested keys equal to it [_runStart, _runEnd), family and column so far.
@@ -69,6 +70,7 @@ internal sealed class ReadRowsDigester
             _order = new int[keys.Count];
             _digests = new ulong[keys.Count];
             _found = new bool[keys.Count];
+            _superseded = new bool[keys.Count];
         }
 
         for (int i = 0; i < keys.Count; i++)
@@ -89,6 +91,12 @@ internal sealed class ReadRowsDigester
         digest = _digests[index];
         return _found[index];
     }
+
+    /// <summary>
+    /// True when the row of requested key <paramref name="index"/> came back with a newer cell in a feature that lacks
+    /// its own (see <see cref="RowDigester.Digest(ReadOnlySpan{byte}, FeatureCells, long, out bool)"/>).
+    /// </summary>
+    public bool IsSuperseded(int index) => _found[index] && _superseded[index];
 
     /// <summary>Feeds one ReadRowsResponse, as received.</summary>
     public void Add(ReadOnlySpan<byte> response)
@@ -304,7 +312,7 @@ internal sealed class ReadRowsDigester
         for (int i = _runStart; i < _runEnd; i++)
         {
             int index = _order[i];
-            _digests[index] = _digester.Digest(key, _cells, _keys[index].TimestampMicros);
+            _digests[index] = _digester.Digest(key, _cells, _keys[index].TimestampMicros, out _superseded[index]);
             _found[index] = true;
         }
 

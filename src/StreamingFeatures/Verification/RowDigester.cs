@@ -13,10 +13,17 @@ namespace StreamingFeatures.Verification;
 /// </summary>
 internal sealed class RowDigester(RowMapper mapper)
 {
+    // What a feature's column holds besides the cell at the event timestamp.
+    private const byte OlderOrEqual = 1;
+    private const byte Newer = 2;
+
     public IReadOnlyList<FeaturePlan> Features => mapper.Features;
 
     /// <summary>The digest of a merged row (tests, diagnostics); the read-back itself uses <see cref="ReadRowsDigester"/>.</summary>
-    public ulong Digest(Row row, long timestampMicros)
+    public ulong Digest(Row row, long timestampMicros) => Digest(row, timestampMicros, out _);
+
+    /// <summary>As <see cref="Digest(Row, long)"/>, and whether a newer event superseded a feature of the row.</summary>
+    public ulong Digest(Row row, long timestampMicros, out bool superseded)
     {
         var cells = new FeatureCells();
         IReadOnlyList<FeaturePlan> features = mapper.Features;
@@ -36,7 +43,7 @@ internal sealed class RowDigester(RowMapper mapper)
             }
         }
 
-        return Digest(row.Key.Span, cells, timestampMicros);
+        return Digest(row.Key.Span, cells, timestampMicros, out superseded);
     }
 
     /// <summary>
@@ -44,16 +51,24 @@ internal sealed class RowDigester(RowMapper mapper)
     /// timestamp (the last such when there are several); with deleted nulls, a feature without one counts as a delete
     /// unless the column still holds a cell the delete would have removed.
     /// </summary>
-    public ulong Digest(ReadOnlySpan<byte> key, FeatureCells cells, long timestampMicros)
+    public ulong Digest(ReadOnlySpan<byte> key, FeatureCells cells, long timestampMicros) => Digest(key, cells, timestampMicros, out _);
+
+    /// <summary>
+    /// As <see cref="Digest(ReadOnlySpan{byte}, FeatureCells, long)"/>; <paramref name="superseded"/> tells whether a
+    /// feature lacks its cell at the event timestamp while the column holds a newer one. A later event (the live
+    /// stream during a cutover) wrote that cell, and a family's max-versions or max-age rule may then collect this
+    /// row's cell: the newest event wins, so a digest that differs for that reason is no difference from the source.
+    /// </summary>
+    public ulong Digest(ReadOnlySpan<byte> key, FeatureCells cells, long timestampMicros, out bool superseded)
     {
         IReadOnlyList<FeaturePlan> features = mapper.Features;
         int[] match = ArrayPool<int>.Shared.Rent(features.Count);
-        bool[] olderOrEqual = ArrayPool<bool>.Shared.Rent(features.Count);
+        byte[] seen = ArrayPool<byte>.Shared.Rent(features.Count);
         byte[]? buffer = null;
         try
         {
             match.AsSpan(0, features.Count).Fill(-1);
-            olderOrEqual.AsSpan(0, features.Count).Clear();
+            seen.AsSpan(0, features.Count).Clear();
             long deleteEnd = FeaturePlan.DeleteEnd(timestampMicros);
             for (int c = 0; c < cells.Count; c++)
             {
@@ -64,9 +79,11 @@ internal sealed class RowDigester(RowMapper mapper)
                     match[f] = c;
                 }
 
-                olderOrEqual[f] |= cellTimestamp < deleteEnd;
+                seen[f] |= cellTimestamp < deleteEnd ? OlderOrEqual : (byte)0;
+                seen[f] |= cellTimestamp > timestampMicros ? Newer : (byte)0;
             }
 
+            superseded = false;
             bool deletes = mapper.Nulls == NullHandling.DeleteColumn;
             int size = ProtoWire.FieldSize(key.Length);
             for (int f = 0; f < features.Count; f++)
@@ -75,10 +92,12 @@ internal sealed class RowDigester(RowMapper mapper)
                 {
                     size += RowMapper.MutationFieldSize(features[f].SetCellSize(timestampMicros, cells.Value(match[f]).Length));
                 }
-                else if (deletes && !olderOrEqual[f])
+                else if (deletes && (seen[f] & OlderOrEqual) == 0)
                 {
                     size += RowMapper.MutationFieldSize(features[f].DeleteSize(timestampMicros));
                 }
+
+                superseded |= match[f] < 0 && (seen[f] & Newer) != 0;
             }
 
             buffer = ArrayPool<byte>.Shared.Rent(size);
@@ -95,7 +114,7 @@ internal sealed class RowDigester(RowMapper mapper)
                     value.CopyTo(body[at..]);
                     at += value.Length;
                 }
-                else if (deletes && !olderOrEqual[f])
+                else if (deletes && (seen[f] & OlderOrEqual) == 0)
                 {
                     at += RowMapper.WriteDelete(body[at..], features[f], timestampMicros);
                 }
@@ -106,7 +125,7 @@ internal sealed class RowDigester(RowMapper mapper)
         finally
         {
             ArrayPool<int>.Shared.Return(match);
-            ArrayPool<bool>.Shared.Return(olderOrEqual);
+            ArrayPool<byte>.Shared.Return(seen);
             if (buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(buffer);

@@ -13,6 +13,7 @@ internal sealed partial class BatchSettler
     private static readonly KeyValuePair<string, object?> MatchedTag = new("result", "matched");
     private static readonly KeyValuePair<string, object?> MissingTag = new("result", "missing");
     private static readonly KeyValuePair<string, object?> ChangedTag = new("result", "changed");
+    private static readonly KeyValuePair<string, object?> SupersededTag = new("result", "superseded");
 
     public async Task VerifyAsync(ReadBackJob job, CancellationToken cancellationToken)
     {
@@ -48,6 +49,12 @@ internal sealed partial class BatchSettler
                 Interlocked.Increment(ref _missing);
                 _metrics.Verified.Add(1, MissingTag);
                 Note(_missingKeys, pending.Key);
+            }
+            else if (digest != pending.Digest && digester.IsSuperseded(i))
+            {
+                job.NoteSuperseded(pending);
+                Interlocked.Increment(ref _superseded);
+                _metrics.Verified.Add(1, SupersededTag);
             }
             else if (digest != pending.Digest)
             {

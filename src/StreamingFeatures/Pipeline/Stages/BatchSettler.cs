@@ -42,6 +42,7 @@ internal sealed partial class BatchSettler
     private long _matched;
     private long _missing;
     private long _changed;
+    private long _superseded;
     private long _retries;
 
     public BatchSettler(
@@ -133,10 +134,11 @@ internal sealed partial class BatchSettler
                 RowsRead = _rowsRead,
                 RowsWritten = Interlocked.Read(ref _rowsWritten),
                 DeadLettered = Interlocked.Read(ref _deadLettered),
-                RowsVerified = Interlocked.Read(ref _matched) + Interlocked.Read(ref _missing) + Interlocked.Read(ref _changed),
+                RowsVerified = Interlocked.Read(ref _matched) + Interlocked.Read(ref _missing) + Interlocked.Read(ref _changed) + Interlocked.Read(ref _superseded),
                 Matched = Interlocked.Read(ref _matched),
                 Missing = Interlocked.Read(ref _missing),
                 Changed = Interlocked.Read(ref _changed),
+                Superseded = Interlocked.Read(ref _superseded),
                 MissingKeys = [.. _missingKeys],
                 ChangedKeys = [.. _changedKeys],
                 ByPartition = new Dictionary<int, Checksum>(_byPartition),
