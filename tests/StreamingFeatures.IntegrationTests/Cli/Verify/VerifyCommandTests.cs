@@ -28,6 +28,10 @@ public sealed class VerifyCommandTests
         string[] source = ["--sample-rows", Rows, "--table", workspace.Table.Id];
         CliResult migrated = await workspace.RunAsync(["migrate", .. source, "--checkpoint", "none"], MigrationWorkspace.SharedEmulator, Cancellation);
         Assert.AreEqual(0, migrated.Code, migrated.Output);
+        CliResult plan = await workspace.RunAsync(["verify", .. source, "--dry-run"], MigrationWorkspace.SharedEmulator, Cancellation);
+        Assert.AreEqual(0, plan.Code, plan.Output);
+        StringAssert.Contains(plan.Output, "Verification plan");
+        Assert.DoesNotContain("Verification report", plan.Output);
 
         CliResult identical = await workspace.RunAsync(["verify", .. source], MigrationWorkspace.SharedEmulator, Cancellation);
 
@@ -63,6 +67,17 @@ public sealed class VerifyCommandTests
 
         Assert.AreEqual(2, exit.Code, exit.Output);
         StringAssert.Contains(exit.Output, workspace.Table.Id);
+    }
+
+    [TestMethod]
+    public async Task Verify_ShardIndexOutOfRange_ExitsTwoNamingIt()
+    {
+        await using var workspace = MigrationWorkspace.Create("verify-flags");
+
+        CliResult exit = await workspace.RunAsync(["verify", "--shard-index", "2", "--shard-count", "2"], MigrationWorkspace.SharedEmulator, Cancellation);
+
+        Assert.AreEqual(2, exit.Code, exit.Output);
+        StringAssert.Contains(exit.Output, "--shard-index is 2");
     }
 
     /// <summary>The report object among the JSON lines: the only line that has one.</summary>
