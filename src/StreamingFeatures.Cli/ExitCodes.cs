@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>Verification found missing or changed rows.</summary>
     public const int VerificationFailed = 3;
 
+    /// <summary>verify: the table differs from its source (missing, changed or extra rows).</summary>
+    public const int TableDiffers = 3;
+
     /// <summary>loadtest: the run fell behind its baseline beyond a threshold.</summary>
     public const int Regressed = 4;
 

@@ -25,6 +25,7 @@ internal static class Program
         var root = new RootCommand("StreamingFeatures: feeds and serves an ML feature store on Google Cloud Bigtable.")
         {
             MigrateCommand.Create(),
+            Verify.VerifyCommand.Create(),
             IngestCommand.Create(),
             EmulatorCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
@@ -33,7 +34,7 @@ internal static class Program
             new ExitCode(ExitCodes.Success, "Done (each command's --help says what done means for it)."),
             new ExitCode(ExitCodes.Failure, "Any other failure (a service unreachable, a fatal write fault, a stop past its deadline)."),
             new ExitCode(ExitCodes.BadInput, "Bad input or configuration, found before anything was written."),
-            new ExitCode(ExitCodes.VerificationFailed, "Verification found missing or changed rows."),
+            new ExitCode(ExitCodes.VerificationFailed, "Verification found missing or changed rows (verify: or extra ones)."),
             new ExitCode(ExitCodes.Regressed, "loadtest: the run fell behind its baseline beyond a threshold."),
             new ExitCode(ExitCodes.Stopped, "Stopped on request (Ctrl+C, SIGTERM) after draining; progress is kept."));
         ExitCodeHelp.Install(root);
