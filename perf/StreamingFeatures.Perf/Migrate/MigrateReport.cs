@@ -41,6 +41,7 @@ internal sealed record MigrateReport
     /// <summary>Rows over the three bare loops' wall time added up (they run one after another).</summary>
     public required double BareSumRowsPerSecond { get; init; }
 
+    /// <summary>The first migration run's peak (this process's, not the CLI's), before any bare-loop message was built.</summary>
     public required long PeakWorkingSetBytesMigration { get; init; }
 
     public required bool GoalCpuAtMost130PercentOfBareSum { get; init; }
