@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using StreamingFeatures.Perf.Ingest;
+using StreamingFeatures.Perf.Migrate;
 using StreamingFeatures.Perf.Pipeline;
 
 namespace StreamingFeatures.Perf;
@@ -15,6 +16,8 @@ internal static class Program
               The ingestion graph into a null sink and into cbtemulator, and a bare MutateRows loop; prints JSON.
           ingest [--events N] [--features N] [--live-seconds S] [--rate-steps N] [--output PATH]
               The streaming service's data path next to a bare StreamingPull consumer on the local emulators; prints JSON.
+          migrate [--rows N] [--features N] [--warmup-rows N] [--output PATH]
+              A whole migration (BigQuery emulator in a child process, full read-back) next to three bare loops; prints JSON.
           bench [BenchmarkDotNet arguments]
               Micro benchmarks, e.g. `bench --filter '*' --job short`.
           trace-summary FILE.nettrace [TOP] [FOCUS]
@@ -41,6 +44,16 @@ internal static class Program
                 }
 
                 return await IngestCommand.RunAsync(ingest).ConfigureAwait(false);
+            case "migrate" or "serve-bigquery":
+                if (!MigrateArguments.TryParse(args.AsSpan(1), out MigrateArguments? migrate, out string? migrateError))
+                {
+                    await Console.Error.WriteLineAsync(migrateError + Environment.NewLine + Usage).ConfigureAwait(false);
+                    return 2;
+                }
+
+                return args[0] == "migrate"
+                    ? await MigrateCommand.RunAsync(migrate).ConfigureAwait(false)
+                    : await BigQueryServer.ServeAsync(migrate).ConfigureAwait(false);
             case "bench":
                 // Artifacts beside the binaries unless asked otherwise, not in whatever folder the tool was run from.
                 string[] benchArgs = args.Contains("--artifacts")
