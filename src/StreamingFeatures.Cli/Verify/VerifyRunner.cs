@@ -1,10 +1,13 @@
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Checkpoints;
 using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.Jobs;
 using StreamingFeatures.Resilience;
+using StreamingFeatures.Sources.BigQuery;
+using StreamingFeatures.Sources.Files;
 using StreamingFeatures.Verification;
 
 namespace StreamingFeatures.Cli.Verify;
@@ -61,6 +64,7 @@ internal sealed partial class VerifyRunner(VerifySettings settings)
             PrintPlan(plan);
             if (_settings.DryRun)
             {
+                // Through the console JsonLines wraps, so a redirected dry run stays one JSON object per line.
                 Spectre.Console.AnsiConsole.MarkupLine("Dry run: the configuration, the source schema and the table fit together; no row was read.");
                 return ExitCodes.Success;
             }
@@ -90,6 +94,12 @@ internal sealed partial class VerifyRunner(VerifySettings settings)
         catch (Exception e) when (e is MigrationInputException or CredentialsException)
         {
             return MigrationRunner.BadInput(e.Message);
+        }
+        catch (Exception e) when (e is BigQuerySourceException or FileSourceException or CheckpointException or IOException)
+        {
+            // A source that fails while it is read (a session past its life, a file that went away): one line, not a trace.
+            Console.Error.WriteLine("error: " + e.Message);
+            return ExitCodes.Failure;
         }
         catch (RpcException e) when (!stop.IsCancellationRequested && e.StatusCode != StatusCode.Cancelled)
         {

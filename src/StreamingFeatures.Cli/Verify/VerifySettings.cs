@@ -49,6 +49,7 @@ internal sealed record VerifySettings(MigrationSettings Source, bool DryRun, int
             MaxStreams = Source.MaxStreams,
             ReadStreams = Source.ReadStreams,
             DataFormat = Source.DataFormat,
+            ArrowCompression = Source.ArrowCompression,
             ShardIndex = ShardIndex,
             ShardCount = ShardCount,
             Verification = new VerificationOptions { MaxReportedKeys = MaxKeys },

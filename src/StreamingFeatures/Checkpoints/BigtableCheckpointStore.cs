@@ -71,23 +71,7 @@ public sealed class BigtableCheckpointStore : ICheckpointStore
         {
             Row? found = await _retry.ExecuteAsync(
                 $"Bigtable ReadRows (checkpoint) on table '{_tableId}'",
-                async attempt =>
-                {
-                    var merger = new ReadRowsMerger();
-                    Row? last = null;
-                    using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_target.Invoker).ReadRows(
-                        request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken);
-                    while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
-                    {
-                        foreach (Row row in merger.Add(call.ResponseStream.Current))
-                        {
-                            last = row;
-                        }
-                    }
-
-                    merger.Complete();
-                    return last;
-                },
+                attempt => SingleRowRead.ReadAsync(_target, request, attempt),
                 cancellationToken).ConfigureAwait(false);
             Cell? cell = found?.Families.FirstOrDefault(f => f.Name == Family)?.Columns.FirstOrDefault(c => c.Qualifier == s_qualifier)?.Cells.FirstOrDefault();
             return cell is null ? null : MigrationCheckpoint.FromJson(cell.Value.ToStringUtf8(), Description);

@@ -2,12 +2,11 @@ using Google.Cloud.Bigtable.V2;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Resilience;
-using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
 namespace StreamingFeatures.Checkpoints;
 
 /// <summary>Reading the plan row, and the calls' retries and errors.</summary>
-public sealed partial class BigtableShardPlanStore
+internal sealed partial class BigtableShardPlanStore
 {
     /// <summary>The claim's holder and the plan's JSON; each null while absent (a missing table reads as an empty row).</summary>
     private async Task<(string? Claim, string? Plan)> ReadAsync(CancellationToken cancellationToken)
@@ -24,23 +23,7 @@ public sealed partial class BigtableShardPlanStore
         {
             found = await CallAsync(
                 "ReadRows",
-                async attempt =>
-                {
-                    var merger = new ReadRowsMerger();
-                    Row? last = null;
-                    using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_target.Invoker).ReadRows(
-                        request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken);
-                    while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
-                    {
-                        foreach (Row row in merger.Add(call.ResponseStream.Current))
-                        {
-                            last = row;
-                        }
-                    }
-
-                    merger.Complete();
-                    return last;
-                },
+                attempt => SingleRowRead.ReadAsync(_target, request, attempt),
                 "read",
                 cancellationToken).ConfigureAwait(false);
         }

@@ -14,7 +14,7 @@ namespace StreamingFeatures.Checkpoints;
 /// creating the session, column <c>plan</c> holds it. The claim is one CheckAndMutateRow that writes it only into an
 /// empty row, so of shards starting together exactly one creates the session; the others read the holder and wait.
 /// </summary>
-public sealed partial class BigtableShardPlanStore : IShardPlanStore
+internal sealed partial class BigtableShardPlanStore : IShardPlanStore
 {
     private static readonly ByteString s_claim = ByteString.CopyFromUtf8("claim");
     private static readonly ByteString s_plan = ByteString.CopyFromUtf8("plan");
@@ -75,22 +75,37 @@ public sealed partial class BigtableShardPlanStore : IShardPlanStore
         return plan is null ? null : ShardPlan.FromJson(plan, Description);
     }
 
-    public async Task SaveAsync(ShardPlan plan, CancellationToken cancellationToken)
+    public async Task<ShardPlan> SaveAsync(ShardPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var request = new MutateRowRequest
+        var request = new CheckAndMutateRowRequest
         {
             TableName = _target.TableName,
             AppProfileId = _target.AppProfileId ?? string.Empty,
             RowKey = _rowKey,
-            Mutations = { SetCell(s_plan, plan.ToJson()) },
+            // A plan cell already there (another holder's, or this call's own answer lost and retried): written nothing.
+            PredicateFilter = new RowFilter
+            {
+                Chain = new RowFilter.Types.Chain
+                {
+                    Filters =
+                    {
+                        new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family },
+                        new RowFilter { ColumnQualifierRegexFilter = s_plan },
+                    },
+                },
+            },
+            FalseMutations = { SetCell(s_plan, plan.ToJson()) },
         };
-        await CallAsync(
-            "MutateRow",
-            attempt => new BigtableClient(_target.Invoker).MutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
+        CheckAndMutateRowResponse response = await CallAsync(
+            "CheckAndMutateRow",
+            attempt => new BigtableClient(_target.Invoker).CheckAndMutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
             "write",
             cancellationToken).ConfigureAwait(false);
+        return response.PredicateMatched
+            ? await LoadAsync(cancellationToken).ConfigureAwait(false) ?? throw new CheckpointException($"The shard plan {Description} was recorded but cannot be read back.")
+            : plan;
     }
 
     private static Mutation SetCell(ByteString column, string value) => new()

@@ -2,10 +2,10 @@ namespace StreamingFeatures.Checkpoints;
 
 /// <summary>
 /// A shard plan in a file, shared only when every shard mounts the same volume. The claim is a file beside it,
-/// created by a hard link that fails when it exists (exclusive create, with its content already in place); the plan
-/// is written to a temporary file and renamed, so a reader sees none or all of it.
+/// created exclusively (O_EXCL), so one process wins; the plan is written to a temporary file and renamed, so a
+/// reader sees none or all of it, and never over a plan already there.
 /// </summary>
-public sealed class FileShardPlanStore : IShardPlanStore
+internal sealed class FileShardPlanStore : IShardPlanStore
 {
     private readonly string _path;
 
@@ -22,20 +22,26 @@ public sealed class FileShardPlanStore : IShardPlanStore
     public async Task<string> ClaimAsync(string claimant, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(claimant);
-        string temporary = $"{ClaimPath}.{Environment.ProcessId}.tmp";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            await File.WriteAllTextAsync(temporary, claimant, cancellationToken).ConfigureAwait(false);
             try
             {
-                File.Move(temporary, ClaimPath, overwrite: false);
+                // O_EXCL: of processes creating it together, exactly one succeeds (File.Move checks, then renames).
+                var claim = new FileStream(ClaimPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
+                await using (claim.ConfigureAwait(false))
+                {
+                    await claim.WriteAsync(System.Text.Encoding.UTF8.GetBytes(claimant), cancellationToken).ConfigureAwait(false);
+                    claim.Flush(flushToDisk: true);
+                }
+
                 return claimant;
             }
             catch (IOException) when (File.Exists(ClaimPath))
             {
-                File.Delete(temporary);
-                return (await File.ReadAllTextAsync(ClaimPath, cancellationToken).ConfigureAwait(false)).Trim();
+                // Read while its winner still writes it, it is empty: someone else holds it all the same.
+                string holder = (await File.ReadAllTextAsync(ClaimPath, cancellationToken).ConfigureAwait(false)).Trim();
+                return holder.Length > 0 ? holder : "another shard";
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -60,20 +66,31 @@ public sealed class FileShardPlanStore : IShardPlanStore
         }
     }
 
-    public async Task SaveAsync(ShardPlan plan, CancellationToken cancellationToken)
+    public async Task<ShardPlan> SaveAsync(ShardPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        string temporary = _path + ".tmp";
+        if (await LoadAsync(cancellationToken).ConfigureAwait(false) is { } recorded)
+        {
+            return recorded;
+        }
+
+        string temporary = $"{_path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(plan.ToJson()), cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, _path, overwrite: true);
+            File.Move(temporary, _path, overwrite: false);
+            return plan;
+        }
+        catch (IOException) when (File.Exists(_path))
+        {
+            File.Delete(temporary);
+            return await LoadAsync(cancellationToken).ConfigureAwait(false) ?? plan;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

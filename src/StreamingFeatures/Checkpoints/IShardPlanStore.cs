@@ -5,7 +5,7 @@ namespace StreamingFeatures.Checkpoints;
 /// table, a file on a volume every shard mounts). Creating the plan is claimed first, atomically, so two shards
 /// starting together never both create a session.
 /// </summary>
-public interface IShardPlanStore
+internal interface IShardPlanStore
 {
     /// <summary>For messages: the file path or the Bigtable table and row.</summary>
     string Description { get; }
@@ -21,7 +21,11 @@ public interface IShardPlanStore
     /// <exception cref="CheckpointException">It exists but cannot be read.</exception>
     Task<ShardPlan?> LoadAsync(CancellationToken cancellationToken);
 
-    /// <summary>Records the plan; only the claim's holder calls it.</summary>
+    /// <summary>
+    /// Records the plan unless one is recorded already, and returns the one recorded: should two processes both hold
+    /// the claim (the same shard started twice), the first plan saved stays the only one, and the other process
+    /// reads its session instead of its own.
+    /// </summary>
     /// <exception cref="CheckpointException">The store refused it.</exception>
-    Task SaveAsync(ShardPlan plan, CancellationToken cancellationToken);
+    Task<ShardPlan> SaveAsync(ShardPlan plan, CancellationToken cancellationToken);
 }

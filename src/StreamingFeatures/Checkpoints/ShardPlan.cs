@@ -8,7 +8,7 @@ namespace StreamingFeatures.Checkpoints;
 /// checkpoint store before any shard reads. Shard <c>i</c> of <see cref="ShardCount"/> reads the streams <c>j</c>
 /// with <c>j mod ShardCount = i</c>; its own checkpoint keeps its offsets in them.
 /// </summary>
-public sealed record ShardPlan
+internal sealed record ShardPlan
 {
     public const int CurrentFormat = 1;
 

@@ -77,7 +77,13 @@ public sealed partial class MigrationJob
                     Session = SessionCheckpoint(created),
                     CreatedAt = _time.GetUtcNow(),
                 };
-                await store.SaveAsync(plan, cancellationToken).ConfigureAwait(false);
+                ShardPlan recorded = await store.SaveAsync(plan, cancellationToken).ConfigureAwait(false);
+                if (recorded.Session.Name != plan.Session.Name)
+                {
+                    // The same shard started twice and the other one recorded first: read its session, never a second one.
+                    created = null;
+                    plan = recorded;
+                }
             }
             else
             {

@@ -90,6 +90,7 @@ public sealed partial class VerifyJob
                 MaxStreamCount = _options.MaxStreams,
                 MaxConcurrentStreams = _options.ReadStreams,
                 DataFormat = _options.DataFormat,
+                ArrowCompression = _options.ArrowCompression,
                 RetryDeadline = _options.RetryDeadline ?? new BigQuerySourceOptions().RetryDeadline,
             },
             cancellationToken).ConfigureAwait(false);

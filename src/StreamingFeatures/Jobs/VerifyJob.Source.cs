@@ -1,7 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using Google.Cloud.Bigtable.V2;
 using Google.Protobuf;
-using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Resilience;
@@ -116,19 +115,7 @@ public sealed partial class VerifyJob
 
         return (_readRetry ??= Retry(_options.Verification.ReadRetry)).ExecuteAsync(
             $"Bigtable ReadRows (read-back of {keys.Count} rows) on table '{target.TableId}'",
-            async attempt =>
-            {
-                digester.Start(keys);
-                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = target.Invoker.AsyncServerStreamingCall(
-                    ReadRowsRawMethod.Method, null, new CallOptions(target.RequestParams, attempt.Deadline, attempt.CancellationToken), request);
-                while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
-                {
-                    using ReadRowsRawMethod.RawResponse response = call.ResponseStream.Current;
-                    digester.Add(response.Span);
-                }
-
-                digester.Complete();
-            },
+            attempt => ReadBackCall.ReadAsync(target, request, keys, digester, attempt),
             cancellationToken);
     }
 }

@@ -28,6 +28,9 @@ public sealed record VerifyJobOptions
 
     public BigQueryDataFormat DataFormat { get; init; } = BigQueryDataFormat.Arrow;
 
+    /// <summary>Arrow buffer compression the BigQuery read session is asked for.</summary>
+    public BigQueryArrowCompression ArrowCompression { get; init; } = BigQueryArrowCompression.Lz4Frame;
+
     /// <summary>
     /// This replica's share, 0 to <see cref="ShardCount"/> - 1: the source rows and table rows whose row key hashes
     /// to it. Every shard reads the whole source but reads back and scans only its share.

@@ -43,6 +43,30 @@ public sealed class FileShardPlanStoreTests
     }
 
     [TestMethod]
+    public async Task ClaimAsync_ManyShardsAtOnce_ExactlyOneWinsAndAllNameIt()
+    {
+        string[] holders = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(
+            () => new FileShardPlanStore(PlanPath).ClaimAsync($"shard {i} of 16", TestContext.CancellationToken))));
+
+        string[] winners = [.. Enumerable.Range(0, 16).Where(i => holders[i] == $"shard {i} of 16").Select(i => holders[i])];
+        Assert.HasCount(1, winners, string.Join(", ", holders));
+        Assert.IsTrue(holders.All(h => h == winners[0] || h == "another shard"), string.Join(", ", holders));
+    }
+
+    [TestMethod]
+    public async Task SaveAsync_SecondPlanOfAnotherSession_KeepsAndReturnsTheFirst()
+    {
+        Directory.CreateDirectory(_directory);
+        var store = new FileShardPlanStore(PlanPath);
+        await store.SaveAsync(Plan("sessions/first"), TestContext.CancellationToken);
+
+        ShardPlan recorded = await new FileShardPlanStore(PlanPath).SaveAsync(Plan("sessions/second"), TestContext.CancellationToken);
+
+        Assert.AreEqual("sessions/first", recorded.Session.Name);
+        Assert.AreEqual("sessions/first", (await store.LoadAsync(TestContext.CancellationToken))!.Session.Name);
+    }
+
+    [TestMethod]
     public async Task LoadAsync_NothingSaved_Null()
     {
         Assert.IsNull(await new FileShardPlanStore(PlanPath).LoadAsync(TestContext.CancellationToken));
@@ -73,4 +97,12 @@ public sealed class FileShardPlanStoreTests
         Assert.AreEqual("4", loaded.Job["shards"]);
         Assert.AreEqual("shard 3 of 4", loaded.CreatedBy);
     }
+
+    private static ShardPlan Plan(string session) => new()
+    {
+        Job = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["shards"] = "2" },
+        ShardCount = 2,
+        CreatedBy = "shard 0 of 2",
+        Session = new ReadSessionCheckpoint(session, [session + "/streams/0", session + "/streams/1"], "AAEC", null, 10),
+    };
 }

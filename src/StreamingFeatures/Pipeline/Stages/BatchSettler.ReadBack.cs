@@ -1,7 +1,5 @@
 using Google.Cloud.Bigtable.V2;
 using Google.Protobuf;
-using Grpc.Core;
-using StreamingFeatures.Bigtable;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Verification;
 
@@ -81,19 +79,7 @@ internal sealed partial class BatchSettler
     {
         return _readRetry.ExecuteAsync(
             $"Bigtable ReadRows (read-back of {keys.Count} rows) on table '{_target.TableId}'",
-            async attempt =>
-            {
-                digester.Start(keys);
-                using AsyncServerStreamingCall<ReadRowsRawMethod.RawResponse> call = _target.Invoker.AsyncServerStreamingCall(
-                    ReadRowsRawMethod.Method, null, new CallOptions(_target.RequestParams, attempt.Deadline, attempt.CancellationToken), request);
-                while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
-                {
-                    using ReadRowsRawMethod.RawResponse response = call.ResponseStream.Current;
-                    digester.Add(response.Span);
-                }
-
-                digester.Complete();
-            },
+            attempt => ReadBackCall.ReadAsync(_target, request, keys, digester, attempt),
             cancellationToken);
     }
 

@@ -90,7 +90,7 @@ public sealed partial class BigQueryStorageSource
             string why = "permanent error";
             if (Session.ExpireTime is { } expires && expires <= _options.TimeProvider.GetUtcNow())
             {
-                why = string.Create(CultureInfo.InvariantCulture, $"the read session expired at {expires:u} (BigQuery keeps read sessions for 6 hours); rows already written stay, a rerun with --restart reads the table again");
+                why = string.Create(CultureInfo.InvariantCulture, $"the read session expired at {expires:u} (BigQuery keeps read sessions for 6 hours); rows already written stay, a rerun with --restart reads the table again (shards: after deleting the shards' plan row)");
             }
 
             throw Failure(stream, offset, $"{why}: {e.StatusCode}: {e.Status.Detail}", e);

@@ -36,6 +36,9 @@ public sealed partial class BigQueryStorageSource
         {
             Parent = "projects/" + options.EffectiveBillingProject,
             MaxStreamCount = options.MaxStreamCount,
+
+            // The service may give fewer streams than the maximum: at least one a shard, or a shard reads nothing.
+            PreferredMinStreamCount = options.ShardCount > 1 ? Math.Min(options.ShardCount, options.MaxStreamCount == 0 ? options.ShardCount : options.MaxStreamCount) : 0,
             ReadSession = new ReadSession
             {
                 Table = options.Table,

@@ -119,7 +119,7 @@ public sealed partial class BigQueryStorageSource : IRowSource
         {
             throw new BigQuerySourceException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"The read session {session.Name} on {options.Table} expired at {expires:u} (BigQuery keeps read sessions for 6 hours), so its streams and offsets cannot be read again. The rows already written stay; start over with --restart to read the table again (writes are idempotent)."));
+                $"The read session {session.Name} on {options.Table} expired at {expires:u} (BigQuery keeps read sessions for 6 hours), so its streams and offsets cannot be read again. The rows already written stay; start over with --restart to read the table again (writes are idempotent; shards: delete the shards' plan row first, or every shard uses another checkpoint table)."));
         }
 
         long? expected = session.EstimatedRowCount > 0 ? session.EstimatedRowCount : null;
