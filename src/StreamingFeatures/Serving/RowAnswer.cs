@@ -1,0 +1,87 @@
+using Google.Cloud.Bigtable.V2;
+using Google.Protobuf;
+
+namespace StreamingFeatures.Serving;
+
+/// <summary>
+/// The features of one row read with <see cref="ReadFilter"/>, decided from the labels of its cells: a <c>v</c> cell
+/// is PRESENT, else an <c>o</c> cell is OUTSIDE_MAX_AGE, else a nullable feature of a row that exists (any cell) is
+/// NULL_VALUE, else NOT_FOUND.
+/// </summary>
+internal sealed class RowAnswer(IReadOnlyList<ServedFeature> features)
+{
+    private readonly Dictionary<(string Family, ByteString Qualifier), int> _columns =
+        features.Select((f, i) => (f, i)).ToDictionary(x => (x.f.Family, x.f.Qualifier), x => x.i);
+
+    /// <summary>The answer for an entity whose row was not returned at all.</summary>
+    public FeatureResult[] Missing()
+    {
+        var results = new FeatureResult[features.Count];
+        Array.Fill(results, FeatureResult.NotFound);
+        return results;
+    }
+
+    /// <exception cref="InvalidDataException">A value cell cannot be of its feature's type (its length is wrong).</exception>
+    public FeatureResult[] Decide(Row row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var results = new FeatureResult[features.Count];
+        var found = new bool[features.Count];
+        bool exists = false;
+        foreach (Family family in row.Families)
+        {
+            foreach (Column column in family.Columns)
+            {
+                exists |= column.Cells.Count > 0;
+                if (!_columns.TryGetValue((family.Name, column.Qualifier), out int index))
+                {
+                    continue;
+                }
+
+                foreach (Cell cell in column.Cells)
+                {
+                    if (HasLabel(cell, ReadFilter.ValueLabel))
+                    {
+                        results[index] = Present(features[index], row.Key, cell);
+                        found[index] = true;
+                    }
+                    else if (!found[index] && HasLabel(cell, ReadFilter.OutsideMaxAgeLabel))
+                    {
+                        results[index] = new FeatureResult(FeatureStatus.OutsideMaxAge, default, Time(cell.TimestampMicros));
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (!found[i] && results[i].Status != FeatureStatus.OutsideMaxAge)
+            {
+                results[i] = exists && features[i].Nullable ? FeatureResult.NullValue : FeatureResult.NotFound;
+            }
+        }
+
+        return results;
+    }
+
+    private static FeatureResult Present(ServedFeature feature, ByteString key, Cell cell) =>
+        FeatureValue.TryDecode(feature.Type, cell.Value.Memory, out FeatureValue value)
+            ? new FeatureResult(FeatureStatus.Present, value, Time(cell.TimestampMicros))
+            : throw new InvalidDataException(
+                $"Row '{key.ToStringUtf8()}' holds {cell.Value.Length} bytes in {feature.Family}:{feature.Qualifier.ToStringUtf8()}, which no {feature.Type} cell has (feature '{feature.Name}'): the table was written with another feature set.");
+
+    private static bool HasLabel(Cell cell, string label)
+    {
+        for (int i = 0; i < cell.Labels.Count; i++)
+        {
+            if (cell.Labels[i] == label)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static DateTimeOffset Time(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+}
