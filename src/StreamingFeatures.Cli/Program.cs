@@ -26,6 +26,7 @@ internal static class Program
         {
             MigrateCommand.Create(),
             Verify.VerifyCommand.Create(),
+            Get.GetCommand.Create(),
             IngestCommand.Create(),
             EmulatorCommand.Create(),
             LoadTest.LoadTestCommand.Create(),

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using StreamingFeatures.FeatureSets;
-using StreamingFeatures.Keys;
+using StreamingFeatures.Serving;
 
 namespace StreamingFeatures.Cli.EmulatorCommands;
 
-/// <summary>A cell value back to the typed value its feature wrote, by the engine's BINARY encoding (<see cref="CellEncoding"/>).</summary>
+/// <summary>A cell value back to the typed value its feature wrote, by the engine's decoding of the BINARY encoding (<see cref="FeatureValue"/>).</summary>
 internal sealed class CellDecoder(FeatureSetOptions featureSet)
 {
     private readonly Dictionary<(string Family, string Qualifier), FeatureType> _types =
@@ -46,15 +46,19 @@ internal sealed class CellDecoder(FeatureSetOptions featureSet)
             return Raw(value);
         }
 
+        if (!FeatureValue.TryDecode(type, value.ToArray(), out FeatureValue typed))
+        {
+            return new Shown(Show(Raw(value)) + $" (not a valid {type.ToString().ToLowerInvariant()} cell)");
+        }
+
         return type switch
         {
-            FeatureType.Int64 when value.Length == CellEncoding.Int64Size => CellEncoding.ReadInt64(value),
-            FeatureType.Float64 when value.Length == CellEncoding.Float64Size => CellEncoding.ReadFloat64(value),
-            FeatureType.Bool when value.Length == CellEncoding.BoolSize => CellEncoding.ReadBool(value),
-            FeatureType.Timestamp when value.Length == CellEncoding.Int64Size => new Shown(Time(CellEncoding.ReadInt64(value))),
-            FeatureType.String => new Text(Encoding.UTF8.GetString(value)),
-            FeatureType.Bytes => new Shown("base64:" + Convert.ToBase64String(value)),
-            _ => new Shown(Show(Raw(value)) + $" (not a valid {type.ToString().ToLowerInvariant()} cell)"),
+            FeatureType.Int64 => typed.AsInt64(),
+            FeatureType.Float64 => typed.AsFloat64(),
+            FeatureType.Bool => typed.AsBool(),
+            FeatureType.Timestamp => new Shown(Time(typed.AsTimestampMicros())),
+            FeatureType.String => new Text(typed.AsString()),
+            _ => new Shown("base64:" + typed),
         };
     }
 

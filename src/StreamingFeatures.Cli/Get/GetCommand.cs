@@ -1,0 +1,68 @@
+using System.CommandLine;
+using StreamingFeatures.Cli.Options;
+using StreamingFeatures.Serving;
+
+namespace StreamingFeatures.Cli.Get;
+
+/// <summary>
+/// <c>streamingfeatures get</c>: an operator's look at what serving would answer for a few entities — typed values,
+/// statuses and event times, as of now or a past time; what <c>cbt read</c> cannot show.
+/// </summary>
+internal static class GetCommand
+{
+    public const string Name = "get";
+
+    private static readonly Option<string[]> Entity = new("--entity")
+    {
+        Description = "An entity key; repeat the flag for several. A composite key gives its parts separated by commas, in the feature set's entityKey order.",
+        Required = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private static readonly Option<string[]> Feature = new("--feature") { Description = "A feature to read; repeat the flag for several. Default: every feature of the feature set." };
+    private static readonly Option<DateTimeOffset?> AsOf = new Option<DateTimeOffset?>("--as-of") { Description = "Read the values as they were at this time (RFC 3339, e.g. 2026-11-26T00:00:00Z); the feature set's max age counts back from it. Default: now." }.Rfc3339Time();
+    private static readonly Option<string> Format = new("--format") { Description = "table (a line per entity and feature) or json (one object: features, then per entity each feature's status, value and event time).", DefaultValueFactory = _ => "table" };
+    private static readonly Option<TimeSpan> Timeout = new Option<TimeSpan>("--timeout") { Description = "Deadline of the read, retries included.", DefaultValueFactory = _ => FeatureReaderLimits.Timeout.Default }.Duration(TimeSpan.FromMilliseconds(1), FeatureReaderLimits.Timeout.Max);
+
+    public static Command Create()
+    {
+        var command = new Command(Name, "Read features back by entity: typed values, statuses (PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE) and event times.");
+        foreach (Option option in (Option[])[Entity, JobFlags.FeatureSetFile, Feature, AsOf, Format, JobFlags.Project, JobFlags.Instance, JobFlags.AppProfile, JobFlags.Table, JobFlags.Local, Timeout, JobFlags.Credentials])
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
+        return command.WithExitCodes(
+            new ExitCode(ExitCodes.Success, "Every entity answered (NOT_FOUND is an answer)."),
+            new ExitCode(ExitCodes.Failure, "Bigtable unreachable past the retries, or the read passed --timeout."),
+            new ExitCode(ExitCodes.BadInput, "Bad flags or feature set, an unknown feature, too many entities, or the table does not exist."),
+            new ExitCode(ExitCodes.Stopped, "Stopped by Ctrl+C or SIGTERM."));
+    }
+
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken stop)
+    {
+        var settings = new GetSettings
+        {
+            Entities = parse.GetValue(Entity) ?? [],
+            Features = parse.GetValue(Feature) ?? [],
+            AsOf = parse.GetValue(AsOf),
+            Format = parse.GetValue(Format)!,
+            FeatureSetFile = parse.GetValue(JobFlags.FeatureSetFile),
+            Project = parse.GetValue(JobFlags.Project),
+            Instance = parse.GetValue(JobFlags.Instance),
+            AppProfile = parse.GetValue(JobFlags.AppProfile),
+            Table = parse.GetValue(JobFlags.Table),
+            Local = parse.GetValue(JobFlags.Local),
+            Timeout = parse.GetValue(Timeout),
+            CredentialsFile = parse.GetValue(JobFlags.Credentials)?.FullName,
+        };
+        IReadOnlyList<string> problems = settings.Problems(Environment.GetEnvironmentVariable);
+        if (problems.Count > 0)
+        {
+            return Task.FromResult(GetRunner.BadInput(string.Join(Environment.NewLine + "error: ", problems)));
+        }
+
+        return new GetRunner(settings).RunAsync(stop);
+    }
+}
