@@ -73,7 +73,12 @@ internal sealed class GetRunner(GetSettings settings)
             Console.Error.WriteLine("Stopped.");
             return ExitCodes.Stopped;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or CredentialsException or ConnectionSettingsException)
+        catch (ArgumentException e)
+        {
+            // The message names the flag's value already; the parameter name would only add the library's view.
+            return BadInput(e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message);
+        }
+        catch (Exception e) when (e is NotSupportedException or CredentialsException or ConnectionSettingsException)
         {
             return BadInput(e.Message);
         }
