@@ -9,13 +9,16 @@ internal sealed class StreamSplitLog
 {
     public static readonly StreamSplitLog Empty = new(new SortedDictionary<int, StreamSplit>(), new Dictionary<int, StreamSplit.Want>());
 
-    public StreamSplitLog(IReadOnlyDictionary<int, StreamSplit> entries, IReadOnlyDictionary<int, StreamSplit.Want> wants)
+    /// <param name="entries">Entries by index.</param>
+    /// <param name="wants">Each shard's latest request for work.</param>
+    /// <param name="next">The store's next free index, when <paramref name="entries"/> are only some of its entries.</param>
+    public StreamSplitLog(IReadOnlyDictionary<int, StreamSplit> entries, IReadOnlyDictionary<int, StreamSplit.Want> wants, int next = 0)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(wants);
         Entries = new SortedDictionary<int, StreamSplit>((IDictionary<int, StreamSplit>)entries.ToDictionary());
         Wants = wants;
-        Next = Entries.Count == 0 ? 0 : Entries.Keys.Max() + 1;
+        Next = Math.Max(next, Entries.Count == 0 ? 0 : Entries.Keys.Max() + 1);
     }
 
     /// <summary>Entries by index, every session's.</summary>
@@ -30,7 +33,8 @@ internal sealed class StreamSplitLog
     /// <summary>Only what belongs to <paramref name="session"/> (indices kept: they number residual partitions).</summary>
     public StreamSplitLog Of(string session) => new(
         Entries.Where(e => e.Value.Session == session).ToDictionary(),
-        Wants.Where(w => w.Value.Session == session).ToDictionary());
+        Wants.Where(w => w.Value.Session == session).ToDictionary(),
+        Next);
 
     /// <summary>The residual partitions given to <paramref name="shard"/>, in the order they were given.</summary>
     public IEnumerable<StreamSplit> GivenTo(int shard) => Entries.Values.Where(e => !e.IsClose && e.Taker == shard);

@@ -41,7 +41,7 @@ internal sealed partial class StreamStealing
             if (await _store.TryAddSplitAsync(all.Next, entry, cancellationToken).ConfigureAwait(false))
             {
                 var entries = new Dictionary<int, StreamSplit>(log.Entries) { [all.Next] = entry };
-                Volatile.Write(ref _log, new StreamSplitLog(entries, log.Wants));
+                Volatile.Write(ref _log, new StreamSplitLog(entries, log.Wants, all.Next + 1));
                 return true;
             }
         }
