@@ -17,6 +17,7 @@ internal static class MigrateCommand
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check configuration and schema, print the plan, write nothing." };
     private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
     private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration. They share one BigQuery read session (one scan of the table) of --shard-count x --read-streams streams; shard i reads streams j with j mod count = i. The first shard to start creates the session and records it in the checkpoint store, so a bigquery: source needs --checkpoint bigtable:TABLE (or a file every shard reaches).", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
+    private static readonly Option<bool> NoWorkStealing = new("--no-work-stealing") { Description = "Shards of a shared read session do not take over the tail of a straggler's stream (SplitReadStream) once their own streams are read; each reads only its own." };
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Where progress is saved: a file path (default streamingfeatures-checkpoints/<job>.json), bigtable:TABLE (a table in the target instance), or none." };
     private static readonly Option<TimeSpan> CheckpointInterval = new Option<TimeSpan>("--checkpoint-interval") { Description = $"How often progress is saved, {Show(MigrationJobLimits.CheckpointInterval.Min)} to {Show(MigrationJobLimits.CheckpointInterval.Max)} (e.g. 90s, 5m; a bare number is seconds). Default {Show(MigrationJobLimits.CheckpointInterval.Default)}.", DefaultValueFactory = _ => MigrationJobLimits.CheckpointInterval.Default }.Duration(MigrationJobLimits.CheckpointInterval.Min, MigrationJobLimits.CheckpointInterval.Max);
     private static readonly Option<bool> Restart = new("--restart") { Description = "Ignore the saved checkpoint and start the migration over. A shard of a bigquery: source starts its streams over within the shards' recorded session; to read in a new session, delete the plan row (named in the report) first." };
@@ -24,7 +25,7 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.");
-        JobFlags.AddTo(command, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun, ShardIndex, ShardCount, Checkpoint, CheckpointInterval, Restart);
+        JobFlags.AddTo(command, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun, ShardIndex, ShardCount, NoWorkStealing, Checkpoint, CheckpointInterval, Restart);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "Every row written (and verified, unless --verify none); or a dry run found the plan sound."),
@@ -53,6 +54,7 @@ internal static class MigrateCommand
             DryRun = parse.GetValue(DryRun),
             ShardIndex = parse.GetValue(ShardIndex),
             ShardCount = parse.GetValue(ShardCount),
+            WorkStealing = !parse.GetValue(NoWorkStealing),
             Checkpoint = MigrationSettings.ParseCheckpoint(parse.GetValue(Checkpoint), out string? checkpointProblem),
             CheckpointInterval = parse.GetValue(CheckpointInterval),
             Restart = parse.GetValue(Restart),

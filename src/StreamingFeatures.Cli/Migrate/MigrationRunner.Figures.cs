@@ -50,6 +50,11 @@ internal sealed partial class MigrationRunner
             Figure(grid, "streams", session.Streams, "in the BigQuery read session");
             Figure(grid, "scanned", session.EstimatedBytesScanned, $"bytes, BigQuery's estimate ({Bytes(session.EstimatedBytesScanned)}; on-demand pricing bills it)");
         }
+        if (summary.TakenOver.Count > 0)
+        {
+            Figure(grid, "taken over", summary.TakenOver.Sum(t => t.Rows), string.Create(CultureInfo.InvariantCulture, $"rows of {summary.TakenOver.Count} stream(s) split from other shards' (work stealing)"));
+        }
+
         Options.Screen.Write(grid);
         if (summary.Sources.Count > 1)
         {

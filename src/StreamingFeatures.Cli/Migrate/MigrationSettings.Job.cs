@@ -67,6 +67,7 @@ internal sealed partial record MigrationSettings
         ArrowCompression = ArrowCompression,
         ShardIndex = ShardIndex,
         ShardCount = ShardCount,
+        WorkStealing = WorkStealing,
         DryRun = DryRun,
     };
 }

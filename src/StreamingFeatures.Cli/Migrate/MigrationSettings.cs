@@ -74,6 +74,9 @@ internal sealed partial record MigrationSettings
 
     public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;
 
+    /// <summary>Shards take over the tail of a straggler's stream once their own are read (off: --no-work-stealing).</summary>
+    public bool WorkStealing { get; init; } = true;
+
     /// <summary>Where progress is saved; null for the job's default file.</summary>
     public CheckpointStoreSpec? Checkpoint { get; init; }
 

@@ -5,7 +5,7 @@ namespace StreamingFeatures.Checkpoints;
 /// created exclusively (O_EXCL), so one process wins; the plan is written to a temporary file and renamed, so a
 /// reader sees none or all of it, and never over a plan already there.
 /// </summary>
-internal sealed class FileShardPlanStore : IShardPlanStore
+internal sealed partial class FileShardPlanStore : IShardPlanStore
 {
     private readonly string _path;
 

@@ -28,4 +28,16 @@ internal interface IShardPlanStore
     /// </summary>
     /// <exception cref="CheckpointException">The store refused it.</exception>
     Task<ShardPlan> SaveAsync(ShardPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>The split log beside the plan: every entry and every shard's latest request for work (all sessions').</summary>
+    /// <exception cref="CheckpointException">The store cannot be read.</exception>
+    Task<StreamSplitLog> LoadSplitsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes <paramref name="entry"/> at <paramref name="index"/> unless an entry is there already (then false).</summary>
+    /// <exception cref="CheckpointException">The store refused it.</exception>
+    Task<bool> TryAddSplitAsync(int index, StreamSplit entry, CancellationToken cancellationToken);
+
+    /// <summary>Records (replacing its earlier one) shard <paramref name="shard"/>'s request for work.</summary>
+    /// <exception cref="CheckpointException">The store refused it.</exception>
+    Task WantWorkAsync(int shard, StreamSplit.Want want, CancellationToken cancellationToken);
 }

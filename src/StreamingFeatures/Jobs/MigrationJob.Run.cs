@@ -132,7 +132,7 @@ public sealed partial class MigrationJob
     {
         report = report with { MissingKeys = checkpoint.MissingKeys, ChangedKeys = checkpoint.ChangedKeys };
         var summary = MigrationSummary.From(report, SourceFigures.Of(now, earlier, PartitionName), TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), checkpoint.CpuSeconds, checkpoint.PeakWorkingSetBytes, stopped, checkpoint.Runs);
-        summary = summary with { ReadSession = ReadSessionFigures.Of(_opened.BigQuery?.Session) ?? ReadSessionFigures.Of(checkpoint.Session) };
+        summary = summary with { ReadSession = ReadSessionFigures.Of(_opened.BigQuery?.Session) ?? ReadSessionFigures.Of(checkpoint.Session), TakenOver = TakenOver(now) };
         return new MigrationResult(report, summary, stopped);
     }
 

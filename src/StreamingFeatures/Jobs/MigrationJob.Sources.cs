@@ -78,6 +78,7 @@ public sealed partial class MigrationJob
         if (sharded && !recreateSession)
         {
             source = await SharedSessionAsync(invoker, options, cancellationToken).ConfigureAwait(false);
+            await StealAsync(source, cancellationToken).ConfigureAwait(false);
         }
         else if (saved is not null && !recreateSession)
         {
@@ -101,14 +102,14 @@ public sealed partial class MigrationJob
     }
 
     /// <summary>A partition as the report names it: its file, else its stream or partition number.</summary>
-    private string PartitionName(int partition) => _options.Source is MigrationSource.Files files
+    private string PartitionName(int partition) => StolenName(partition) ?? (_options.Source is MigrationSource.Files files
         && (_fileNames ??= FileSources.Names(files) ?? []) is { } names && partition < names.Count
         ? names[partition]
         : _options.Source switch
         {
             MigrationSource.BigQuery or MigrationSource.Sample => string.Create(CultureInfo.InvariantCulture, $"stream {partition}"),
             _ => string.Create(CultureInfo.InvariantCulture, $"partition {partition}"),
-        };
+        });
 
     /// <summary>Partitions read to their end (this run or an earlier one), with their row counts.</summary>
     private Dictionary<int, long>? Ends()

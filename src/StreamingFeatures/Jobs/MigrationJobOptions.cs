@@ -61,6 +61,12 @@ public sealed record MigrationJobOptions
     public int ShardCount { get; init; } = MigrationJobLimits.ShardCount.Default;
 
     /// <summary>
+    /// Shards of a shared read session take over the tail of a straggler's stream once their own are read
+    /// (SplitReadStream, recorded in the split log beside the plan). Default on.
+    /// </summary>
+    public bool WorkStealing { get; init; } = true;
+
+    /// <summary>
     /// Only prepared and shown, never run: a shard records no plan (it reads one already recorded, or opens a session
     /// of its own to show).
     /// </summary>

@@ -34,6 +34,9 @@ public sealed record MigrationSummary(
     /// <summary>The BigQuery read session's streams and estimates; null for other sources.</summary>
     public ReadSessionFigures? ReadSession { get; init; }
 
+    /// <summary>Residual streams this shard took over from stragglers (work stealing), with their rows; also among <see cref="Sources"/>.</summary>
+    public IReadOnlyList<TakenOverFigures> TakenOver { get; init; } = [];
+
     /// <summary>Per source: read = written (this run) + dead-lettered (this run) + skipped.</summary>
     public IReadOnlyList<SourceFigures> Sources { get; init; } = [];
 

@@ -26,14 +26,24 @@ public sealed partial class BigQueryStorageSource
     /// Reads every stream of this shard (all of them unsharded), starting partition <c>p</c> at <paramref name="startOffsets"/>[p] (rows already handed on by
     /// an earlier run of the same session); one chunk per response (an Arrow record batch or a block of Avro rows).
     /// </summary>
-    public Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
+    public async Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentStreams, CancellationToken = cancellationToken };
-        return Parallel.ForEachAsync(
-            Enumerable.Range(0, Session.Streams.Count).Where(p => _options.OwnsStream(p) && _options.CompletedStreams?.Contains(p) != true),
-            parallel,
-            (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct)));
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task watch = Rebalancer?.WatchAsync(watching.Token) ?? Task.CompletedTask;
+        try
+        {
+            await Parallel.ForEachAsync(
+                PartitionsAsync(cancellationToken),
+                parallel,
+                (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct))).ConfigureAwait(false);
+        }
+        finally
+        {
+            await watching.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     /// <summary>
@@ -42,7 +52,7 @@ public sealed partial class BigQueryStorageSource
     /// </summary>
     private async Task ReadStreamAsync(int partition, long offset, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
-        string stream = Session.Streams[partition];
+        string stream = StreamOf(partition);
         try
         {
             _readRetry ??= ReadRetry(_options);
@@ -56,25 +66,41 @@ public sealed partial class BigQueryStorageSource
                     }
 
                     // No deadline: a stream reads for as long as its share of the table takes.
-                    using AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
+                    AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
                         new ReadRowsRequest { ReadStream = stream, Offset = offset }, RoutingHeader("read_stream", stream), cancellationToken: attempt.CancellationToken);
-                    while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
+                    try
                     {
-                        ReadRowsResponse response = call.ResponseStream.Current;
-                        if (response.RowCount == 0)
+                        // A split's primary comes with its first response read (it proved rows past the offset).
+                        ReadRowsResponse? peeked = null;
+                        while (peeked is not null || await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                         {
-                            continue;
-                        }
+                            ReadRowsResponse response = peeked ?? call.ResponseStream.Current;
+                            peeked = null;
+                            if (response.RowCount == 0)
+                            {
+                                continue;
+                            }
 
-                        SourceChunk chunk = Decode(stream, partition, offset, response);
-                        if (!await target.SendAsync(chunk, attempt.CancellationToken).ConfigureAwait(false))
-                        {
-                            return;
-                        }
+                            SourceChunk chunk = Decode(stream, partition, offset, response);
+                            if (!await target.SendAsync(chunk, attempt.CancellationToken).ConfigureAwait(false))
+                            {
+                                return;
+                            }
 
-                        // Only rows the target accepted count: a resume asks for the next one.
-                        offset += chunk.RowCount;
-                        attempt.Progressed();
+                            // Only rows the target accepted count: a resume asks for the next one.
+                            offset += chunk.RowCount;
+                            attempt.Progressed();
+                            if (Rebalancer?.SplitWanted() == true
+                                && await TrySplitAsync(partition, stream, offset, response.Stats?.Progress?.AtResponseEnd ?? 0, attempt.CancellationToken).ConfigureAwait(false) is { } split)
+                            {
+                                call.Dispose();
+                                (call, stream, peeked) = (split.Call, split.Primary, split.First);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        call.Dispose();
                     }
 
                     _ended[partition] = offset;
@@ -94,6 +120,10 @@ public sealed partial class BigQueryStorageSource
             }
 
             throw Failure(stream, offset, $"{why}: {e.StatusCode}: {e.Status.Detail}", e);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _reading);
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class MigrateSharedSessionTests
                 "--shard-index", shard.ToString(CultureInfo.InvariantCulture), "--shard-count", Shards.ToString(CultureInfo.InvariantCulture),
                 "--checkpoint", "bigtable:" + checkpoints.Id, "--checkpoint-interval", "0.2",
                 "--summary-json", Summary(shard), "--dead-letter", string.Create(CultureInfo.InvariantCulture, $"dl{shard}.jsonl"),
+
+                // Each stream read by its own shard only, as the assertions count (MigrateWorkStealingTests: with it).
+                "--no-work-stealing",
             ];
 
             MigrationCheckpoint left;

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+
+namespace StreamingFeatures.Checkpoints;
+
+/// <summary>
+/// The split log as files beside the plan: entry <c>n</c> in <c>PLAN.split-n</c>, written to a temporary file and
+/// moved without overwriting, so of two shards writing the same index exactly one succeeds and a reader sees none or
+/// all of it; a shard's request for work in <c>PLAN.want-k</c>, replaced whole.
+/// </summary>
+internal sealed partial class FileShardPlanStore
+{
+    private const string SplitSuffix = ".split-";
+    private const string WantSuffix = ".want-";
+
+    public async Task<StreamSplitLog> LoadSplitsAsync(CancellationToken cancellationToken)
+    {
+        var entries = new Dictionary<int, StreamSplit>();
+        var wants = new Dictionary<int, StreamSplit.Want>();
+        try
+        {
+            string folder = Path.GetDirectoryName(_path)!;
+            if (!Directory.Exists(folder))
+            {
+                return StreamSplitLog.Empty;
+            }
+
+            string prefix = Path.GetFileName(_path);
+            foreach (string file in Directory.EnumerateFiles(folder, prefix + ".*-*"))
+            {
+                string suffix = Path.GetFileName(file)[prefix.Length..];
+                if (suffix.StartsWith(SplitSuffix, StringComparison.Ordinal) && Number(suffix[SplitSuffix.Length..]) is { } index)
+                {
+                    entries[index] = StreamSplit.FromJson(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file);
+                }
+                else if (suffix.StartsWith(WantSuffix, StringComparison.Ordinal) && Number(suffix[WantSuffix.Length..]) is { } shard
+                    && StreamSplit.Want.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)) is { } want)
+                {
+                    wants[shard] = want;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"Cannot read the split log beside {_path}: {e.Message}", e);
+        }
+
+        return new StreamSplitLog(entries, wants);
+    }
+
+    public async Task<bool> TryAddSplitAsync(int index, StreamSplit entry, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentNullException.ThrowIfNull(entry);
+        string path = _path + SplitSuffix + index.ToString("D6", CultureInfo.InvariantCulture);
+        return await WriteAsync(path, entry.ToJson(), overwrite: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task WantWorkAsync(int shard, StreamSplit.Want want, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentNullException.ThrowIfNull(want);
+        string path = _path + WantSuffix + shard.ToString(CultureInfo.InvariantCulture);
+        await WriteAsync(path, want.ToText(), overwrite: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <returns>False when <paramref name="overwrite"/> is off and the file exists.</returns>
+    private async Task<bool> WriteAsync(string path, string text, bool overwrite, CancellationToken cancellationToken)
+    {
+        string temporary = $"{_path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite);
+            return true;
+        }
+        catch (IOException) when (!overwrite && File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new CheckpointException($"Cannot write {path}: {e.Message}", e);
+        }
+    }
+
+    private static int? Number(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int number) ? number : null;
+}

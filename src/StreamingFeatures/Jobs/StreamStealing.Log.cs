@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using StreamingFeatures.Checkpoints;
+
+namespace StreamingFeatures.Jobs;
+
+/// <summary>Writing the split log: a split that gives a residual stream away, a request for work and its close.</summary>
+internal sealed partial class StreamStealing
+{
+    // A few lost races in a row mean other owners answer the requests: leave them to it.
+    private const int MaxRecordAttempts = 5;
+
+    public async Task<bool> RecordSplitAsync(int partition, string original, string primary, string residual, long offset, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxRecordAttempts; attempt++)
+        {
+            StreamSplitLog all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
+            StreamSplitLog log = all.Of(_session);
+            Volatile.Write(ref _log, log);
+            IReadOnlyList<int> waiting = log.Waiting(_shard);
+            _someoneWaiting = waiting.Count > 0;
+            if (waiting.Count == 0)
+            {
+                return false;
+            }
+
+            var entry = new StreamSplit
+            {
+                Session = _session,
+                Taker = waiting[0],
+                Owner = _shard,
+                Partition = partition,
+                Original = original,
+                Primary = primary,
+                Residual = residual,
+                ResidualPartition = _streams.Count + all.Next,
+                OwnerOffset = offset,
+                At = _time.GetUtcNow(),
+            };
+
+            // A failure here leaves it unknown whether the split counts: the exception stops the job, whose rerun reads the log.
+            if (await _store.TryAddSplitAsync(all.Next, entry, cancellationToken).ConfigureAwait(false))
+            {
+                var entries = new Dictionary<int, StreamSplit>(log.Entries) { [all.Next] = entry };
+                Volatile.Write(ref _log, new StreamSplitLog(entries, log.Wants, all.Next + 1));
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async IAsyncEnumerable<int> MoreWorkAsync(Func<int> reading, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            while (reading() > 0)
+            {
+                await Task.Delay(s_askPoll, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            StreamSplitLog all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
+            int seen = all.Next;
+            await _store.WantWorkAsync(_shard, new StreamSplit.Want(_session, seen), cancellationToken).ConfigureAwait(false);
+            long asked = _time.GetTimestamp();
+            StreamSplit? given = null;
+            while (given is null)
+            {
+                await Task.Delay(s_askPoll, _time, cancellationToken).ConfigureAwait(false);
+                all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
+                StreamSplitLog log = all.Of(_session);
+                Volatile.Write(ref _log, log);
+                given = log.Entries.Where(e => e.Key >= seen && e.Value.Taker == _shard && !e.Value.IsClose).Select(e => e.Value).FirstOrDefault();
+                if (given is null && (log.AllIdle(_shard, _shardCount) || _time.GetElapsedTime(asked) >= WaitForWork))
+                {
+                    // Closed at the next index, the request can be answered by no split any more; if another
+                    // entry took that index first it may be a split for this shard: look again.
+                    var close = new StreamSplit { Session = _session, Taker = _shard, At = _time.GetUtcNow() };
+                    if (await _store.TryAddSplitAsync(all.Next, close, cancellationToken).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+            }
+
+            yield return given.ResidualPartition;
+        }
+    }
+}

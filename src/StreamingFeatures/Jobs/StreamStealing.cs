@@ -1,0 +1,92 @@
+using StreamingFeatures.Checkpoints;
+using StreamingFeatures.Sources.BigQuery;
+
+namespace StreamingFeatures.Jobs;
+
+/// <summary>
+/// Work stealing over the split log beside the shards' plan. Every change is one entry at the log's next index,
+/// written only if that index is free, so the log orders them all: a request for work is answered by exactly one
+/// entry (the split that gives a residual stream, or the requester's own close), never by two.
+/// </summary>
+internal sealed partial class StreamStealing : IStreamRebalancer
+{
+    private static readonly TimeSpan s_watchPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_askPoll = TimeSpan.FromMilliseconds(500);
+
+    private readonly IShardPlanStore _store;
+    private readonly string _session;
+    private readonly IReadOnlyList<string> _streams;
+    private readonly int _shard;
+    private readonly int _shardCount;
+    private readonly TimeProvider _time;
+    private readonly Action<string> _warn;
+    private StreamSplitLog _log;
+    private volatile bool _someoneWaiting;
+    private long _nextAttempt;
+
+    private StreamStealing(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, StreamSplitLog log, TimeProvider time, Action<string> warn)
+    {
+        _store = store;
+        _session = session.Name;
+        _streams = session.Streams;
+        _shard = shard;
+        _shardCount = shardCount;
+        _time = time;
+        _warn = warn;
+        _log = log;
+        GivenPartitions = [.. log.GivenTo(shard).Select(e => e.ResidualPartition)];
+    }
+
+    /// <summary>How long a shard waits for work while a shard it has not heard from might still read (killed, or not started).</summary>
+    public static TimeSpan WaitForWork { get; } = TimeSpan.FromSeconds(10);
+
+    public IReadOnlyList<int> GivenPartitions { get; }
+
+    /// <summary>The split log as this shard last read it (this session's entries only).</summary>
+    public StreamSplitLog Log => Volatile.Read(ref _log);
+
+    /// <exception cref="CheckpointException">The store cannot be read.</exception>
+    public static async Task<StreamStealing> LoadAsync(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, TimeProvider time, Action<string> warn, CancellationToken cancellationToken)
+    {
+        StreamSplitLog log = await store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
+        return new StreamStealing(store, session, shard, shardCount, log.Of(session.Name), time, warn);
+    }
+
+    public string StreamOf(int partition) => Log.StreamOf(partition, _streams);
+
+    public async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        bool warned = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(s_watchPoll, _time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                StreamSplitLog log = (await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false)).Of(_session);
+                Volatile.Write(ref _log, log);
+                _someoneWaiting = log.Waiting(_shard).Count > 0;
+            }
+            catch (CheckpointException e) when (!warned)
+            {
+                // Stealing is an optimisation: this shard reads on; only splits are off while the store is away.
+                warned = true;
+                _warn($"work stealing: {e.Message}");
+            }
+            catch (CheckpointException)
+            {
+            }
+        }
+    }
+
+    public bool SplitWanted()
+    {
+        if (!_someoneWaiting)
+        {
+            return false;
+        }
+
+        long now = _time.GetTimestamp();
+        long next = Interlocked.Read(ref _nextAttempt);
+        return now >= next && Interlocked.CompareExchange(ref _nextAttempt, now + _time.TimestampFrequency, next) == next;
+    }
+}

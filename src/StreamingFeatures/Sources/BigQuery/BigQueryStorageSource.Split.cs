@@ -1,0 +1,108 @@
+using Google.Cloud.BigQuery.Storage.V1;
+using Grpc.Core;
+
+namespace StreamingFeatures.Sources.BigQuery;
+
+/// <summary>
+/// Work stealing: which partitions this shard reads (its own, then what other shards give it), and splitting the
+/// stream being read when another shard asks for work.
+/// </summary>
+public sealed partial class BigQueryStorageSource
+{
+    // Past this share of a stream, what is left is not worth a split and a second reader.
+    private const double MaxSplitProgress = 0.9;
+
+    private int _reading;
+
+    /// <summary>Work stealing between shards; null reads only this shard's own streams.</summary>
+    public IStreamRebalancer? Rebalancer { get; set; }
+
+    /// <summary>This shard's own streams, the residual ones given to it, then (stealing) what it is given while others read.</summary>
+    private async IAsyncEnumerable<int> PartitionsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IEnumerable<int> known = Enumerable.Range(0, Session.Streams.Count).Where(_options.OwnsStream).Concat(Rebalancer?.GivenPartitions ?? []);
+        foreach (int partition in known.Where(p => _options.CompletedStreams?.Contains(p) != true))
+        {
+            // Counted before a reader takes it: the shard is not idle between handing a partition out and reading it.
+            Interlocked.Increment(ref _reading);
+            yield return partition;
+        }
+
+        if (Rebalancer is null)
+        {
+            await Task.CompletedTask.ConfigureAwait(false);
+            yield break;
+        }
+
+        await foreach (int partition in Rebalancer.MoreWorkAsync(() => Volatile.Read(ref _reading), cancellationToken).ConfigureAwait(false))
+        {
+            Interlocked.Increment(ref _reading);
+            yield return partition;
+        }
+    }
+
+    private string StreamOf(int partition) => Rebalancer?.StreamOf(partition) ?? Session.Streams[partition];
+
+    /// <summary>
+    /// Splits <paramref name="stream"/> halfway between the reader's progress and its end, as the real service allows:
+    /// the original stays readable, and the primary repeats its rows up to the split point, so the reader's offset
+    /// carries over. The primary must hold rows past the offset (a split point at or before it would give away rows
+    /// already read): then the split is recorded and the reader switches; otherwise it is abandoned, and neither
+    /// split stream is ever read.
+    /// </summary>
+    /// <returns>The primary, opened at <paramref name="offset"/>, with its first response; null to keep reading the original.</returns>
+    private async Task<SplitSwitch?> TrySplitAsync(int partition, string stream, long offset, double progress, CancellationToken cancellationToken)
+    {
+        if (progress >= MaxSplitProgress || Rebalancer is not { } rebalancer)
+        {
+            return null;
+        }
+
+        SplitReadStreamResponse split;
+        try
+        {
+            split = await _client.SplitReadStreamAsync(
+                new SplitReadStreamRequest { Name = stream, Fraction = progress + ((1 - progress) / 2) }, RoutingHeader("name", stream), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A split is an offer: refused, the stream reads on.
+            return null;
+        }
+
+        if (split.PrimaryStream is not { } primary || split.RemainderStream is not { } residual)
+        {
+            return null;
+        }
+
+        AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
+            new ReadRowsRequest { ReadStream = primary.Name, Offset = offset }, RoutingHeader("read_stream", primary.Name), cancellationToken: cancellationToken);
+        try
+        {
+            ReadRowsResponse? first = null;
+            while (first is null && await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                first = call.ResponseStream.Current.RowCount > 0 ? call.ResponseStream.Current : null;
+            }
+
+            if (first is not null && await rebalancer.RecordSplitAsync(partition, stream, primary.Name, residual.Name, offset, cancellationToken).ConfigureAwait(false))
+            {
+                return new SplitSwitch(primary.Name, call, first);
+            }
+        }
+        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // OUT_OF_RANGE: the primary ends at or before the offset. Nothing was recorded.
+        }
+        catch
+        {
+            call.Dispose();
+            throw;
+        }
+
+        call.Dispose();
+        return null;
+    }
+
+    private sealed record SplitSwitch(string Primary, AsyncServerStreamingCall<ReadRowsResponse> Call, ReadRowsResponse First);
+}

@@ -1,0 +1,81 @@
+using StreamingFeatures.Checkpoints;
+
+namespace StreamingFeatures.Tests.Checkpoints;
+
+[TestClass]
+public sealed class FileShardPlanStoreSplitsTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sf-splits-" + Guid.NewGuid().ToString("N"));
+
+    public TestContext TestContext { get; set; } = null!;
+
+    private FileShardPlanStore Store => new(Path.Combine(_directory, "job.plan"));
+
+    [TestCleanup]
+    public void Cleanup()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task LoadSplitsAsync_NothingWritten_IsEmpty()
+    {
+        StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
+
+        Assert.IsEmpty(log.Entries);
+        Assert.AreEqual(0, log.Next);
+    }
+
+    [TestMethod]
+    public async Task TryAddSplitAsync_SameIndexTwice_OnlyTheFirstIsRecorded()
+    {
+        StreamSplit first = Split(taker: 1, owner: 0);
+        StreamSplit second = Split(taker: 2, owner: 3);
+
+        bool won = await Store.TryAddSplitAsync(0, first, TestContext.CancellationToken);
+        bool lost = await Store.TryAddSplitAsync(0, second, TestContext.CancellationToken);
+        StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
+
+        Assert.IsTrue(won);
+        Assert.IsFalse(lost);
+        Assert.AreEqual(first, log.Entries[0]);
+        Assert.AreEqual(1, log.Next);
+        Assert.HasCount(1, Directory.GetFiles(_directory), "no temporary file left behind");
+    }
+
+    [TestMethod]
+    public async Task TryAddSplitAsync_ManyWritersOneIndex_ExactlyOneWins()
+    {
+        bool[] won = await Task.WhenAll(Enumerable.Range(0, 8).Select(owner => Task.Run(() => Store.TryAddSplitAsync(4, Split(taker: 9, owner: owner), TestContext.CancellationToken))));
+
+        Assert.AreEqual(1, won.Count(w => w));
+    }
+
+    [TestMethod]
+    public async Task WantWorkAsync_Twice_TheLatestRequestStands()
+    {
+        await Store.WantWorkAsync(1, new StreamSplit.Want("s", 0), TestContext.CancellationToken);
+        await Store.WantWorkAsync(1, new StreamSplit.Want("s", 3), TestContext.CancellationToken);
+
+        StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
+
+        Assert.AreEqual(new StreamSplit.Want("s", 3), log.Wants[1]);
+    }
+
+    internal static StreamSplit Split(int taker, int owner, int partition = 0, int index = 0, string session = "s") => new()
+    {
+        Session = session,
+        Taker = taker,
+        Owner = owner,
+        Partition = partition,
+        Original = $"{session}/streams/{partition}",
+        Primary = $"{session}/streams/p{index}",
+        Residual = $"{session}/streams/r{index}",
+        ResidualPartition = 4 + index,
+        OwnerOffset = 100,
+        At = DateTimeOffset.UnixEpoch,
+    };
+}
