@@ -56,7 +56,7 @@ public class ReadBackBenchmarks
         int[] order = [.. Enumerable.Range(0, _responses.Length).OrderBy(i => ReadRowsResponse.Parser.ParseFrom(_responses[i]).Chunks[0].RowKey, ByteStringOrder.Instance)];
         _responses = [.. order.Select(i => _responses[i])];
         _expected = [.. order.Select(i => _expected[i])];
-        _pending = [.. _responses.Select((response, i) => new ReadBackJob.PendingRow(ReadRowsResponse.Parser.ParseFrom(response).Chunks[0].RowKey, _expected[i].Digest, _expected[i].Timestamp, -1))];
+        _pending = [.. _responses.Select((response, i) => new ReadBackJob.PendingRow(ReadRowsResponse.Parser.ParseFrom(response).Chunks[0].RowKey, _expected[i].Digest, _expected[i].Timestamp, -1, default))];
         _streaming = new ReadRowsDigester(_digester);
         if (ParseMergeDigest() != _responses.Length || DigestWhileParsing() != _responses.Length)
         {

@@ -25,7 +25,7 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.");
-        JobFlags.AddTo(command, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun, ShardIndex, ShardCount, NoWorkStealing, Checkpoint, CheckpointInterval, Restart);
+        JobFlags.Migrate.AddTo(command, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun, ShardIndex, ShardCount, NoWorkStealing, Checkpoint, CheckpointInterval, Restart);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "Every row written (and verified, unless --verify none); or a dry run found the plan sound."),
@@ -44,7 +44,7 @@ internal static class MigrateCommand
             problems.Add(verifyError);
         }
 
-        MigrationSettings settings = JobFlags.Read(parse, problems) with
+        MigrationSettings settings = JobFlags.Migrate.Read(parse, problems) with
         {
             NoCreate = parse.GetValue(NoCreate),
             VerifyText = verifyText.Trim().ToLowerInvariant(),

@@ -14,32 +14,38 @@ namespace StreamingFeatures.Cli.Options;
 /// The flags every job that reads a source and a Bigtable table takes (migrate, verify): what to read, which table,
 /// where, and how patiently. One definition and one parse, so the commands name and check them the same way.
 /// </summary>
-internal static class JobFlags
+internal sealed class JobFlags(bool forVerify)
 {
-    public static readonly Option<string> Source = new("--source") { Description = "Where rows come from: sample (a sample table in the built-in BigQuery Storage emulator, read through the Storage Read API), synthetic (the same rows from the generator), files:GLOB.parquet, files:GLOB.csv, or bigquery:TABLE with TABLE as projects/P/datasets/D/tables/T, P.D.T or P:D.T.", DefaultValueFactory = _ => "sample" };
-    public static readonly Option<FileInfo?> FeatureSetFile = new("--feature-set") { Description = "The feature set (JSON or YAML). Default: the sample table's." };
-    public static readonly Option<string?> Project = new("--project") { Description = "Google Cloud project of the Bigtable instance. Without it, the job runs locally on the emulator." };
-    public static readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id." };
-    public static readonly Option<string?> AppProfile = new("--app-profile") { Description = "Bigtable app profile for the writes." };
-    public static readonly Option<string?> Table = new("--table") { Description = "Bigtable table id; overrides the feature set's." };
-    public static readonly Option<bool> Local = new("--local") { Description = "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
-    public static readonly Option<long> SampleRows = new Option<long>("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleRows.Default }.WholeNumber();
-    public static readonly Option<int> SampleFeatures = new Option<int>("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleFeatures.Default }.WholeNumber();
-    public static readonly Option<string?> LogFormat = LogFormats.Option("the plan, progress, every message and the summary");
-    public static readonly Option<string?> BillingProject = new("--billing-project") { Description = "Project billed for BigQuery reads. Default: the table's project." };
-    public static readonly Option<string?> RowRestriction = new("--row-restriction") { Description = "A BigQuery filter on the source rows, e.g. \"event_time >= '2026-01-01'\"." };
-    public static readonly Option<DateTimeOffset?> SnapshotTime = new Option<DateTimeOffset?>("--snapshot-time") { Description = "Read the BigQuery table as of this time (RFC 3339, e.g. 2026-11-26T00:00:00Z). Default: when the job starts; a resumed job keeps its first run's." }.Rfc3339Time();
-    public static readonly Option<int> MaxStreams = new Option<int>("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxStreamCount.Default }.WholeNumber();
-    public static readonly Option<int> ReadStreams = new Option<int>("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxConcurrentStreams.Default }.WholeNumber();
-    public static readonly Option<string> DataFormat = new("--data-format") { Description = "The format BigQuery Storage Read sessions send rows in: arrow (column batches, the default) or avro (binary rows). A resumed job keeps its first run's.", DefaultValueFactory = _ => "arrow" };
-    public static readonly Option<string> ArrowCompression = new("--arrow-compression") { Description = "Arrow buffer compression of BigQuery read sessions: lz4 (LZ4_FRAME, the default: fewer bytes from BigQuery for a little client CPU) or none. Avro sessions ignore it.", DefaultValueFactory = _ => "lz4" };
-    public static readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is dead-lettered alone." };
-    public static readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = Invariant($"File sources: a CSV record or a Parquet string/bytes value longer than this is dead-lettered (a prefix and its length kept), {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max}."), DefaultValueFactory = _ => FileSourceLimits.MaxRecordBytes.Default }.WholeNumber();
-    public static readonly Option<TimeSpan?> RetryDeadline = new Option<TimeSpan?>("--retry-deadline") { Description = $"How long each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the job stops naming it, {Show(CallRetryLimits.Deadline.Min)} to {Show(CallRetryLimits.Deadline.Max)} (the call's own time included; e.g. 90s, 5m). Default: {RetryDeadlineDefaults()}." }.Duration(CallRetryLimits.Deadline.Min, CallRetryLimits.Deadline.Max);
-    public static readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
+    /// <summary>The flags as <c>migrate</c> shows them: help that speaks of migrating.</summary>
+    public static readonly JobFlags Migrate = new(forVerify: false);
+
+    /// <summary>The same flags as <c>verify</c> shows them: help that speaks of comparing, without writes or resumes.</summary>
+    public static readonly JobFlags Verify = new(forVerify: true);
+
+    public readonly Option<string> Source = new("--source") { Description = (forVerify ? "The source to compare the table with, read as a migration reads it: sample" : "Where the rows to migrate come from: sample (a sample table in the built-in BigQuery Storage emulator, read through the Storage Read API), synthetic (the same rows from the generator), files:GLOB.parquet, files:GLOB.csv, or bigquery:TABLE with TABLE as projects/P/datasets/D/tables/T, P.D.T or P:D.T."), DefaultValueFactory = _ => "sample" };
+    public readonly Option<FileInfo?> FeatureSetFile = new("--feature-set") { Description = forVerify ? "The feature set the table was written with (JSON or YAML). Default: the sample table's." : "The feature set (JSON or YAML). Default: the sample table's." };
+    public readonly Option<string?> Project = new("--project") { Description = forVerify ? "Google Cloud project of the Bigtable instance holding the table. Without it, the table is read from the emulator BIGTABLE_EMULATOR_HOST names." : "Google Cloud project of the Bigtable instance. Without it, the job runs locally on the emulator." };
+    public readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id." };
+    public readonly Option<string?> AppProfile = new("--app-profile") { Description = forVerify ? "Bigtable app profile for the reads." : "Bigtable app profile for the writes." };
+    public readonly Option<string?> Table = new("--table") { Description = forVerify ? "The Bigtable table to compare; overrides the feature set's." : "Bigtable table id; overrides the feature set's." };
+    public readonly Option<bool> Local = new("--local") { Description = forVerify ? "Compare a table on local emulators (the default when no --project is given); BIGTABLE_EMULATOR_HOST must name the one holding it." : "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
+    public readonly Option<long> SampleRows = new Option<long>("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleRows.Default }.WholeNumber();
+    public readonly Option<int> SampleFeatures = new Option<int>("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleFeatures.Default }.WholeNumber();
+    public readonly Option<string?> LogFormat = LogFormats.Option(forVerify ? "the plan, progress, every message and the report" : "the plan, progress, every message and the summary");
+    public readonly Option<string?> BillingProject = new("--billing-project") { Description = "Project billed for BigQuery reads. Default: the table's project." };
+    public readonly Option<string?> RowRestriction = new("--row-restriction") { Description = "A BigQuery filter on the source rows, e.g. \"event_time >= '2026-01-01'\"." };
+    public readonly Option<DateTimeOffset?> SnapshotTime = new Option<DateTimeOffset?>("--snapshot-time") { Description = forVerify ? "Read the BigQuery table as of this time (RFC 3339, e.g. 2026-11-26T00:00:00Z): a migration's snapshot time (its report shows it) compares what it wrote. Default: when the comparison starts." : "Read the BigQuery table as of this time (RFC 3339, e.g. 2026-11-26T00:00:00Z). Default: when the job starts; a resumed job keeps its first run's." }.Rfc3339Time();
+    public readonly Option<int> MaxStreams = new Option<int>("--max-streams") { Description = "Streams the BigQuery read session may have; 0 lets the service decide.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxStreamCount.Default }.WholeNumber();
+    public readonly Option<int> ReadStreams = new Option<int>("--read-streams") { Description = "BigQuery streams read at once.", DefaultValueFactory = _ => BigQuerySourceLimits.MaxConcurrentStreams.Default }.WholeNumber();
+    public readonly Option<string> DataFormat = new("--data-format") { Description = "The format BigQuery Storage Read sessions send rows in: arrow (column batches, the default) or avro (binary rows)." + (forVerify ? string.Empty : " A resumed job keeps its first run's."), DefaultValueFactory = _ => "arrow" };
+    public readonly Option<string> ArrowCompression = new("--arrow-compression") { Description = "Arrow buffer compression of BigQuery read sessions: lz4 (LZ4_FRAME, the default: fewer bytes from BigQuery for a little client CPU) or none. Avro sessions ignore it.", DefaultValueFactory = _ => "lz4" };
+    public readonly Option<bool> CsvAllowQuotedNewlines = new("--csv-allow-quoted-newlines") { Description = "CSV sources: a quoted field may span lines (as BigQuery's allow_quoted_newlines). Default off: a line whose quote does not close on it is " + (forVerify ? "rejected alone (counted, not compared)." : "dead-lettered alone.") };
+    public readonly Option<long> MaxRecordBytes = new Option<long>("--max-record-bytes") { Description = Invariant($"File sources: a CSV record or a Parquet string/bytes value longer than this is {(forVerify ? "rejected (counted, not compared)" : "dead-lettered (a prefix and its length kept)")}, {FileSourceLimits.MaxRecordBytes.Min} to {FileSourceLimits.MaxRecordBytes.Max}."), DefaultValueFactory = _ => FileSourceLimits.MaxRecordBytes.Default }.WholeNumber();
+    public readonly Option<TimeSpan?> RetryDeadline = new Option<TimeSpan?>("--retry-deadline") { Description = $"How long each Bigtable and BigQuery call keeps retrying a lost connection (UNAVAILABLE) before the {(forVerify ? "comparison" : "migration")} stops naming it, {Show(CallRetryLimits.Deadline.Min)} to {Show(CallRetryLimits.Deadline.Max)} (the call's own time included; e.g. 90s, 5m). Default: {RetryDeadlineDefaults(forVerify)}." }.Duration(CallRetryLimits.Deadline.Min, CallRetryLimits.Deadline.Max);
+    public readonly Option<FileInfo?> Credentials = new("--credentials") { Description = "A service-account key file. Default: Application Default Credentials." };
 
     /// <summary>The shared flags of <paramref name="command"/>, in the order its help lists them.</summary>
-    public static void AddTo(Command command, params Option[] own)
+    public void AddTo(Command command, params Option[] own)
     {
         ArgumentNullException.ThrowIfNull(command);
         foreach (Option option in (Option[])[Source, FeatureSetFile, Project, Instance, AppProfile, Table, Local, SampleRows, SampleFeatures, .. own,
@@ -53,7 +59,7 @@ internal static class JobFlags
     /// The shared flags as settings (a command's own are left at their defaults), with every problem they have
     /// added to <paramref name="problems"/>; <c>--log-format json</c> takes effect here.
     /// </summary>
-    public static MigrationSettings Read(ParseResult parse, List<string> problems)
+    public MigrationSettings Read(ParseResult parse, List<string> problems)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(problems);
@@ -130,7 +136,7 @@ internal static class JobFlags
     }
 
     /// <summary>Each call's own retry deadline, calls with the same one named together: "writes 10m, reads 5m, ...".</summary>
-    private static string RetryDeadlineDefaults() => string.Join(", ", new (string Call, TimeSpan Deadline)[]
+    private static string RetryDeadlineDefaults(bool forVerify) => string.Join(", ", new (string Call, TimeSpan Deadline)[]
         {
             ("writes", BigtableWriterLimits.RetryDeadline.Default),
             ("reads", BigQuerySourceLimits.RetryDeadline.Default),
@@ -138,6 +144,7 @@ internal static class JobFlags
             ("table admin", CallRetryOptions.BigtableAdmin.Deadline),
             ("checkpoint", CallRetryOptions.Checkpoint.Deadline),
         }
+        .Where(d => !forVerify || d.Call == "reads")
         .GroupBy(d => d.Deadline)
         .Select(g => $"{string.Join(" and ", g.Select(d => d.Call).Distinct())} {Show(g.Key)}"));
 

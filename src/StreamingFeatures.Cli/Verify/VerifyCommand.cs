@@ -19,13 +19,13 @@ internal static class VerifyCommand
 
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check configuration, source schema and table, print the plan, read no rows." };
     private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
-    private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the comparison; each checks the rows whose row key hashes to its shard (each reads the whole source, reads back and scans only its share).", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
+    private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the comparison; each checks the rows whose row key hashes to its shard (each reads the whole source, so n shards read it n times and BigQuery bills n scans; each reads back and scans only its share of the table).", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
     private static readonly Option<int> MaxKeys = new Option<int>("--max-keys") { Description = Invariant($"Keys listed in the report (missing, changed and extra together), {VerificationLimits.MaxReportedKeys.Min} to {VerificationLimits.MaxReportedKeys.Max}."), DefaultValueFactory = _ => VerificationLimits.MaxReportedKeys.Default }.WholeNumber();
 
     public static Command Create()
     {
         var command = new Command(Name, "Compare a Bigtable table with its source, read-only: missing, changed and extra rows per key range.");
-        JobFlags.AddTo(command, DryRun, ShardIndex, ShardCount, MaxKeys);
+        JobFlags.Verify.AddTo(command, DryRun, ShardIndex, ShardCount, MaxKeys);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "The table holds every source row unchanged and no other row; or a dry run found the plan sound."),
@@ -38,7 +38,7 @@ internal static class VerifyCommand
     private static Task<int> RunAsync(ParseResult parse, CancellationToken stop)
     {
         var problems = new List<string>();
-        MigrationSettings source = JobFlags.Read(parse, problems);
+        MigrationSettings source = JobFlags.Verify.Read(parse, problems);
         problems.AddRange(source.Problems());
         var settings = new VerifySettings(source, parse.GetValue(DryRun), parse.GetValue(ShardIndex), parse.GetValue(ShardCount), parse.GetValue(MaxKeys));
         problems.AddRange(settings.Problems());

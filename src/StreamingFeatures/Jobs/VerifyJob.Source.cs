@@ -61,8 +61,11 @@ public sealed partial class VerifyJob
                 continue;
             }
 
+            // The mutations stay in the chunk's buffer, alive until its rows are compared.
             ref readonly MappedRow row = ref rows[i];
-            keys.Add(new ReadBackJob.PendingRow(ByteString.CopyFrom(key), row.Digest, row.TimestampMicros, -1));
+            int mutations = row.KeyOffset + row.KeyLength;
+            var expected = new ReadOnlyMemory<byte>(rows.Bytes, mutations, row.Offset + row.Length - mutations);
+            keys.Add(new ReadBackJob.PendingRow(ByteString.CopyFrom(key), row.Digest, row.TimestampMicros, -1, expected));
             hashes.Add(hash);
             if (keys.Count == _options.Verification.ReadBatchRows)
             {
@@ -89,12 +92,8 @@ public sealed partial class VerifyJob
             TableComparison comparison = Comparison;
             for (int i = 0; i < keys.Count; i++)
             {
-                RowOutcome outcome = !digester.TryGetDigest(i, out ulong digest) ? RowOutcome.Missing
-                    : digest == keys[i].Digest ? RowOutcome.Matched
-                    : digester.IsSuperseded(i) ? RowOutcome.Superseded
-                    : RowOutcome.Changed;
                 ReadOnlySpan<byte> key = keys[i].Key.Span;
-                comparison.NoteSource(comparison.Ranges.IndexOf(key), hashes[i], outcome, key);
+                comparison.NoteSource(comparison.Ranges.IndexOf(key), hashes[i], digester.Outcome(i), key);
             }
         }
         finally

@@ -71,6 +71,11 @@ internal sealed class RowBuffer : IDisposable
 
     public ReadOnlySpan<byte> Key(int index) => _bytes.AsSpan(_rows[index].KeyOffset, _rows[index].KeyLength);
 
+    /// <summary>The entry's mutations: its bytes after the row key.</summary>
+    public ReadOnlySpan<byte> Mutations(int index) => _bytes.AsSpan(MutationsStart(index), _rows[index].Offset + _rows[index].Length - MutationsStart(index));
+
+    private int MutationsStart(int index) => _rows[index].KeyOffset + _rows[index].KeyLength;
+
     public void Dispose()
     {
         if (_bytes.Length > 0)

@@ -12,6 +12,7 @@ namespace StreamingFeatures.Verification;
 internal sealed class ReadBackJob(bool tracksRanges = true)
 {
     private readonly List<Range> _ranges = [];
+    private readonly ByteSlab _mutations = new();
 
     public List<PendingRow> Keys { get; } = [];
 
@@ -52,12 +53,16 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
         }
     }
 
-    /// <summary>Queues the row just added with <see cref="AddWritten"/> for read-back.</summary>
-    public void AddKey(ByteString key, ulong digest, long timestampMicros)
+    /// <summary>
+    /// Queues the row just added with <see cref="AddWritten"/> for read-back; <paramref name="mutations"/> (the entry
+    /// after its row key) are kept so that a row that differs can be compared feature by feature.
+    /// </summary>
+    public void AddKey(ByteString key, ulong digest, long timestampMicros, ReadOnlySpan<byte> mutations)
     {
+        ReadOnlyMemory<byte> expected = _mutations.Add(mutations);
         if (!tracksRanges)
         {
-            Keys.Add(new PendingRow(key, digest, timestampMicros, -1));
+            Keys.Add(new PendingRow(key, digest, timestampMicros, -1, expected));
             return;
         }
 
@@ -65,7 +70,7 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
         Range range = _ranges[last];
         range.Verified++;
         _ranges[last] = range;
-        Keys.Add(new PendingRow(key, digest, timestampMicros, last));
+        Keys.Add(new PendingRow(key, digest, timestampMicros, last, expected));
     }
 
     public void AddRetries(long retries)
@@ -123,7 +128,8 @@ internal sealed class ReadBackJob(bool tracksRanges = true)
         return ranges;
     }
 
-    internal readonly record struct PendingRow(ByteString Key, ulong Digest, long TimestampMicros, int RangeIndex);
+    /// <summary>A row to read back: what was written (its digest, and its mutations after the row key) and where.</summary>
+    internal readonly record struct PendingRow(ByteString Key, ulong Digest, long TimestampMicros, int RangeIndex, ReadOnlyMemory<byte> Mutations);
 
     private struct Range
     {

@@ -28,7 +28,7 @@ internal sealed class ReadRowsDigester
     private int[] _order = [];
     private ulong[] _digests = [];
     private bool[] _found = [];
-    private bool[] _superseded = [];
+    private RowOutcome[] _outcomes = [];
     private int _next;
 
     // The open row: its key, the requested keys equal to it [_runStart, _runEnd), family and column so far.
@@ -70,7 +70,7 @@ internal sealed class ReadRowsDigester
             _order = new int[keys.Count];
             _digests = new ulong[keys.Count];
             _found = new bool[keys.Count];
-            _superseded = new bool[keys.Count];
+            _outcomes = new RowOutcome[keys.Count];
         }
 
         for (int i = 0; i < keys.Count; i++)
@@ -92,11 +92,14 @@ internal sealed class ReadRowsDigester
         return _found[index];
     }
 
+    /// <summary>How the row of requested key <paramref name="index"/> compared with what was written.</summary>
+    public RowOutcome Outcome(int index) => _found[index] ? _outcomes[index] : RowOutcome.Missing;
+
     /// <summary>
-    /// True when the row of requested key <paramref name="index"/> came back with a newer cell in a feature that lacks
-    /// its own (see <see cref="RowDigester.Digest(ReadOnlySpan{byte}, FeatureCells, long, out bool)"/>).
+    /// True when the row of requested key <paramref name="index"/> differs only in features a newer event overwrote
+    /// (see <see cref="RowDigester.Compare(ReadOnlySpan{byte}, FeatureCells, long, ulong, ReadOnlySpan{byte}, out ulong)"/>).
     /// </summary>
-    public bool IsSuperseded(int index) => _found[index] && _superseded[index];
+    public bool IsSuperseded(int index) => Outcome(index) == RowOutcome.Superseded;
 
     /// <summary>Feeds one ReadRowsResponse, as received.</summary>
     public void Add(ReadOnlySpan<byte> response)
@@ -312,7 +315,8 @@ internal sealed class ReadRowsDigester
         for (int i = _runStart; i < _runEnd; i++)
         {
             int index = _order[i];
-            _digests[index] = _digester.Digest(key, _cells, _keys[index].TimestampMicros, out _superseded[index]);
+            ReadBackJob.PendingRow pending = _keys[index];
+            _outcomes[index] = _digester.Compare(key, _cells, pending.TimestampMicros, pending.Digest, pending.Mutations.Span, out _digests[index]);
             _found[index] = true;
         }
 

@@ -18,14 +18,14 @@ public sealed partial class CutoverReadBackTests
     public void IsSuperseded_FromResponseBytes_OnlyTheOverwrittenRow()
     {
         RowMapper mapper = MapperTestData.Mapper();
-        (_, StoredRow overwritten, MappedRow first) = Land(NullHandling.Skip, new InputRow("user-1", Backfill));
-        (_, StoredRow lost, MappedRow second) = Land(NullHandling.Skip, new InputRow("user-2", Backfill));
+        (_, StoredRow overwritten, MappedRow first, byte[] firstMutations) = Land(NullHandling.Skip, new InputRow("user-1", Backfill));
+        (_, StoredRow lost, MappedRow second, byte[] secondMutations) = Land(NullHandling.Skip, new InputRow("user-2", Backfill));
         overwritten.Apply(Entry(mapper, new InputRow("user-1", Backfill + Minute, Score: 9)));
         overwritten.CollectGarbage(MapperTestData.FeatureSet());
         Row lostRow = lost.Read()!;
         lostRow.Families.Single(f => f.Name == "f").Columns.RemoveAt(0);
         Row overwrittenRow = overwritten.Read()!;
-        PendingRow[] keys = [new(overwrittenRow.Key, first.Digest, first.TimestampMicros, -1), new(lostRow.Key, second.Digest, second.TimestampMicros, -1)];
+        PendingRow[] keys = [new(overwrittenRow.Key, first.Digest, first.TimestampMicros, -1, firstMutations), new(lostRow.Key, second.Digest, second.TimestampMicros, -1, secondMutations)];
         var digester = new ReadRowsDigester(new RowDigester(mapper));
 
         digester.Start(keys);
@@ -50,7 +50,7 @@ public sealed partial class CutoverReadBackTests
         for (int offset = 0; offset < 4; offset++)
         {
             job.AddWritten(0, offset, (ulong)offset);
-            job.AddKey(ByteString.CopyFromUtf8("k" + offset), (ulong)offset, Backfill);
+            job.AddKey(ByteString.CopyFromUtf8("k" + offset), (ulong)offset, Backfill, []);
         }
 
         job.NoteSuperseded(job.Keys[0]);

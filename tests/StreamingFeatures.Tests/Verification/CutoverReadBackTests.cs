@@ -23,40 +23,37 @@ public sealed partial class CutoverReadBackTests
     [TestMethod]
     public void Digest_NewerStreamEventLetGcCollectBackfilledCells_SupersededNotMatched()
     {
-        (RowMapper mapper, StoredRow stored, MappedRow backfill) = Land(NullHandling.Skip, new InputRow("user-1", Backfill, Clicks: 1, Score: 1, Country: "SE"));
+        (RowMapper mapper, StoredRow stored, MappedRow backfill, byte[] written) = Land(NullHandling.Skip, new InputRow("user-1", Backfill, Clicks: 1, Score: 1, Country: "SE"));
         stored.Apply(Entry(mapper, new InputRow("user-1", Backfill + Minute, Clicks: 2, Score: 2, Country: "DK")));
         stored.CollectGarbage(MapperTestData.FeatureSet());
 
-        ulong digest = new RowDigester(mapper).Digest(stored.Read()!, backfill.TimestampMicros, out bool superseded);
+        RowOutcome outcome = new RowDigester(mapper).Compare(stored.Read()!, backfill.TimestampMicros, backfill.Digest, written);
 
-        Assert.AreNotEqual(backfill.Digest, digest, "the f cells of the backfill are gone");
-        Assert.IsTrue(superseded);
+        Assert.AreEqual(RowOutcome.Superseded, outcome, "the f cells of the backfill are gone, newer ones hold their place");
         Assert.AreEqual(ByteString.CopyFrom(CellEncoding.String("DK")), stored.Newest("f", "country")!.Value.Value);
     }
 
     [TestMethod]
     public void Digest_NewerStreamEventBeforeGc_MatchesAndNotSuperseded()
     {
-        (RowMapper mapper, StoredRow stored, MappedRow backfill) = Land(NullHandling.Skip, new InputRow("user-1", Backfill));
+        (RowMapper mapper, StoredRow stored, MappedRow backfill, byte[] written) = Land(NullHandling.Skip, new InputRow("user-1", Backfill));
         stored.Apply(Entry(mapper, new InputRow("user-1", Backfill + Minute, Clicks: 7)));
 
-        ulong digest = new RowDigester(mapper).Digest(stored.Read()!, backfill.TimestampMicros, out bool superseded);
+        RowOutcome outcome = new RowDigester(mapper).Compare(stored.Read()!, backfill.TimestampMicros, backfill.Digest, written);
 
-        Assert.AreEqual(backfill.Digest, digest);
-        Assert.IsFalse(superseded);
+        Assert.AreEqual(RowOutcome.Matched, outcome);
     }
 
     [TestMethod]
     public void Digest_CellLostWithoutNewerEvent_NotSuperseded()
     {
-        (RowMapper mapper, StoredRow stored, MappedRow backfill) = Land(NullHandling.Skip, new InputRow("user-1", Backfill));
+        (RowMapper mapper, StoredRow stored, MappedRow backfill, byte[] written) = Land(NullHandling.Skip, new InputRow("user-1", Backfill));
         Row row = stored.Read()!;
         row.Families.Single(f => f.Name == "f").Columns.RemoveAt(0);
 
-        ulong digest = new RowDigester(mapper).Digest(row, backfill.TimestampMicros, out bool superseded);
+        RowOutcome outcome = new RowDigester(mapper).Compare(row, backfill.TimestampMicros, backfill.Digest, written);
 
-        Assert.AreNotEqual(backfill.Digest, digest);
-        Assert.IsFalse(superseded, "a cell gone with nothing newer in its column is a change");
+        Assert.AreEqual(RowOutcome.Changed, outcome, "a cell gone with nothing newer in its column is a change");
     }
 
     [TestMethod]
@@ -64,14 +61,13 @@ public sealed partial class CutoverReadBackTests
     [DataRow(NullHandling.DeleteColumn)]
     public void Apply_OlderStreamEventAfterBackfill_BackfillStaysNewestAndMatches(NullHandling nulls)
     {
-        (RowMapper mapper, StoredRow stored, MappedRow backfill) = Land(nulls, new InputRow("user-1", Backfill, Clicks: 5, Country: "SE"));
+        (RowMapper mapper, StoredRow stored, MappedRow backfill, byte[] written) = Land(nulls, new InputRow("user-1", Backfill, Clicks: 5, Country: "SE"));
         stored.Apply(Entry(mapper, new InputRow("user-1", Backfill - Minute, Clicks: 4, Country: null)));
         stored.CollectGarbage(MapperTestData.FeatureSet(nulls));
 
-        ulong digest = new RowDigester(mapper).Digest(stored.Read()!, backfill.TimestampMicros, out bool superseded);
+        RowOutcome outcome = new RowDigester(mapper).Compare(stored.Read()!, backfill.TimestampMicros, backfill.Digest, written);
 
-        Assert.AreEqual(backfill.Digest, digest, "an older event's delete ends before the backfill's cells");
-        Assert.IsFalse(superseded);
+        Assert.AreEqual(RowOutcome.Matched, outcome, "an older event's delete ends before the backfill's cells");
         Assert.AreEqual(backfill.TimestampMicros, stored.Newest("f", "country")!.Value.TimestampMicros);
         Assert.AreEqual(backfill.TimestampMicros, stored.Newest("agg", "clicks_7d")!.Value.TimestampMicros);
     }
@@ -93,25 +89,25 @@ public sealed partial class CutoverReadBackTests
     [TestMethod]
     public void Digest_NewerStreamEventDeletedNull_BackfillSuperseded()
     {
-        (RowMapper mapper, StoredRow stored, MappedRow backfill) = Land(NullHandling.DeleteColumn, new InputRow("user-1", Backfill, Country: "SE"));
+        (RowMapper mapper, StoredRow stored, MappedRow backfill, byte[] written) = Land(NullHandling.DeleteColumn, new InputRow("user-1", Backfill, Country: "SE"));
         stored.Apply(Entry(mapper, new InputRow("user-1", Backfill + Minute, Country: null)));
         stored.CollectGarbage(MapperTestData.FeatureSet(NullHandling.DeleteColumn));
 
-        ulong digest = new RowDigester(mapper).Digest(stored.Read()!, backfill.TimestampMicros, out bool superseded);
+        RowOutcome outcome = new RowDigester(mapper).Compare(stored.Read()!, backfill.TimestampMicros, backfill.Digest, written);
 
         Assert.IsNull(stored.Newest("f", "country"), "the newer event's null deleted the backfilled country");
-        Assert.AreNotEqual(backfill.Digest, digest);
-        Assert.IsTrue(superseded, "the same event's newer cells in the other features show the row was overwritten");
+        Assert.AreEqual(RowOutcome.Superseded, outcome, "the same event's newer cells in the other features show the row was overwritten");
     }
 
-    private static (RowMapper Mapper, StoredRow Stored, MappedRow Written) Land(NullHandling nulls, InputRow row)
+    /// <summary>Writes <paramref name="row"/>: the mapper, the stored row, the row as mapped and its mutations' bytes.</summary>
+    private static (RowMapper Mapper, StoredRow Stored, MappedRow Written, byte[] Mutations) Land(NullHandling nulls, InputRow row)
     {
         RowMapper mapper = MapperTestData.Mapper(nulls);
         using MappedChunk chunk = MapperTestData.Map(mapper, row);
         MutateRowsRequest.Types.Entry entry = MapperTestData.Decode(chunk.Rows).Entries.Single();
         var stored = new StoredRow(entry.RowKey);
         stored.Apply(entry);
-        return (mapper, stored, chunk.Rows[0]);
+        return (mapper, stored, chunk.Rows[0], chunk.Rows.Mutations(0).ToArray());
     }
 
     private static MutateRowsRequest.Types.Entry Entry(RowMapper mapper, InputRow row)

@@ -88,18 +88,18 @@ public sealed class ReadBackJobTests
         var job = new ReadBackJob();
 
         job.AddWritten(0, 10, 1);
-        job.AddKey(Key("a"), 1, 100);
+        job.AddKey(Key("a"), 1, 100, []);
         job.AddWritten(0, 11, 2);
         job.AddWritten(1, 0, 3);
-        job.AddKey(Key("b"), 3, 300);
+        job.AddKey(Key("b"), 3, 300, []);
         job.AddWritten(1, 1, 4);
-        job.AddKey(Key("c"), 4, 400);
+        job.AddKey(Key("c"), 4, 400, []);
 
         SourceRange[] ranges = job.Ranges();
         Assert.AreEqual(1L, ranges[0].Stats.Verified);
         Assert.AreEqual(2L, ranges[1].Stats.Verified);
         Assert.HasCount(3, job.Keys);
-        Assert.AreEqual(new ReadBackJob.PendingRow(Key("a"), 1, 100, 0), job.Keys[0]);
+        Assert.AreEqual(new ReadBackJob.PendingRow(Key("a"), 1, 100, 0, ReadOnlyMemory<byte>.Empty), job.Keys[0]);
         Assert.AreEqual(1, job.Keys[1].RangeIndex);
         Assert.AreEqual(1, job.Keys[2].RangeIndex);
         Assert.AreEqual(400L, job.Keys[2].TimestampMicros);
@@ -110,11 +110,11 @@ public sealed class ReadBackJobTests
     {
         var job = new ReadBackJob();
         job.AddWritten(0, 10, 1);
-        job.AddKey(Key("a"), 1, 100);
+        job.AddKey(Key("a"), 1, 100, []);
         job.AddWritten(0, 11, 2);
-        job.AddKey(Key("b"), 2, 200);
+        job.AddKey(Key("b"), 2, 200, []);
         job.AddWritten(5, 70, 3);
-        job.AddKey(Key("c"), 3, 300);
+        job.AddKey(Key("c"), 3, 300, []);
         job.AddWritten(5, 90, 4);
 
         job.NoteProblem(job.Keys[0], missing: true);
@@ -176,7 +176,7 @@ public sealed class ReadBackJobTests
         var job = new ReadBackJob(tracksRanges: false);
         job.AddWritten(0, 0, 1);
         job.AddDeadLetter(0, 1);
-        job.AddKey(Key("a"), 1, 10);
+        job.AddKey(Key("a"), 1, 10, []);
 
         job.NoteProblem(job.Keys[0], missing: true);
 

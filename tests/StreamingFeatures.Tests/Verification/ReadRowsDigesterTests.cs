@@ -42,15 +42,15 @@ public sealed class ReadRowsDigesterTests
         var pending = new List<PendingRow>();
         for (int i = 0; i < stored.Count; i += 2)
         {
-            pending.Add(new PendingRow(stored[i].Key, chunk.Rows[i].Digest, Timestamp, -1));
+            pending.Add(new PendingRow(stored[i].Key, chunk.Rows[i].Digest, Timestamp, -1, chunk.Rows.Mutations(i).ToArray()));
             if (i % 10 == 0)
             {
-                pending.Add(new PendingRow(stored[i].Key, 0, Timestamp + 60_000_000, -1));
+                pending.Add(new PendingRow(stored[i].Key, 0, Timestamp + 60_000_000, -1, default));
             }
         }
 
-        pending.Add(new PendingRow(ByteString.CopyFromUtf8("absent-a"), 0, Timestamp, -1));
-        pending.Add(new PendingRow(ByteString.CopyFromUtf8("~absent-z"), 0, Timestamp, -1));
+        pending.Add(new PendingRow(ByteString.CopyFromUtf8("absent-a"), 0, Timestamp, -1, default));
+        pending.Add(new PendingRow(ByteString.CopyFromUtf8("~absent-z"), 0, Timestamp, -1, default));
         pending = [.. pending.OrderBy(_ => random.Next())];
         List<Row> sorted = [.. stored.OrderBy(r => r.Key.ToByteArray(), ByteArrayOrder.Instance)];
 
@@ -88,7 +88,7 @@ public sealed class ReadRowsDigesterTests
         List<Row> stored = [.. MapperTestData.Decode(chunk.Rows).Entries.Select(MapperTestData.ToStoredRow)];
         stored[1].Families[0].Columns[0].Cells[0].Value = ByteString.CopyFromUtf8("changed");
         var digester = new ReadRowsDigester(new RowDigester(mapper));
-        digester.Start([new PendingRow(stored[0].Key, chunk.Rows[0].Digest, Timestamp, -1), new PendingRow(stored[1].Key, chunk.Rows[1].Digest, Timestamp, -1)]);
+        digester.Start([new PendingRow(stored[0].Key, chunk.Rows[0].Digest, Timestamp, -1, chunk.Rows.Mutations(0).ToArray()), new PendingRow(stored[1].Key, chunk.Rows[1].Digest, Timestamp, -1, chunk.Rows.Mutations(1).ToArray())]);
 
         foreach (ReadRowsResponse response in Chunked([.. stored.OrderBy(r => r.Key.ToByteArray(), ByteArrayOrder.Instance)], new Random(9)))
         {
@@ -107,7 +107,7 @@ public sealed class ReadRowsDigesterTests
         RowMapper mapper = MapperTestData.Mapper();
         using MappedChunk chunk = MapperTestData.Map(mapper, MapperTestData.Users(1));
         Row row = MapperTestData.ToStoredRow(MapperTestData.Decode(chunk.Rows).Entries[0]);
-        PendingRow[] keys = [new PendingRow(row.Key, chunk.Rows[0].Digest, Timestamp, -1)];
+        PendingRow[] keys = [new PendingRow(row.Key, chunk.Rows[0].Digest, Timestamp, -1, chunk.Rows.Mutations(0).ToArray())];
         var digester = new ReadRowsDigester(new RowDigester(mapper));
         digester.Start(keys);
         digester.Add(Response(Cell(row.Key, "f", "score", Timestamp, "x", commit: true)).ToByteArray());
@@ -183,7 +183,7 @@ public sealed class ReadRowsDigesterTests
         using MappedChunk chunk = MapperTestData.Map(mapper, MapperTestData.Users(1));
         Row row = MapperTestData.ToStoredRow(MapperTestData.Decode(chunk.Rows).Entries[0]);
         var digester = new ReadRowsDigester(new RowDigester(mapper));
-        digester.Start([new PendingRow(row.Key, chunk.Rows[0].Digest, Timestamp, -1)]);
+        digester.Start([new PendingRow(row.Key, chunk.Rows[0].Digest, Timestamp, -1, chunk.Rows.Mutations(0).ToArray())]);
         ReadRowsResponse response = Chunked([row], new Random(1)).Aggregate(new ReadRowsResponse(), (all, part) => { all.Chunks.Add(part.Chunks); return all; });
         response.LastScannedRowKey = ByteString.CopyFromUtf8("zzz");
         response.RequestStats = new RequestStats { FullReadStatsView = new FullReadStatsView { ReadIterationStats = new ReadIterationStats { RowsSeenCount = 5 } } };
@@ -319,7 +319,7 @@ public sealed class ReadRowsDigesterTests
     private static ReadRowsDigester Started(params string[] keys)
     {
         var digester = new ReadRowsDigester(new RowDigester(MapperTestData.Mapper()));
-        digester.Start([.. keys.Select(k => new PendingRow(Key(k), 0, 1, -1))]);
+        digester.Start([.. keys.Select(k => new PendingRow(Key(k), 0, 1, -1, default))]);
         return digester;
     }
 

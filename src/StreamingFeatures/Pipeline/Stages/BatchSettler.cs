@@ -97,7 +97,7 @@ internal sealed partial class BatchSettler
                     _job.AddWritten(row.Partition, row.SourceOffset, row.Digest);
                     if (Selected(row.Digest))
                     {
-                        _job.AddKey(ByteString.CopyFrom(rows.Key(i)), row.Digest, row.TimestampMicros);
+                        _job.AddKey(ByteString.CopyFrom(rows.Key(i)), row.Digest, row.TimestampMicros, rows.Mutations(i));
                     }
                 }
             }
