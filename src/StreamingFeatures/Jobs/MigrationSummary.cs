@@ -34,6 +34,9 @@ public sealed record MigrationSummary(
     /// <summary>The BigQuery read session's streams and estimates; null for other sources.</summary>
     public ReadSessionFigures? ReadSession { get; init; }
 
+    /// <summary>Read sessions that expired and the sessions that replaced them, with the rows read again.</summary>
+    public IReadOnlyList<Checkpoints.SessionRenewal> SessionRenewals { get; init; } = [];
+
     /// <summary>Per source: read = written (this run) + dead-lettered (this run) + skipped.</summary>
     public IReadOnlyList<SourceFigures> Sources { get; init; } = [];
 
