@@ -27,7 +27,7 @@ internal static class GetCommand
     public static Command Create()
     {
         var command = new Command(Name, "Read features back by entity: typed values, statuses (PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE) and event times.");
-        foreach (Option option in (Option[])[Entity, JobFlags.FeatureSetFile, Feature, AsOf, Format, JobFlags.Project, JobFlags.Instance, JobFlags.AppProfile, JobFlags.Table, JobFlags.Local, Timeout, JobFlags.Credentials])
+        foreach (Option option in (Option[])[Entity, JobFlags.Verify.FeatureSetFile, Feature, AsOf, Format, JobFlags.Verify.Project, JobFlags.Verify.Instance, JobFlags.Verify.AppProfile, JobFlags.Verify.Table, JobFlags.Verify.Local, Timeout, JobFlags.Verify.Credentials])
         {
             command.Options.Add(option);
         }
@@ -48,14 +48,14 @@ internal static class GetCommand
             Features = parse.GetValue(Feature) ?? [],
             AsOf = parse.GetValue(AsOf),
             Format = parse.GetValue(Format)!,
-            FeatureSetFile = parse.GetValue(JobFlags.FeatureSetFile),
-            Project = parse.GetValue(JobFlags.Project),
-            Instance = parse.GetValue(JobFlags.Instance),
-            AppProfile = parse.GetValue(JobFlags.AppProfile),
-            Table = parse.GetValue(JobFlags.Table),
-            Local = parse.GetValue(JobFlags.Local),
+            FeatureSetFile = parse.GetValue(JobFlags.Verify.FeatureSetFile),
+            Project = parse.GetValue(JobFlags.Verify.Project),
+            Instance = parse.GetValue(JobFlags.Verify.Instance),
+            AppProfile = parse.GetValue(JobFlags.Verify.AppProfile),
+            Table = parse.GetValue(JobFlags.Verify.Table),
+            Local = parse.GetValue(JobFlags.Verify.Local),
             Timeout = parse.GetValue(Timeout),
-            CredentialsFile = parse.GetValue(JobFlags.Credentials)?.FullName,
+            CredentialsFile = parse.GetValue(JobFlags.Verify.Credentials)?.FullName,
         };
         IReadOnlyList<string> problems = settings.Problems(Environment.GetEnvironmentVariable);
         if (problems.Count > 0)

@@ -37,6 +37,12 @@ internal sealed partial class BigQueryReadService
         bool firstResponse = true;
         while (position < total)
         {
+            // As the real service ends reads of a session past its life, mid-stream too.
+            if (emulator.Options.TimeProvider.GetUtcNow() >= session.ExpireTime)
+            {
+                throw EmulatorErrors.FailedPrecondition($"The read session {session.Name} expired at {session.ExpireTime:O}; create a new session.");
+            }
+
             if (sent == breakAt && emulator.Faults.TakeBreak(table, stream.Number, breakAt) is { } fault)
             {
                 Break(fault, stream, sent, context);

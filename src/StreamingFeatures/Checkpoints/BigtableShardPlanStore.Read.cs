@@ -8,8 +8,8 @@ namespace StreamingFeatures.Checkpoints;
 /// <summary>Reading the plan row, and the calls' retries and errors.</summary>
 internal sealed partial class BigtableShardPlanStore
 {
-    /// <summary>The claim's holder and the plan's JSON; each null while absent (a missing table reads as an empty row).</summary>
-    private async Task<(string? Claim, string? Plan)> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>The claim's holder, the plan's JSON and the holder's failure; each null while absent (a missing table reads as an empty row).</summary>
+    private async Task<(string? Claim, string? Plan, string? Failed)> ReadAsync(CancellationToken cancellationToken)
     {
         var request = new ReadRowsRequest
         {
@@ -29,12 +29,12 @@ internal sealed partial class BigtableShardPlanStore
         }
         catch (CheckpointException e) when (e.InnerException is RpcException { StatusCode: StatusCode.NotFound })
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         IEnumerable<Column> columns = found?.Families.FirstOrDefault(f => f.Name == BigtableCheckpointStore.Family)?.Columns ?? [];
         string? Value(Google.Protobuf.ByteString qualifier) => columns.FirstOrDefault(c => c.Qualifier == qualifier)?.Cells.FirstOrDefault()?.Value.ToStringUtf8();
-        return (Value(s_claim), Value(s_plan));
+        return (Value(s_claim), Value(s_plan), Value(s_failed));
     }
 
     /// <summary>A call riding through transient failures; what it could not do is a <see cref="CheckpointException"/>.</summary>

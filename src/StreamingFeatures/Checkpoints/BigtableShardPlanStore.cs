@@ -11,13 +11,17 @@ namespace StreamingFeatures.Checkpoints;
 
 /// <summary>
 /// A shard plan as a row of the checkpoint table (family <c>checkpoint</c>): column <c>claim</c> names the shard
-/// creating the session, column <c>plan</c> holds it. The claim is one CheckAndMutateRow that writes it only into an
-/// empty row, so of shards starting together exactly one creates the session; the others read the holder and wait.
+/// creating the session, column <c>plan</c> holds it and <c>version</c> its version, <c>failed</c> the holder's
+/// failure. The claim is one CheckAndMutateRow that writes it only into an empty row, so of shards starting together
+/// exactly one creates the session; the others read the holder and wait. Later changes are CheckAndMutateRow on the
+/// version cell.
 /// </summary>
 internal sealed partial class BigtableShardPlanStore : IShardPlanStore
 {
     private static readonly ByteString s_claim = ByteString.CopyFromUtf8("claim");
     private static readonly ByteString s_plan = ByteString.CopyFromUtf8("plan");
+    private static readonly ByteString s_version = ByteString.CopyFromUtf8("version");
+    private static readonly ByteString s_failed = ByteString.CopyFromUtf8("failed");
 
     private readonly BigtableTarget _target;
     private readonly CallInvoker _admin;
@@ -65,13 +69,13 @@ internal sealed partial class BigtableShardPlanStore : IShardPlanStore
         }
 
         // Someone claimed it first, or this claim's answer was lost and a retry found it: the cell says which.
-        (string? holder, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        (string? holder, _, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         return holder ?? "another shard";
     }
 
     public async Task<ShardPlan?> LoadAsync(CancellationToken cancellationToken)
     {
-        (_, string? plan) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        (_, string? plan, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         return plan is null ? null : ShardPlan.FromJson(plan, Description);
     }
 
@@ -96,7 +100,7 @@ internal sealed partial class BigtableShardPlanStore : IShardPlanStore
                     },
                 },
             },
-            FalseMutations = { SetCell(s_plan, plan.ToJson()) },
+            FalseMutations = { SetCell(s_plan, plan.ToJson()), SetCell(s_version, plan.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
         };
         CheckAndMutateRowResponse response = await CallAsync(
             "CheckAndMutateRow",

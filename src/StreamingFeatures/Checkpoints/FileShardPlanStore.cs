@@ -3,7 +3,8 @@ namespace StreamingFeatures.Checkpoints;
 /// <summary>
 /// A shard plan in a file, shared only when every shard mounts the same volume. The claim is a file beside it,
 /// created exclusively (O_EXCL), so one process wins; the plan is written to a temporary file and renamed, so a
-/// reader sees none or all of it, and never over a plan already there.
+/// reader sees none or all of it, and never over a plan already there. Later changes are made under an exclusive lock
+/// of a third file (flock, released when its holder dies).
 /// </summary>
 internal sealed partial class FileShardPlanStore : IShardPlanStore
 {

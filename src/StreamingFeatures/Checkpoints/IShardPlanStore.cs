@@ -40,4 +40,24 @@ internal interface IShardPlanStore
     /// <summary>Records (replacing its earlier one) shard <paramref name="shard"/>'s request for work.</summary>
     /// <exception cref="CheckpointException">The store refused it.</exception>
     Task WantWorkAsync(int shard, StreamSplit.Want want, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces <paramref name="current"/> by <paramref name="next"/> only if the store still holds
+    /// <paramref name="current"/>'s <see cref="ShardPlan.Version"/> (a compare-and-set), and returns the plan held
+    /// afterwards: <paramref name="next"/> when it applied, else what another shard recorded first.
+    /// </summary>
+    /// <exception cref="CheckpointException">The store cannot be reached, or holds no plan.</exception>
+    Task<ShardPlan> ReplaceAsync(ShardPlan current, ShardPlan next, CancellationToken cancellationToken);
+
+    /// <summary>Records that the claim's holder could not create the session, for the shards waiting on it.</summary>
+    /// <exception cref="CheckpointException">The store cannot be reached.</exception>
+    Task FailAsync(ShardPlanFailure failure, CancellationToken cancellationToken);
+
+    /// <returns>The holder's failure, or null while none is recorded.</returns>
+    /// <exception cref="CheckpointException">The store cannot be reached.</exception>
+    Task<ShardPlanFailure?> LoadFailureAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets a recorded failure: the holder runs again and tries again.</summary>
+    /// <exception cref="CheckpointException">The store cannot be reached.</exception>
+    Task ClearFailureAsync(CancellationToken cancellationToken);
 }

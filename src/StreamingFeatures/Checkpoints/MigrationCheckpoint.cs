@@ -37,6 +37,9 @@ public sealed record MigrationCheckpoint
 
     public IReadOnlyList<PartitionEntry> Partitions { get; init; } = [];
 
+    /// <summary>Sessions this job read that expired, each replaced at the same snapshot; <see cref="Partitions"/> are the last one's.</summary>
+    public IReadOnlyList<SessionRenewal> Renewals { get; init; } = [];
+
     /// <summary>Runs that have worked on this job, including the current one.</summary>
     public int Runs { get; init; }
 

@@ -34,17 +34,40 @@ public sealed partial class MigrationJob
             throw new MigrationInputException(e.Message, e);
         }
 
+        if (_checkpointMoved)
+        {
+            // The checkpoint moved to a session created after the one it read expired: its offsets restart.
+            _progress = new ProgressTracker(Checkpoint?.Committed());
+        }
+
         // Event times may not be far ahead of the snapshot (files: the first run's start), the same in every run.
         _snapshot = _opened.BigQuery?.Session.SnapshotTime ?? Checkpoint?.SnapshotTime ?? _time.GetUtcNow();
+        BuildPipeline();
         BigtableTarget target = bigtable.Target(featureSet.Table);
+        return new MigrationPlan(
+            _opened.Source!.Description,
+            target.TableName,
+            bigtable.IsEmulator ? "emulator " + bigtable.DataAddress : "Google Cloud",
+            Prepared.Keys,
+            _opened.Restriction,
+            _opened.BigQuery?.Session,
+            _opened.Source.ExpectedRows);
+    }
+
+    /// <summary>The graph over the opened source and the progress tracker (again after a read session is renewed).</summary>
+    /// <exception cref="MigrationInputException">The feature set does not fit the source.</exception>
+    private void BuildPipeline()
+    {
+        BigtableTarget target = Connected.Target(_options.FeatureSet.Table);
+        _metrics?.Dispose();
         _metrics = new PipelineMetrics();
         try
         {
             _pipeline = new IngestionPipeline(
-                featureSet,
+                _options.FeatureSet,
                 _opened.Source!,
                 target,
-                _deadLetters,
+                _deadLetters!,
                 _options.RetryDeadline is { } deadline
                     ? new PipelineOptions { Verification = _options.Verification with { ReadRetry = Retry(CallRetryOptions.BigtableRead) }, Writer = new BigtableWriterOptions { RetryDeadline = deadline }, EventTimeReference = _snapshot }
                     : new PipelineOptions { Verification = _options.Verification, EventTimeReference = _snapshot },
@@ -55,15 +78,6 @@ public sealed partial class MigrationJob
         {
             throw new MigrationInputException(e.Message, e);
         }
-
-        return new MigrationPlan(
-            _opened.Source!.Description,
-            target.TableName,
-            bigtable.IsEmulator ? "emulator " + bigtable.DataAddress : "Google Cloud",
-            _pipeline.Keys,
-            _opened.Restriction,
-            _opened.BigQuery?.Session,
-            _opened.Source.ExpectedRows);
     }
 
     /// <summary>

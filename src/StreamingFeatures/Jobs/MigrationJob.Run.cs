@@ -22,71 +22,99 @@ public sealed partial class MigrationJob
             return Result(Combined(done.Totals, null), done, Stats(done.Committed()), Stats(done.Committed()), stopped: false);
         }
 
-        IngestionPipeline pipeline = Prepared;
-        ProgressTracker progress = _progress!;
         using var peak = new PeakWorkingSet(_time);
         long started = _time.GetTimestamp();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         MigrationCheckpoint? earlier = Checkpoint;
-        MigrationCheckpoint Build(long sequence, bool completed)
+        IReadOnlyDictionary<int, PartitionCheckpoint>? generationStart = earlier?.Committed();
+        List<string> missing = [.. earlier?.MissingKeys ?? []];
+        List<string> changed = [.. earlier?.ChangedKeys ?? []];
+        while (true)
         {
-            (IReadOnlyDictionary<int, PartitionCheckpoint> committed, _) = progress.Snapshot();
-            IntegrityReport run = pipeline.Report();
-            return new MigrationCheckpoint
+            IngestionPipeline pipeline = Prepared;
+            ProgressTracker progress = _progress!;
+            MigrationCheckpoint Build(long sequence, bool completed)
             {
-                Job = Identity.Identity,
-                Sequence = sequence,
-                SnapshotTime = _snapshot,
-                Session = _opened.BigQuery is { } bq ? SessionCheckpoint(bq) : null,
-                Partitions = MigrationCheckpoint.Entries(committed, Ends()),
-                Runs = (earlier?.Runs ?? 0) + 1,
-                ElapsedSeconds = (earlier?.ElapsedSeconds ?? 0) + _time.GetElapsedTime(started).TotalSeconds,
-                CpuSeconds = (earlier?.CpuSeconds ?? 0) + (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds,
-                PeakWorkingSetBytes = Math.Max(earlier?.PeakWorkingSetBytes ?? 0, peak.Bytes),
-                MissingKeys = [.. (earlier?.MissingKeys ?? []).Concat(run.MissingKeys).Take(_options.Verification.MaxReportedKeys)],
-                ChangedKeys = [.. (earlier?.ChangedKeys ?? []).Concat(run.ChangedKeys).Take(_options.Verification.MaxReportedKeys)],
-                Completed = completed,
-                Emulator = _emulator,
-                SavedAt = _time.GetUtcNow(),
-            };
-        }
+                (IReadOnlyDictionary<int, PartitionCheckpoint> committed, _) = progress.Snapshot();
+                IntegrityReport run = pipeline.Report();
+                return new MigrationCheckpoint
+                {
+                    Job = Identity.Identity,
+                    Sequence = sequence,
+                    SnapshotTime = _snapshot,
+                    Session = _opened.BigQuery is { } bq ? SessionCheckpoint(bq) : null,
+                    Partitions = MigrationCheckpoint.Entries(committed, Ends()),
+                    Renewals = Checkpoint?.Renewals ?? [],
+                    Runs = (earlier?.Runs ?? 0) + 1,
+                    ElapsedSeconds = (earlier?.ElapsedSeconds ?? 0) + _time.GetElapsedTime(started).TotalSeconds,
+                    CpuSeconds = (earlier?.CpuSeconds ?? 0) + (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds,
+                    PeakWorkingSetBytes = Math.Max(earlier?.PeakWorkingSetBytes ?? 0, peak.Bytes),
+                    MissingKeys = [.. missing.Concat(run.MissingKeys).Take(_options.Verification.MaxReportedKeys)],
+                    ChangedKeys = [.. changed.Concat(run.ChangedKeys).Take(_options.Verification.MaxReportedKeys)],
+                    Completed = completed,
+                    Emulator = _emulator,
+                    SavedAt = _time.GetUtcNow(),
+                };
+            }
 
-        // Read by every save: set only for the last save of a run that finished every row.
-        bool finished = false;
-        CheckpointWriter? writer = _store is null ? null : new CheckpointWriter(
-            _store,
-            progress,
-            sequence => Build(sequence, finished),
-            earlier?.Sequence ?? 0,
-            _options.CheckpointInterval,
-            _time,
-            e => _warn(e.Message));
-        try
-        {
-            await (writer?.SaveAsync(stop) ?? Task.CompletedTask).ConfigureAwait(false);
-            PipelineResult result;
+            // Read by every save: set only for the last save of a run that finished every row.
+            bool finished = false;
+            CheckpointWriter? writer = _store is null ? null : new CheckpointWriter(
+                _store,
+                progress,
+                sequence => Build(sequence, finished),
+                Checkpoint?.Sequence ?? 0,
+                _options.CheckpointInterval,
+                _time,
+                e => _warn(e.Message));
             try
             {
-                result = await pipeline.RunAsync(stop).ConfigureAwait(false);
-            }
-            catch (PipelineException)
-            {
-                await SaveFinalAsync(writer, s => Build(s, completed: false)).ConfigureAwait(false);
-                throw;
-            }
+                await (writer?.SaveAsync(stop) ?? Task.CompletedTask).ConfigureAwait(false);
+                PipelineResult result;
+                try
+                {
+                    result = await pipeline.RunAsync(stop).ConfigureAwait(false);
+                }
+                catch (PipelineException e) when (Expiry(e) is { } expired && _opened.BigQuery is not null && !stop.IsCancellationRequested)
+                {
+                    // What was written of the expired session is saved; the rest is read through a new one.
+                    MigrationCheckpoint last = await SaveFinalAsync(writer, s => Build(s, completed: false)).ConfigureAwait(false);
+                    (missing, changed) = ([.. last.MissingKeys], [.. last.ChangedKeys]);
+                    await RenewAsync(last, expired.ExpiredAt, stop).ConfigureAwait(false);
+                    generationStart = null;
+                    continue;
+                }
+                catch (PipelineException)
+                {
+                    await SaveFinalAsync(writer, s => Build(s, completed: false)).ConfigureAwait(false);
+                    throw;
+                }
 
-            (IReadOnlyDictionary<int, PartitionCheckpoint> committed, int pending) = progress.Snapshot();
-            finished = !result.Stopped && pending == 0;
-            Finished = finished;
-            MigrationCheckpoint final = await SaveFinalAsync(writer, s => Build(s, finished)).ConfigureAwait(false);
-            RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
-            return Result(Combined(totals, result.Report), final, Stats(committed), Stats(earlier?.Committed()), result.Stopped);
-        }
-        finally
-        {
-            if (writer is not null)
+                (IReadOnlyDictionary<int, PartitionCheckpoint> committed, int pending) = progress.Snapshot();
+                finished = !result.Stopped && pending == 0;
+                if (finished && _planStore is { } store && _plan is { } plan
+                    && (await MarkDoneAsync(store, plan, stop).ConfigureAwait(false)).Session.Name != plan.Session.Name)
+                {
+                    // Another shard renewed the session before this one recorded its end: its share of the new one is read.
+                    finished = false;
+                    MigrationCheckpoint last = await SaveFinalAsync(writer, s => Build(s, completed: false)).ConfigureAwait(false);
+                    (missing, changed) = ([.. last.MissingKeys], [.. last.ChangedKeys]);
+                    await RenewAsync(last, plan.Session.ExpireTime, stop).ConfigureAwait(false);
+                    generationStart = null;
+                    continue;
+                }
+
+                Finished = finished;
+                MigrationCheckpoint final = await SaveFinalAsync(writer, s => Build(s, finished)).ConfigureAwait(false);
+                RowStats totals = committed.Values.Aggregate(default(RowStats), (sum, p) => sum + p.Stats);
+                return Result(Combined(totals, result.Report), final, Stats(committed), Stats(generationStart), result.Stopped);
+            }
+            finally
             {
-                await writer.DisposeAsync().ConfigureAwait(false);
+                if (writer is not null)
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }
@@ -132,7 +160,7 @@ public sealed partial class MigrationJob
     {
         report = report with { MissingKeys = checkpoint.MissingKeys, ChangedKeys = checkpoint.ChangedKeys };
         var summary = MigrationSummary.From(report, SourceFigures.Of(now, earlier, PartitionName), TimeSpan.FromSeconds(checkpoint.ElapsedSeconds), checkpoint.CpuSeconds, checkpoint.PeakWorkingSetBytes, stopped, checkpoint.Runs);
-        summary = summary with { ReadSession = ReadSessionFigures.Of(_opened.BigQuery?.Session) ?? ReadSessionFigures.Of(checkpoint.Session), TakenOver = TakenOver(now) };
+        summary = summary with { ReadSession = ReadSessionFigures.Of(_opened.BigQuery?.Session) ?? ReadSessionFigures.Of(checkpoint.Session), TakenOver = TakenOver(now), SessionRenewals = checkpoint.Renewals };
         return new MigrationResult(report, summary, stopped);
     }
 

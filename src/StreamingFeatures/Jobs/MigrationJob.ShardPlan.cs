@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
-using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Checkpoints;
 using StreamingFeatures.Resilience;
@@ -16,6 +15,8 @@ namespace StreamingFeatures.Jobs;
 public sealed partial class MigrationJob
 {
     private static readonly TimeSpan s_planPoll = TimeSpan.FromMilliseconds(250);
+    private IShardPlanStore? _planStore;
+    private ShardPlan? _plan;
 
     /// <summary>Where the shards' plan is kept, for messages; null for an unsharded job.</summary>
     public string? ShardPlanDescription { get; private set; }
@@ -47,15 +48,15 @@ public sealed partial class MigrationJob
     };
 
     /// <summary>This shard's source over the shared session: created here when this shard is the first, else read from the plan.</summary>
-    /// <exception cref="MigrationInputException">No shared store, or the plan is another migration's or another session's.</exception>
+    /// <exception cref="MigrationInputException">No shared store, the plan is another migration's or another session's, or its holder failed on bad input.</exception>
     private async Task<BigQueryStorageSource> SharedSessionAsync(CallInvoker invoker, BigQuerySourceOptions options, CancellationToken cancellationToken)
     {
         IShardPlanStore store = PlanStore() ?? throw new MigrationInputException(
             "Shards of a BigQuery migration share one read session, recorded where every shard reaches it: name --checkpoint bigtable:TABLE, or a file on a volume every shard mounts.");
         ShardPlanDescription = store.Description;
-        string me = string.Create(CultureInfo.InvariantCulture, $"shard {_options.ShardIndex} of {_options.ShardCount}");
+        _planStore = store;
+        string me = Me;
         ShardPlan? plan = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        BigQueryStorageSource? created = null;
         if (plan is null && _options.DryRun)
         {
             return await BigQueryStorageSource.OpenAsync(invoker, options, cancellationToken).ConfigureAwait(false);
@@ -63,45 +64,63 @@ public sealed partial class MigrationJob
 
         if (plan is null)
         {
-            // A holder equal to this shard is this shard's earlier run, killed before it recorded the plan: create it again.
+            // What can be refused without a session is refused before claiming one: nothing is created to be refused.
+            options.Validate();
+            if (Checkpoint?.Session is { } saved)
+            {
+                throw new MigrationInputException($"This shard's checkpoint {_store?.Description} reads session {saved.Name}, but no shards' plan is recorded in {store.Description}: its offsets apply to no session the shards share. Start this shard over with --restart.");
+            }
+
+            // A holder equal to this shard is this shard's earlier run, killed (or failed) before it recorded the plan: create it again.
             string holder = await store.ClaimAsync(me, cancellationToken).ConfigureAwait(false);
-            if (holder == me)
-            {
-                created = await BigQueryStorageSource.OpenAsync(invoker, options, cancellationToken).ConfigureAwait(false);
-                plan = new ShardPlan
-                {
-                    Job = PlanIdentity(),
-                    ShardCount = _options.ShardCount,
-                    CreatedBy = me,
-                    SnapshotTime = created.Session.SnapshotTime,
-                    Session = SessionCheckpoint(created),
-                    CreatedAt = _time.GetUtcNow(),
-                };
-                ShardPlan recorded = await store.SaveAsync(plan, cancellationToken).ConfigureAwait(false);
-                if (recorded.Session.Name != plan.Session.Name)
-                {
-                    // The same shard started twice and the other one recorded first: read its session, never a second one.
-                    created = null;
-                    plan = recorded;
-                }
-            }
-            else
-            {
-                plan = await WaitForPlanAsync(store, holder, cancellationToken).ConfigureAwait(false);
-            }
+            plan = holder == me
+                ? await CreatePlanAsync(store, invoker, options, cancellationToken).ConfigureAwait(false)
+                : await WaitForPlanAsync(store, holder, cancellationToken).ConfigureAwait(false);
         }
 
         CheckPlan(plan, store);
-        if (created is not null)
+        if (plan.Session.ExpireTime <= _time.GetUtcNow() && !FinishedEarlier && !_options.DryRun)
         {
-            return created;
+            plan = await RenewPlanAsync(store, plan, plan.Session.ExpireTime, cancellationToken).ConfigureAwait(false);
         }
 
-        ReadSessionCheckpoint session = plan.Session;
-        var info = new BigQueryReadSessionInfo(session.Name, plan.SnapshotTime, session.Streams, session.ExpireTime, session.EstimatedRowCount, session.EstimatedTotalBytesScanned);
-        return session.AvroSchema is { } avroSchema
-            ? BigQueryStorageSource.ResumeAvro(invoker, options, info, avroSchema)
-            : BigQueryStorageSource.Resume(invoker, options, info, ByteString.FromBase64(session.ArrowSchemaBase64));
+        if (Checkpoint?.Session is { } mine && mine.Name != plan.Session.Name)
+        {
+            // This shard's earlier run read a session that has expired since: its offsets restart in the new one.
+            MoveCheckpoint(plan.Renewals.First(r => r.ExpiredSession == mine.Name) with { RowsReadAgain = Checkpoint.Totals.Read }, plan.Session);
+        }
+
+        _plan = plan;
+        return SourceOf(invoker, options, plan);
+    }
+
+    /// <summary>Creates the session and records the plan; a failure is recorded for the shards waiting on this one.</summary>
+    private async Task<ShardPlan> CreatePlanAsync(IShardPlanStore store, CallInvoker invoker, BigQuerySourceOptions options, CancellationToken cancellationToken)
+    {
+        await store.ClearFailureAsync(cancellationToken).ConfigureAwait(false);
+        BigQueryStorageSource created;
+        try
+        {
+            created = await BigQueryStorageSource.OpenAsync(invoker, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (PlanFailure(e) is { } userError)
+        {
+            await RecordFailureAsync(store, e, userError).ConfigureAwait(false);
+            throw;
+        }
+
+        var plan = new ShardPlan
+        {
+            Job = PlanIdentity(),
+            ShardCount = _options.ShardCount,
+            CreatedBy = Me,
+            SnapshotTime = created.Session.SnapshotTime,
+            Session = SessionCheckpoint(created),
+            CreatedAt = _time.GetUtcNow(),
+        };
+
+        // Should the same shard have started twice and the other one recorded first: its session, never a second one.
+        return await store.SaveAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
     private void CheckPlan(ShardPlan plan, IShardPlanStore store)
@@ -112,7 +131,7 @@ public sealed partial class MigrationJob
             throw new MigrationInputException($"The shard plan {store.Description} belongs to another migration ({string.Join("; ", differences)}); every shard must run the same migration with the same --shard-count.");
         }
 
-        if (Checkpoint?.Session is { } saved && saved.Name != plan.Session.Name)
+        if (Checkpoint?.Session is { } saved && saved.Name != plan.Session.Name && !plan.Renewals.Any(r => r.ExpiredSession == saved.Name))
         {
             throw new MigrationInputException($"This shard's checkpoint {_store?.Description} reads session {saved.Name}, but the shards' plan {store.Description} names {plan.Session.Name}: its offsets do not apply. Start this shard over with --restart.");
         }
@@ -129,6 +148,11 @@ public sealed partial class MigrationJob
             if (await store.LoadAsync(cancellationToken).ConfigureAwait(false) is { } plan)
             {
                 return plan;
+            }
+
+            if (await store.LoadFailureAsync(cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                throw HolderFailed(failure);
             }
 
             if (_time.GetElapsedTime(started) >= wait)

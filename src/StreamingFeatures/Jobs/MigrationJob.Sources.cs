@@ -73,12 +73,20 @@ public sealed partial class MigrationJob
             ShardCount = _options.ShardCount,
         };
         _opened.Restriction = options.RowRestriction;
+        _bigQueryInvoker = invoker;
+        _bigQueryOptions = options;
         ReadSessionCheckpoint? saved = Checkpoint?.Session;
         BigQueryStorageSource source;
         if (sharded && !recreateSession)
         {
             source = await SharedSessionAsync(invoker, options, cancellationToken).ConfigureAwait(false);
             await StealAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        else if (saved is not null && !recreateSession && saved.ExpireTime <= _time.GetUtcNow() && !FinishedEarlier)
+        {
+            // The session this job read has expired since: a new one at the same snapshot, read from the start.
+            source = await BigQueryStorageSource.OpenAsync(invoker, options with { StartOffsets = null, CompletedStreams = null }, cancellationToken).ConfigureAwait(false);
+            MoveCheckpoint(new SessionRenewal(Checkpoint!.Renewals.Count + 1, saved.Name, saved.ExpireTime, source.Session.Name, "the job", _time.GetUtcNow(), Checkpoint.Totals.Read), SessionCheckpoint(source));
         }
         else if (saved is not null && !recreateSession)
         {

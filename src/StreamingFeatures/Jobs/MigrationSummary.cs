@@ -37,6 +37,9 @@ public sealed record MigrationSummary(
     /// <summary>Residual streams this shard took over from stragglers (work stealing), with their rows; also among <see cref="Sources"/>.</summary>
     public IReadOnlyList<TakenOverFigures> TakenOver { get; init; } = [];
 
+    /// <summary>Read sessions that expired and the sessions that replaced them, with the rows read again.</summary>
+    public IReadOnlyList<Checkpoints.SessionRenewal> SessionRenewals { get; init; } = [];
+
     /// <summary>Per source: read = written (this run) + dead-lettered (this run) + skipped.</summary>
     public IReadOnlyList<SourceFigures> Sources { get; init; } = [];
 

@@ -55,6 +55,11 @@ public sealed partial class BigQueryStorageSource
         string stream = StreamOf(partition);
         try
         {
+            if (Session.ExpireTime is { } expired && expired <= _options.TimeProvider.GetUtcNow())
+            {
+                throw Expired(stream, offset, expired, null);
+            }
+
             _readRetry ??= ReadRetry(_options);
             await _readRetry.ExecuteAsync(
                 "BigQuery ReadRows",
@@ -111,6 +116,10 @@ public sealed partial class BigQueryStorageSource
         {
             throw Failure(stream, offset, e.Message.TrimEnd('.') + " (without progress)", e.InnerException);
         }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested && IsExpiry(e))
+        {
+            throw Expired(stream, offset, Session.ExpireTime is { } at && at <= _options.TimeProvider.GetUtcNow() ? at : _options.TimeProvider.GetUtcNow(), e);
+        }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             string why = "permanent error";
@@ -125,6 +134,18 @@ public sealed partial class BigQueryStorageSource
         {
             Interlocked.Decrement(ref _reading);
         }
+    }
+
+    /// <summary>FAILED_PRECONDITION naming an expired session (the service's answer to a read after the 6 hours), or past the session's expire time.</summary>
+    private bool IsExpiry(RpcException e) => e.StatusCode == StatusCode.FailedPrecondition
+        && (e.Status.Detail.Contains("expired", StringComparison.OrdinalIgnoreCase) || Session.ExpireTime <= _options.TimeProvider.GetUtcNow());
+
+    private BigQuerySessionExpiredException Expired(string stream, long offset, DateTimeOffset at, Exception? inner)
+    {
+        string message = string.Create(CultureInfo.InvariantCulture, $"The read session {Session.Name} on {_options.Table} expired at {at:u}; stream {stream} stopped at offset {offset}.");
+        return inner is null
+            ? new BigQuerySessionExpiredException(message) { Session = Session.Name, ExpiredAt = at }
+            : new BigQuerySessionExpiredException(message, inner) { Session = Session.Name, ExpiredAt = at };
     }
 
     /// <summary>The BigQuery read pipeline with this source's bounds (a backoff of 0 waits 1 ms, the pipeline's least).</summary>
