@@ -11,7 +11,7 @@ using StreamingFeatures.Sources.Files;
 namespace StreamingFeatures.Cli.Options;
 
 /// <summary>
-/// The flags every job that reads a source and a Bigtable table takes (migrate, verify): what to read, which table,
+/// The flags every job that reads a source and a Bigtable table takes (migrate, verify; get takes the table's): what to read, which table,
 /// where, and how patiently. One definition and one parse, so the commands name and check them the same way.
 /// </summary>
 internal sealed class JobFlags(bool forVerify)
@@ -19,7 +19,7 @@ internal sealed class JobFlags(bool forVerify)
     /// <summary>The flags as <c>migrate</c> shows them: help that speaks of migrating.</summary>
     public static readonly JobFlags Migrate = new(forVerify: false);
 
-    /// <summary>The same flags as <c>verify</c> shows them: help that speaks of comparing, without writes or resumes.</summary>
+    /// <summary>The same flags as the read-only commands (<c>verify</c>, <c>get</c>) show them: help without writes or resumes.</summary>
     public static readonly JobFlags Verify = new(forVerify: true);
 
     public readonly Option<string> Source = new("--source") { Description = (forVerify ? "The source to compare the table with, read as a migration reads it: sample" : "Where the rows to migrate come from: sample (a sample table in the built-in BigQuery Storage emulator, read through the Storage Read API), synthetic (the same rows from the generator), files:GLOB.parquet, files:GLOB.csv, or bigquery:TABLE with TABLE as projects/P/datasets/D/tables/T, P.D.T or P:D.T."), DefaultValueFactory = _ => "sample" };
@@ -27,8 +27,8 @@ internal sealed class JobFlags(bool forVerify)
     public readonly Option<string?> Project = new("--project") { Description = forVerify ? "Google Cloud project of the Bigtable instance holding the table. Without it, the table is read from the emulator BIGTABLE_EMULATOR_HOST names." : "Google Cloud project of the Bigtable instance. Without it, the job runs locally on the emulator." };
     public readonly Option<string?> Instance = new("--instance") { Description = "Bigtable instance id." };
     public readonly Option<string?> AppProfile = new("--app-profile") { Description = forVerify ? "Bigtable app profile for the reads." : "Bigtable app profile for the writes." };
-    public readonly Option<string?> Table = new("--table") { Description = forVerify ? "The Bigtable table to compare; overrides the feature set's." : "Bigtable table id; overrides the feature set's." };
-    public readonly Option<bool> Local = new("--local") { Description = forVerify ? "Compare a table on local emulators (the default when no --project is given); BIGTABLE_EMULATOR_HOST must name the one holding it." : "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
+    public readonly Option<string?> Table = new("--table") { Description = forVerify ? "The Bigtable table to read; overrides the feature set's." : "Bigtable table id; overrides the feature set's." };
+    public readonly Option<bool> Local = new("--local") { Description = forVerify ? "Read a table on local emulators (the default when no --project is given); BIGTABLE_EMULATOR_HOST must name the one holding it." : "Run on local emulators (the default when no --project is given); honours BIGTABLE_EMULATOR_HOST." };
     public readonly Option<long> SampleRows = new Option<long>("--sample-rows") { Description = "Rows of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleRows.Default }.WholeNumber();
     public readonly Option<int> SampleFeatures = new Option<int>("--sample-features") { Description = "Int64 features per row of the sample table.", DefaultValueFactory = _ => MigrationJobLimits.SampleFeatures.Default }.WholeNumber();
     public readonly Option<string?> LogFormat = LogFormats.Option(forVerify ? "the plan, progress, every message and the report" : "the plan, progress, every message and the summary");
