@@ -1,11 +1,21 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
+using System.CommandLine;
+using StreamingFeatures.Perf.Commands;
 
 namespace StreamingFeatures.Perf.Ingest;
 
-/// <summary>The flags of <c>ingest</c>, parsed by hand as <c>pipeline</c>'s are.</summary>
+/// <summary>The flags of <c>ingest</c> (System.CommandLine, as the CLI's).</summary>
 internal sealed record IngestArguments
 {
+    private static readonly Option<int> EventsOption = RangedOption.Create("--events", 200_000, 1_000, 10_000_000, "Events in each backlog drained");
+
+    private static readonly Option<int> FeaturesOption = RangedOption.Create("--features", 4, 1, 100, "Int64 features per event");
+
+    private static readonly Option<int> LiveSecondsOption = RangedOption.Create("--live-seconds", 20, 5, 3_600, "Seconds each paced (live) phase publishes");
+
+    private static readonly Option<int> RateStepsOption = RangedOption.Create("--rate-steps", 5, 1, 10, "Rates tried in the search for the sustained rate");
+
+    private static readonly Option<string?> OutputOption = RangedOption.Path("--output", "Also write the JSON to this file.");
+
     /// <summary>Events in each backlog the bare consumer and the service drain (each drains two).</summary>
     public int Events { get; init; } = 200_000;
 
@@ -20,44 +30,21 @@ internal sealed record IngestArguments
 
     public string? Output { get; init; }
 
-    public static bool TryParse(ReadOnlySpan<string> args, [NotNullWhen(true)] out IngestArguments? parsed, [NotNullWhen(false)] out string? error)
+    /// <summary>The <c>ingest</c> command, running <paramref name="run"/> with its flags.</summary>
+    public static Command Command(Func<IngestArguments, Task<int>> run)
     {
-        parsed = null;
-        var result = new IngestArguments();
-        for (int i = 0; i < args.Length; i++)
+        var command = new Command("ingest", "The streaming service's data path next to a bare StreamingPull consumer on the local emulators; prints JSON.")
         {
-            string flag = args[i];
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (flag)
-            {
-                case "--events" when value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int events) && events is >= 1_000 and <= 10_000_000:
-                    result = result with { Events = events };
-                    i++;
-                    break;
-                case "--features" when value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int features) && features is >= 1 and <= 100:
-                    result = result with { Features = features };
-                    i++;
-                    break;
-                case "--live-seconds" when value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds is >= 5 and <= 3_600:
-                    result = result with { LiveDuration = TimeSpan.FromSeconds(seconds) };
-                    i++;
-                    break;
-                case "--rate-steps" when value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int steps) && steps is >= 1 and <= 10:
-                    result = result with { RateSteps = steps };
-                    i++;
-                    break;
-                case "--output" when !string.IsNullOrWhiteSpace(value):
-                    result = result with { Output = value };
-                    i++;
-                    break;
-                default:
-                    error = $"ingest: unknown flag or bad value at '{flag}' (--events 1000..10000000, --features 1..100, --live-seconds 5..3600, --rate-steps 1..10, --output PATH).";
-                    return false;
-            }
-        }
-
-        parsed = result;
-        error = null;
-        return true;
+            EventsOption, FeaturesOption, LiveSecondsOption, RateStepsOption, OutputOption,
+        };
+        command.SetAction((parse, _) => run(new IngestArguments
+        {
+            Events = parse.GetValue(EventsOption),
+            Features = parse.GetValue(FeaturesOption),
+            LiveDuration = TimeSpan.FromSeconds(parse.GetValue(LiveSecondsOption)),
+            RateSteps = parse.GetValue(RateStepsOption),
+            Output = parse.GetValue(OutputOption),
+        }));
+        return command;
     }
 }

@@ -1,11 +1,19 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
+using System.CommandLine;
+using StreamingFeatures.Perf.Commands;
 
 namespace StreamingFeatures.Perf.Migrate;
 
-/// <summary>The flags of <c>migrate</c> and of the hidden <c>serve-bigquery</c> it starts, parsed by hand like <c>pipeline</c>'s.</summary>
+/// <summary>The flags of <c>migrate</c> and of the hidden <c>serve-bigquery</c> it starts (System.CommandLine, as the CLI's).</summary>
 internal sealed record MigrateArguments
 {
+    private static readonly Option<long> RowsOption = RangedOption.Create("--rows", 1_000_000L, 1_000L, 1_000_000_000L, "Rows of the timed runs");
+
+    private static readonly Option<int> FeaturesOption = RangedOption.Create("--features", 8, 1, 1_000, "Int64 features per row");
+
+    private static readonly Option<long> WarmUpOption = RangedOption.Create("--warmup-rows", 100_000L, 1_000L, 100_000_000L, "Rows of the untimed warm-up of every phase");
+
+    private static readonly Option<string?> OutputOption = RangedOption.Path("--output", "Also write the JSON to this file.");
+
     public long Rows { get; init; } = 1_000_000;
 
     public int Features { get; init; } = 8;
@@ -15,49 +23,17 @@ internal sealed record MigrateArguments
 
     public string? Output { get; init; }
 
-    public static bool TryParse(ReadOnlySpan<string> args, [NotNullWhen(true)] out MigrateArguments? parsed, [NotNullWhen(false)] out string? error)
+    /// <summary>A command taking these flags, running <paramref name="run"/> with them.</summary>
+    public static Command Command(string name, string description, Func<MigrateArguments, Task<int>> run)
     {
-        parsed = null;
-        var result = new MigrateArguments();
-        for (int i = 0; i < args.Length; i++)
+        var command = new Command(name, description) { RowsOption, FeaturesOption, WarmUpOption, OutputOption };
+        command.SetAction((parse, _) => run(new MigrateArguments
         {
-            string flag = args[i];
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (flag)
-            {
-                case "--rows" when value is not null && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long rows) && rows is >= 1_000 and <= 1_000_000_000:
-                    result = result with { Rows = rows };
-                    i++;
-                    break;
-                case "--features" when value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int features) && features is >= 1 and <= 1000:
-                    result = result with { Features = features };
-                    i++;
-                    break;
-                case "--warmup-rows" when value is not null && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long warmUp) && warmUp is >= 1_000 and <= 100_000_000:
-                    result = result with { WarmUpRows = warmUp };
-                    i++;
-                    break;
-                case "--output" when !string.IsNullOrWhiteSpace(value):
-                    result = result with { Output = value };
-                    i++;
-                    break;
-                case "--rows" or "--warmup-rows":
-                    error = $"{flag} needs a whole number from 1,000; got '{value}'.";
-                    return false;
-                case "--features":
-                    error = $"{flag} needs a whole number from 1 to 1,000; got '{value}'.";
-                    return false;
-                case "--output":
-                    error = $"{flag} needs a path; got '{value}'.";
-                    return false;
-                default:
-                    error = $"Unknown argument '{flag}'.";
-                    return false;
-            }
-        }
-
-        parsed = result;
-        error = null;
-        return true;
+            Rows = parse.GetValue(RowsOption),
+            Features = parse.GetValue(FeaturesOption),
+            WarmUpRows = parse.GetValue(WarmUpOption),
+            Output = parse.GetValue(OutputOption),
+        }));
+        return command;
     }
 }

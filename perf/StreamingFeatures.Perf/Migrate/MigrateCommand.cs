@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Runtime;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Grpc.Net.Client;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.Emulators.BigQuery;
-using StreamingFeatures.Perf.Pipeline;
 using StreamingFeatures.Pipeline;
 using StreamingFeatures.Sources.BigQuery;
 using StreamingFeatures.Verification;
@@ -84,13 +81,6 @@ internal static partial class MigrateCommand
             Rows = args.Rows,
             Features = args.Features,
             WarmUpRows = args.WarmUpRows,
-            Machine = new MachineInfo(
-                Environment.ProcessorCount,
-                RuntimeInformation.OSDescription,
-                RuntimeInformation.FrameworkDescription,
-                GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-                (GCSettings.IsServerGC ? "server" : "workstation") + (GCSettings.LatencyMode == GCLatencyMode.Interactive ? ", concurrent" : string.Empty)),
-            Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             LoadAverageAtStart = loadAverage,
             Settings = new MigrateSettings(
                 new BigQueryEmulatorOptions().DefaultStreamCount,

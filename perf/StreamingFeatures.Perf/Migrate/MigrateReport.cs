@@ -7,20 +7,8 @@ namespace StreamingFeatures.Perf.Migrate;
 /// side covers its two runs (ABBA order: migration, bare loops, bare loops, migration); every run is under
 /// <see cref="Phases"/>, with both emulators' CPU and the rest of the machine's.
 /// </summary>
-internal sealed record MigrateReport
+internal sealed record MigrateReport : RunReport
 {
-    public required long Rows { get; init; }
-
-    public required int Features { get; init; }
-
-    public required long WarmUpRows { get; init; }
-
-    public required MachineInfo Machine { get; init; }
-
-    public required string Date { get; init; }
-
-    public string? LoadAverageAtStart { get; init; }
-
     public required MigrateSettings Settings { get; init; }
 
     public required double MigrationCpuSecondsPerMillionRows { get; init; }
@@ -62,37 +50,19 @@ internal sealed record MigrateSettings(
     string BigQueryEmulator,
     string BigtableEmulator);
 
-internal sealed record MigratePhaseDetail(
-    long Rows,
-    double Seconds,
-    double RowsPerSecond,
-    double CpuSeconds,
-    double CpuSecondsPerMillionRows,
-    double AllocatedBytesPerRow,
-    int Gen0Collections,
-    int Gen1Collections,
-    int Gen2Collections,
-    long? PeakWorkingSetBytes,
-    double? BigtableEmulatorCpuSeconds,
-    double BigQueryEmulatorCpuSeconds,
-    double? OtherProcessesCpuSeconds)
+/// <summary>A phase of <c>migrate</c>: the client's figures as <c>pipeline</c> reports them (the emulator is cbtemulator), plus the BigQuery emulator's CPU.</summary>
+internal sealed record MigratePhaseDetail : PhaseDetail
 {
-    public static MigratePhaseDetail From(MigratePhase phase, bool withWorkingSet)
+    private MigratePhaseDetail(PhaseDetail client)
+        : base(client)
     {
-        PhaseMeasurement m = phase.Client;
-        return new(
-            m.Rows,
-            Math.Round(m.Elapsed.TotalSeconds, 3),
-            Math.Round(m.RowsPerSecond),
-            Math.Round(m.Cpu.TotalSeconds, 3),
-            Math.Round(m.CpuSecondsPerMillionRows, 3),
-            Math.Round(m.AllocatedBytesPerRow, 1),
-            m.Gen0Collections,
-            m.Gen1Collections,
-            m.Gen2Collections,
-            withWorkingSet ? m.PeakWorkingSetBytes : null,
-            m.EmulatorCpu is { } bigtable ? Math.Round(bigtable.TotalSeconds, 3) : null,
-            Math.Round(phase.BigQueryCpu.TotalSeconds, 3),
-            phase.OtherCpu is { } other ? Math.Round(other.TotalSeconds, 3) : null);
     }
+
+    public required double BigQueryEmulatorCpuSeconds { get; init; }
+
+    public static MigratePhaseDetail From(MigratePhase phase, bool withWorkingSet) =>
+        new(PhaseDetail.From(phase.Client, withWorkingSet) with { OtherProcessesCpuSeconds = phase.OtherCpu is { } other ? Math.Round(other.TotalSeconds, 3) : null })
+        {
+            BigQueryEmulatorCpuSeconds = Math.Round(phase.BigQueryCpu.TotalSeconds, 3),
+        };
 }

@@ -6,21 +6,8 @@ namespace StreamingFeatures.Perf.Pipeline;
 /// median of three runs; the emulator and bare-loop figures each cover their two runs (ABBA order); every run is
 /// listed under <see cref="Phases"/>.
 /// </summary>
-internal sealed record PerfReport
+internal sealed record PerfReport : RunReport
 {
-    public required long Rows { get; init; }
-
-    public required int Features { get; init; }
-
-    public required long WarmUpRows { get; init; }
-
-    public required MachineInfo Machine { get; init; }
-
-    public required string Date { get; init; }
-
-    /// <summary>/proc/loadavg when the run started: anything else running skews every figure.</summary>
-    public string? LoadAverageAtStart { get; init; }
-
     public required RunSettings Settings { get; init; }
 
     public double? NullSinkRowsPerSecond { get; init; }
@@ -52,15 +39,14 @@ internal sealed record PerfReport
     public required IReadOnlyDictionary<string, PhaseDetail> Phases { get; init; }
 }
 
-internal sealed record MachineInfo(int Cores, string Os, string Runtime, long TotalMemoryBytes, string Gc);
-
 /// <summary>The pipeline settings every phase ran with (the engine's defaults), so the bare loop can match them.</summary>
 internal sealed record RunSettings(int MapParallelism, int MaxRequestsInFlight, int RowsPerRequest, int SourcePartitions, int ChunkRows, string Verification, long EmulatorPreheatRows);
 
 /// <summary>The goals one run can judge; null where a phase was skipped. Flatness in row count needs two runs.</summary>
 internal sealed record GoalResults(bool? NullSinkAtLeastOneMillionRowsPerSecond, bool? EmulatorAtLeast90PercentOfBareLoop, bool? EmulatorCpuAtMost130PercentOfBareLoop, bool? EmulatorCpuBelow12MicrosecondsPerRow);
 
-internal sealed record PhaseDetail(
+/// <summary>One measured phase: wall time, this process's CPU and allocations, the emulator's and the rest of the machine's CPU.</summary>
+internal record PhaseDetail(
     long Rows,
     double Seconds,
     double RowsPerSecond,

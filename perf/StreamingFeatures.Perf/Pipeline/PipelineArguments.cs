@@ -1,11 +1,27 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
+using System.CommandLine;
+using StreamingFeatures.Perf.Commands;
 
 namespace StreamingFeatures.Perf.Pipeline;
 
-/// <summary>The few flags of <c>pipeline</c>, parsed by hand: five flags do not justify a command-line package.</summary>
+/// <summary>The flags of <c>pipeline</c> (System.CommandLine, as the CLI's).</summary>
 internal sealed record PipelineArguments
 {
+    private static readonly Option<long> RowsOption = RangedOption.Create("--rows", 2_000_000L, 1L, 1_000_000_000L, "Rows of each timed run");
+
+    private static readonly Option<int> FeaturesOption = RangedOption.Create("--features", 8, 1, 1_000, "Int64 features per row");
+
+    private static readonly Option<long> WarmUpOption = RangedOption.Create("--warmup-rows", 100_000L, 0L, 100_000_000L, "Rows written untimed before each timed phase");
+
+    private static readonly Option<bool> SkipEmulatorOption = new("--skip-emulator") { Description = "Skip the cbtemulator phases and the bare loop." };
+
+    private static readonly Option<bool> SkipNullSinkOption = new("--skip-null-sink") { Description = "Skip the null-sink phases." };
+
+    private static readonly Option<bool> NoPreheatOption = new("--no-preheat") { Description = "Do not write the full row count untimed before the emulator phases." };
+
+    private static readonly Option<string?> OutputOption = RangedOption.Path("--output", "Also write the JSON to this file.");
+
+    private static readonly Option<string?> TraceOption = RangedOption.Path("--trace", "A folder for one .nettrace per timed phase (EventPipe sample profiler).");
+
     public long Rows { get; init; } = 2_000_000;
 
     public int Features { get; init; } = 8;
@@ -25,64 +41,24 @@ internal sealed record PipelineArguments
     /// <summary>A folder for one .nettrace per timed pipeline phase (EventPipe sample profiler), or null.</summary>
     public string? Trace { get; init; }
 
-    public static bool TryParse(ReadOnlySpan<string> args, [NotNullWhen(true)] out PipelineArguments? parsed, [NotNullWhen(false)] out string? error)
+    /// <summary>The <c>pipeline</c> command, running <paramref name="run"/> with its flags.</summary>
+    public static Command Command(Func<PipelineArguments, Task<int>> run)
     {
-        parsed = null;
-        var result = new PipelineArguments();
-        for (int i = 0; i < args.Length; i++)
+        var command = new Command("pipeline", "The ingestion graph into a null sink and into cbtemulator, and a bare MutateRows loop; prints JSON.")
         {
-            string flag = args[i];
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (flag)
-            {
-                case "--rows" when value is not null && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long rows) && rows is >= 1 and <= 1_000_000_000:
-                    result = result with { Rows = rows };
-                    i++;
-                    break;
-                case "--features" when value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int features) && features is >= 1 and <= 1000:
-                    result = result with { Features = features };
-                    i++;
-                    break;
-                case "--warmup-rows" when value is not null && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long warmUp) && warmUp <= 100_000_000:
-                    result = result with { WarmUpRows = warmUp };
-                    i++;
-                    break;
-                case "--output" when !string.IsNullOrWhiteSpace(value):
-                    result = result with { Output = value };
-                    i++;
-                    break;
-                case "--trace" when !string.IsNullOrWhiteSpace(value):
-                    result = result with { Trace = value };
-                    i++;
-                    break;
-                case "--skip-emulator":
-                    result = result with { SkipEmulator = true };
-                    break;
-                case "--no-preheat":
-                    result = result with { PreheatEmulator = false };
-                    break;
-                case "--skip-null-sink":
-                    result = result with { SkipNullSink = true };
-                    break;
-                case "--rows" or "--features" or "--warmup-rows" or "--output" or "--trace":
-                    error = $"{flag} needs {Expected(flag)}; got '{value}'.";
-                    return false;
-                default:
-                    error = $"Unknown argument '{flag}'.";
-                    return false;
-            }
-        }
-
-        parsed = result;
-        error = null;
-        return true;
+            RowsOption, FeaturesOption, WarmUpOption, SkipEmulatorOption, SkipNullSinkOption, NoPreheatOption, OutputOption, TraceOption,
+        };
+        command.SetAction((parse, _) => run(new PipelineArguments
+        {
+            Rows = parse.GetValue(RowsOption),
+            Features = parse.GetValue(FeaturesOption),
+            WarmUpRows = parse.GetValue(WarmUpOption),
+            SkipEmulator = parse.GetValue(SkipEmulatorOption),
+            SkipNullSink = parse.GetValue(SkipNullSinkOption),
+            PreheatEmulator = !parse.GetValue(NoPreheatOption),
+            Output = parse.GetValue(OutputOption),
+            Trace = parse.GetValue(TraceOption),
+        }));
+        return command;
     }
-
-    private static string Expected(string flag) => flag switch
-    {
-        "--rows" => "a row count from 1 to 1000000000",
-        "--features" => "a feature count from 1 to 1000",
-        "--warmup-rows" => "a row count from 0 to 100000000",
-        _ => "a path",
-    };
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -146,13 +144,6 @@ internal static partial class PipelineCommand
             Rows = args.Rows,
             Features = args.Features,
             WarmUpRows = args.WarmUpRows,
-            Machine = new MachineInfo(
-                Environment.ProcessorCount,
-                RuntimeInformation.OSDescription,
-                RuntimeInformation.FrameworkDescription,
-                GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-                (GCSettings.IsServerGC ? "server" : "workstation") + (GCSettings.LatencyMode == GCLatencyMode.Interactive ? ", concurrent" : string.Empty)),
-            Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             LoadAverageAtStart = loadAverage,
             Settings = new RunSettings(
                 options.MapParallelism,

@@ -9,25 +9,12 @@ namespace StreamingFeatures.Emulators.BigQuery;
 /// </summary>
 internal sealed partial class RowRestrictionParser
 {
-    private static bool IsFunction(Token token) =>
-        token.Text.ToUpperInvariant() is "MOD" or "ABS" or "COALESCE" or "FARM_FINGERPRINT" or "CAST" or "CONCAT";
-
     /// <summary>An INT64-valued function call, the left side of a comparison, IN, BETWEEN or IS [NOT] NULL.</summary>
     private Int64Expression FunctionSubject()
     {
         Token start = Peek;
         Operand operand = ReadOperand();
         return operand.Int64 ?? throw Error($"No matching signature for a comparison of {BigQueryType(operand.Type)} ({start.Text}(...)) with an INT64 literal");
-    }
-
-    /// <summary>Reads <c>IS NULL</c> or <c>IS NOT NULL</c>; true for IS NULL.</summary>
-    private bool IsNull()
-    {
-        _next++;
-        bool not = Peek.IsWord("NOT");
-        _next += not ? 1 : 0;
-        Token token = Take();
-        return token.IsWord("NULL") ? !not : throw Unsupported(token.Text, token);
     }
 
     private Operand ReadOperand()

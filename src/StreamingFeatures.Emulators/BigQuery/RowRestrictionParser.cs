@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using StreamingFeatures.Sources;
-using StreamingFeatures.Sources.Columns;
 
 namespace StreamingFeatures.Emulators.BigQuery;
 
@@ -16,12 +13,6 @@ namespace StreamingFeatures.Emulators.BigQuery;
 /// </summary>
 internal sealed partial class RowRestrictionParser
 {
-    private const string Supported =
-        "the emulator supports comparisons (=, !=, <>, <, <=, >, >=) of a column with a literal, [NOT] IN (literals), "
-        + "[NOT] BETWEEN x AND y, [NOT] LIKE 'pattern' (STRING, BYTES), IS [NOT] NULL, a BOOL column, "
-        + "MOD, ABS, COALESCE, FARM_FINGERPRINT, CAST(... AS STRING|BYTES) and CONCAT compared with an integer, "
-        + "NOT, AND, OR and parentheses";
-
     private readonly string _text;
     private readonly SourceSchema _schema;
     private readonly List<Token> _tokens;
@@ -98,53 +89,14 @@ internal sealed partial class RowRestrictionParser
         };
     }
 
-    private RowCondition Compare(int ordinal, SourceField field, Comparison comparison, Token op, Literal literal) => (field.Type, literal.Kind) switch
+    /// <summary>Reads <c>IS NULL</c> or <c>IS NOT NULL</c>; true for IS NULL.</summary>
+    private bool IsNull()
     {
-        (_, LiteralKind.Null) => UnknownCondition.Instance,
-        (ColumnType.Int64, LiteralKind.Integer) => new Int64Condition(ordinal, comparison, Integer(literal.Token)),
-        (ColumnType.Int64 or ColumnType.Float64, LiteralKind.Integer or LiteralKind.Float) => new DoubleCondition(ordinal, comparison, Float(literal.Token)),
-        (ColumnType.String, LiteralKind.String) => new StringCondition(ordinal, comparison, Encoding.UTF8.GetBytes(literal.Text)),
-
-        // BigQuery coerces a string literal compared with a TIMESTAMP column to a timestamp.
-        (ColumnType.Timestamp, LiteralKind.Timestamp or LiteralKind.String) => new Int64Condition(ordinal, comparison, Micros(literal)),
-        (ColumnType.Bool, LiteralKind.Bool) when comparison is Comparison.Equal or Comparison.NotEqual =>
-            new BoolCondition(ordinal, comparison, literal.Token.IsWord("TRUE")),
-        _ => throw Error($"No matching signature for operator {op.Text} for argument types: {BigQueryType(field.Type)}, {TypeName(literal.Kind)} (column '{field.Name}')"),
-    };
-
-    private Literal ReadLiteral()
-    {
+        _next++;
+        bool not = Peek.IsWord("NOT");
+        _next += not ? 1 : 0;
         Token token = Take();
-        switch (token.Kind)
-        {
-            case TokenKind.Integer:
-                return new Literal(LiteralKind.Integer, token.Text, token);
-            case TokenKind.Float:
-                return new Literal(LiteralKind.Float, token.Text, token);
-            case TokenKind.String:
-                return new Literal(LiteralKind.String, token.Text, token);
-            case TokenKind.Word when token.IsWord("NULL"):
-                return new Literal(LiteralKind.Null, token.Text, token);
-            case TokenKind.Word when token.IsWord("TRUE") || token.IsWord("FALSE"):
-                return new Literal(LiteralKind.Bool, token.Text, token);
-            case TokenKind.Word when token.IsWord("TIMESTAMP"):
-                bool call = Peek.Kind == TokenKind.Open;
-                _next += call ? 1 : 0;
-                Token text = Take();
-                if (text.Kind != TokenKind.String)
-                {
-                    throw Unsupported(text.Text, text);
-                }
-
-                if (call)
-                {
-                    Expect(TokenKind.Close);
-                }
-
-                return new Literal(LiteralKind.Timestamp, text.Text, text);
-            default:
-                throw Unsupported(token.Kind == TokenKind.Word && Peek.Kind == TokenKind.Open ? token.Text + "(...)" : token.Text, token);
-        }
+        return token.IsWord("NULL") ? !not : throw Unsupported(token.Text, token);
     }
 
     private Token Take() => _tokens[Math.Min(_next++, _tokens.Count - 1)];
@@ -158,64 +110,9 @@ internal sealed partial class RowRestrictionParser
         }
     }
 
-    private long Integer(Token token) =>
-        token.Kind == TokenKind.Integer && long.TryParse(token.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
-            ? value
-            : throw Error($"Expected an INT64 literal at position {token.Position}, found '{token.Text}'");
-
-    private double Float(Token token) =>
-        double.TryParse(token.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            ? value
-            : throw Error($"Invalid number '{token.Text}' at position {token.Position}");
-
-    private long Micros(Literal literal)
-    {
-        string text = literal.Text;
-        Token token = literal.Token;
-        string trimmed = text.Trim();
-        trimmed = trimmed.EndsWith(" UTC", StringComparison.OrdinalIgnoreCase) ? trimmed[..^4] : trimmed;
-        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time)
-            ? (time.UtcTicks - DateTime.UnixEpoch.Ticks) / 10
-            : throw Error($"Invalid timestamp: '{text}' at position {token.Position}");
-    }
-
     private static bool IsKeyword(Token token) =>
         token.Kind == TokenKind.Word && token.Text.ToUpperInvariant() is "AND" or "OR" or "NOT" or "IS" or "IN" or "BETWEEN" or "LIKE" or "NULL" or "TRUE" or "FALSE" or "CASE";
 
-    private static string TypeName(LiteralKind kind) => kind switch
-    {
-        LiteralKind.Integer => "INT64",
-        LiteralKind.Float => "FLOAT64",
-        LiteralKind.String => "STRING",
-        LiteralKind.Timestamp => "TIMESTAMP",
-        LiteralKind.Null => "NULL",
-        _ => "BOOL",
-    };
-
-    private static string BigQueryType(ColumnType type) => type switch
-    {
-        ColumnType.Int64 => "INT64",
-        ColumnType.Float64 => "FLOAT64",
-        ColumnType.Bool => "BOOL",
-        ColumnType.String => "STRING",
-        ColumnType.Bytes => "BYTES",
-        _ => "TIMESTAMP",
-    };
-
-    private FormatException Unsupported(string what, Token token) =>
-        new($"Unsupported row restriction: '{what}' at position {token.Position} in \"{_text}\"; {Supported}.");
-
-    private FormatException Error(string message) => new($"Invalid row restriction \"{_text}\": {message}.");
-
-    private enum LiteralKind
-    {
-        Integer,
-        Float,
-        String,
-        Timestamp,
-        Bool,
-        Null,
-    }
-
-    private readonly record struct Literal(LiteralKind Kind, string Text, Token Token);
+    private static bool IsFunction(Token token) =>
+        token.Text.ToUpperInvariant() is "MOD" or "ABS" or "COALESCE" or "FARM_FINGERPRINT" or "CAST" or "CONCAT";
 }
