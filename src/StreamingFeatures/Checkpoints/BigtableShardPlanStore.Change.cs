@@ -12,36 +12,13 @@ internal sealed partial class BigtableShardPlanStore
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(next);
-        var request = new CheckAndMutateRowRequest
-        {
-            TableName = _target.TableName,
-            AppProfileId = _target.AppProfileId ?? string.Empty,
-            RowKey = _rowKey,
 
-            // Only the newest version cell, holding exactly the version the change was made from.
-            PredicateFilter = new RowFilter
-            {
-                Chain = new RowFilter.Types.Chain
-                {
-                    Filters =
-                    {
-                        new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family },
-                        new RowFilter { ColumnQualifierRegexFilter = s_version },
-                        new RowFilter { CellsPerColumnLimitFilter = 1 },
-                        new RowFilter { ValueRegexFilter = ByteString.CopyFromUtf8("^" + Number(current.Version) + "$") },
-                    },
-                },
-            },
-            TrueMutations = { Delete(s_plan), SetCell(s_plan, next.ToJson()), Delete(s_version), SetCell(s_version, Number(next.Version)) },
-        };
+        // Only the newest version cell, holding exactly the version the change was made from.
+        RowFilter unchanged = Column(s_version, new RowFilter { CellsPerColumnLimitFilter = 1 }, new RowFilter { ValueRegexFilter = ByteString.CopyFromUtf8("^" + Number(current.Version) + "$") });
 
         // A lost answer retried finds the version moved by its own first attempt: the plan read back tells.
-        CheckAndMutateRowResponse response = await CallAsync(
-            "CheckAndMutateRow",
-            attempt => new BigtableClient(_target.Invoker).CheckAndMutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
-            "change",
-            cancellationToken).ConfigureAwait(false);
-        return response.PredicateMatched
+        bool changed = await CheckAndMutateAsync(unchanged, [Delete(s_plan), SetCell(s_plan, next.ToJson()), Delete(s_version), SetCell(s_version, Number(next.Version))], [], "change", cancellationToken).ConfigureAwait(false);
+        return changed
             ? next
             : await LoadAsync(cancellationToken).ConfigureAwait(false) ?? throw new CheckpointException($"The shard plan {Description} is gone: it cannot be changed.");
     }

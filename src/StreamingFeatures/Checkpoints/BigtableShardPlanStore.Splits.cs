@@ -76,30 +76,7 @@ internal sealed partial class BigtableShardPlanStore
         ArgumentNullException.ThrowIfNull(entry);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
         ByteString column = ByteString.CopyFromUtf8(SplitPrefix + index.ToString("D6", CultureInfo.InvariantCulture));
-        var request = new CheckAndMutateRowRequest
-        {
-            TableName = _target.TableName,
-            AppProfileId = _target.AppProfileId ?? string.Empty,
-            RowKey = _rowKey,
-            PredicateFilter = new RowFilter
-            {
-                Chain = new RowFilter.Types.Chain
-                {
-                    Filters =
-                    {
-                        new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family },
-                        new RowFilter { ColumnQualifierRegexFilter = column },
-                    },
-                },
-            },
-            FalseMutations = { SetCell(column, entry.ToJson()) },
-        };
-        CheckAndMutateRowResponse response = await CallAsync(
-            "CheckAndMutateRow",
-            attempt => new BigtableClient(_target.Invoker).CheckAndMutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
-            "write the split log of",
-            cancellationToken).ConfigureAwait(false);
-        if (!response.PredicateMatched)
+        if (!await CheckAndMutateAsync(Column(column), [], [SetCell(column, entry.ToJson())], "write the split log of", cancellationToken).ConfigureAwait(false))
         {
             return true;
         }

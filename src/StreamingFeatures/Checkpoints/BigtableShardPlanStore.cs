@@ -49,21 +49,9 @@ internal sealed partial class BigtableShardPlanStore : IShardPlanStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(claimant);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var request = new CheckAndMutateRowRequest
-        {
-            TableName = _target.TableName,
-            AppProfileId = _target.AppProfileId ?? string.Empty,
-            RowKey = _rowKey,
-            // Any cell in the row (a claim or a plan) and nothing is written.
-            PredicateFilter = new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family },
-            FalseMutations = { SetCell(s_claim, claimant) },
-        };
-        CheckAndMutateRowResponse response = await CallAsync(
-            "CheckAndMutateRow",
-            attempt => new BigtableClient(_target.Invoker).CheckAndMutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
-            "claim",
-            cancellationToken).ConfigureAwait(false);
-        if (!response.PredicateMatched)
+        // Any cell in the row (a claim or a plan) and nothing is written.
+        var anyCell = new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family };
+        if (!await CheckAndMutateAsync(anyCell, [], [SetCell(s_claim, claimant)], "claim", cancellationToken).ConfigureAwait(false))
         {
             return claimant;
         }
@@ -83,34 +71,41 @@ internal sealed partial class BigtableShardPlanStore : IShardPlanStore
     {
         ArgumentNullException.ThrowIfNull(plan);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        // A plan cell already there (another holder's, or this call's own answer lost and retried): written nothing.
+        bool there = await CheckAndMutateAsync(Column(s_plan), [], [SetCell(s_plan, plan.ToJson()), SetCell(s_version, plan.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))], "write", cancellationToken).ConfigureAwait(false);
+        return there
+            ? await LoadAsync(cancellationToken).ConfigureAwait(false) ?? throw new CheckpointException($"The shard plan {Description} was recorded but cannot be read back.")
+            : plan;
+    }
+
+    /// <summary>One CheckAndMutateRow on the plan row: <paramref name="matched"/> when <paramref name="predicate"/> yields a cell, else <paramref name="otherwise"/>; true when it matched.</summary>
+    private async Task<bool> CheckAndMutateAsync(RowFilter predicate, Mutation[] matched, Mutation[] otherwise, string what, CancellationToken cancellationToken)
+    {
         var request = new CheckAndMutateRowRequest
         {
             TableName = _target.TableName,
             AppProfileId = _target.AppProfileId ?? string.Empty,
             RowKey = _rowKey,
-            // A plan cell already there (another holder's, or this call's own answer lost and retried): written nothing.
-            PredicateFilter = new RowFilter
-            {
-                Chain = new RowFilter.Types.Chain
-                {
-                    Filters =
-                    {
-                        new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family },
-                        new RowFilter { ColumnQualifierRegexFilter = s_plan },
-                    },
-                },
-            },
-            FalseMutations = { SetCell(s_plan, plan.ToJson()), SetCell(s_version, plan.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+            PredicateFilter = predicate,
+            TrueMutations = { matched },
+            FalseMutations = { otherwise },
         };
         CheckAndMutateRowResponse response = await CallAsync(
             "CheckAndMutateRow",
             attempt => new BigtableClient(_target.Invoker).CheckAndMutateRowAsync(request, _target.RequestParams, attempt.Deadline, attempt.CancellationToken).ResponseAsync,
-            "write",
+            what,
             cancellationToken).ConfigureAwait(false);
-        return response.PredicateMatched
-            ? await LoadAsync(cancellationToken).ConfigureAwait(false) ?? throw new CheckpointException($"The shard plan {Description} was recorded but cannot be read back.")
-            : plan;
+        return response.PredicateMatched;
     }
+
+    /// <summary>The cells of <paramref name="column"/> of the plan row, narrowed by <paramref name="more"/>.</summary>
+    private static RowFilter Column(ByteString column, params RowFilter[] more) => new()
+    {
+        Chain = new RowFilter.Types.Chain
+        {
+            Filters = { new RowFilter { FamilyNameRegexFilter = BigtableCheckpointStore.Family }, new RowFilter { ColumnQualifierRegexFilter = column }, more },
+        },
+    };
 
     private static Mutation SetCell(ByteString column, string value) => new()
     {

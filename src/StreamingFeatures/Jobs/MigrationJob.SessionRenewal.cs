@@ -44,7 +44,7 @@ public sealed partial class MigrationJob
         BigQuerySourceOptions mine = options with
         {
             ShardIndex = Math.Max(at, 0),
-            ShardCount = readers.Count,
+            ShardCount = Math.Max(readers.Count, 1),
             StartOffsets = _checkpointMoved ? null : options.StartOffsets,
             CompletedStreams = at < 0 ? Enumerable.Range(0, session.Streams.Count).ToHashSet() : _checkpointMoved ? null : options.CompletedStreams,
         };
@@ -93,6 +93,7 @@ public sealed partial class MigrationJob
         }
 
         _warn($"the read session {old.Session.Name} expired; reading on in session {source.Session.Name} at the same snapshot, from the start of this shard's share ({last.Totals.Read} rows read of the expired session are read again).");
+        _stealing = null;
         _opened.BigQuery = source;
         _opened.Source = source;
         _progress = new ProgressTracker();

@@ -79,7 +79,7 @@ public sealed partial class MigrationJob
         }
 
         CheckPlan(plan, store);
-        if (plan.Session.ExpireTime <= _time.GetUtcNow() && !FinishedEarlier && !_options.DryRun)
+        if (plan.Session.ExpireTime <= _time.GetUtcNow() && !FinishedEarlier && !plan.Done.Contains(_options.ShardIndex) && !_options.DryRun)
         {
             plan = await RenewPlanAsync(store, plan, plan.Session.ExpireTime, cancellationToken).ConfigureAwait(false);
         }
@@ -87,7 +87,7 @@ public sealed partial class MigrationJob
         if (Checkpoint?.Session is { } mine && mine.Name != plan.Session.Name)
         {
             // This shard's earlier run read a session that has expired since: its offsets restart in the new one.
-            MoveCheckpoint(plan.Renewals.First(r => r.ExpiredSession == mine.Name) with { RowsReadAgain = Checkpoint.Totals.Read }, plan.Session);
+            MoveCheckpoint(plan.Renewals.First(r => r.ExpiredSession == mine.Name) with { NewSession = plan.Session.Name, RowsReadAgain = Checkpoint.Totals.Read }, plan.Session);
         }
 
         _plan = plan;

@@ -17,7 +17,9 @@ public sealed partial class MigrationJob
     /// <exception cref="CheckpointException">The split log cannot be read.</exception>
     private async Task StealAsync(BigQueryStorageSource source, CancellationToken cancellationToken)
     {
-        if (!_options.WorkStealing || _options.DryRun || PlanStore() is not { } store)
+        // A renewed session is read by the shards not done before it, which a request for work cannot tell from
+        // shards that will never answer: its generations read without stealing.
+        if (!_options.WorkStealing || _options.DryRun || _plan is { Generation: > 0 } || PlanStore() is not { } store)
         {
             return;
         }

@@ -15,7 +15,7 @@ internal sealed partial class StreamStealing
         {
             StreamSplitLog all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
             StreamSplitLog log = all.Of(_session);
-            Volatile.Write(ref _log, log);
+            Publish(log);
             IReadOnlyList<int> waiting = log.Waiting(_shard);
             _someoneWaiting = waiting.Count > 0;
             if (waiting.Count == 0)
@@ -41,7 +41,7 @@ internal sealed partial class StreamStealing
             if (await _store.TryAddSplitAsync(all.Next, entry, cancellationToken).ConfigureAwait(false))
             {
                 var entries = new Dictionary<int, StreamSplit>(log.Entries) { [all.Next] = entry };
-                Volatile.Write(ref _log, new StreamSplitLog(entries, log.Wants, all.Next + 1));
+                Publish(new StreamSplitLog(entries, log.Wants, all.Next + 1));
                 return true;
             }
         }
@@ -68,7 +68,7 @@ internal sealed partial class StreamStealing
                 await Task.Delay(s_askPoll, _time, cancellationToken).ConfigureAwait(false);
                 all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
                 StreamSplitLog log = all.Of(_session);
-                Volatile.Write(ref _log, log);
+                Publish(log);
                 given = log.Entries.Where(e => e.Key >= seen && e.Value.Taker == _shard && !e.Value.IsClose).Select(e => e.Value).FirstOrDefault();
                 if (given is null && (log.AllIdle(_shard, _shardCount) || _time.GetElapsedTime(asked) >= WaitForWork))
                 {

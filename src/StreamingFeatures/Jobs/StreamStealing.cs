@@ -54,6 +54,25 @@ internal sealed partial class StreamStealing : IStreamRebalancer
 
     public string StreamOf(int partition) => Log.StreamOf(partition, _streams);
 
+    /// <summary>
+    /// Keeps <paramref name="log"/> unless a newer one is kept already: the watcher and the request for work load
+    /// the log concurrently, and an older copy must never hide a split just given to this shard.
+    /// </summary>
+    private void Publish(StreamSplitLog log)
+    {
+        StreamSplitLog kept = Volatile.Read(ref _log);
+        while (log.Next >= kept.Next)
+        {
+            StreamSplitLog seen = Interlocked.CompareExchange(ref _log, log, kept);
+            if (ReferenceEquals(seen, kept))
+            {
+                return;
+            }
+
+            kept = seen;
+        }
+    }
+
     public async Task WatchAsync(CancellationToken cancellationToken)
     {
         bool warned = false;
@@ -63,7 +82,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
             try
             {
                 StreamSplitLog log = (await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false)).Of(_session);
-                Volatile.Write(ref _log, log);
+                Publish(log);
                 _someoneWaiting = log.Waiting(_shard).Count > 0;
             }
             catch (CheckpointException e) when (!warned)

@@ -10,8 +10,8 @@ namespace StreamingFeatures.Serving;
 /// <item><c>v</c>: cells in <c>[asOf − maxAge, asOf]</c>, newest only — the values;</item>
 /// <item><c>o</c>: cells before <c>asOf − maxAge</c>, newest only, value stripped — tells OUTSIDE_MAX_AGE from
 /// NOT_FOUND by its timestamp alone, without shipping the stale value (only for families with a max age);</item>
-/// <item><c>r</c>: one cell of the row in the feature set's families up to <c>asOf</c>, value stripped — the entity
-/// exists, so a nullable feature without a cell is NULL_VALUE (only when a requested feature is nullable).</item>
+/// <item><c>r</c>: one cell of the row in the feature set's families within the widest requested window, value
+/// stripped — the entity exists, so a nullable feature without a cell is NULL_VALUE (only when a requested feature is nullable).</item>
 /// </list>
 /// Labels, not values, tell the branches apart: an empty string is a real value. One cell per column means
 /// versions that garbage collection has not yet removed never leave the server.
@@ -27,9 +27,14 @@ internal static class ReadFilter
     {
         long end = asOfMicros + 1000;
         var branches = new List<RowFilter>();
+
+        // The row branch looks as far back as the widest window requested: no further, or an entity whose cells all
+        // aged out would answer NULL_VALUE until garbage collection removes them, then NOT_FOUND.
+        long rowStart = long.MaxValue;
         foreach (IGrouping<string, ServedFeature> family in features.GroupBy(f => f.Family, StringComparer.Ordinal))
         {
             long? lower = family.First().MaxAgeMicros is { } maxAge && asOfMicros - maxAge > 0 ? asOfMicros - maxAge : null;
+            rowStart = Math.Min(rowStart, lower ?? 0);
             branches.Add(Chain(Columns(family), Range(lower ?? 0, end), new RowFilter { CellsPerColumnLimitFilter = 1 }, new RowFilter { ApplyLabelTransformer = ValueLabel }));
             if (lower is { } start)
             {
@@ -41,7 +46,7 @@ internal static class ReadFilter
         {
             branches.Add(Chain(
                 new RowFilter { FamilyNameRegexFilter = FamilyPattern(featureSetFamilies) },
-                Range(0, end),
+                Range(rowStart == long.MaxValue ? 0 : rowStart, end),
                 new RowFilter { CellsPerRowLimitFilter = 1 },
                 new RowFilter { StripValueTransformer = true },
                 new RowFilter { ApplyLabelTransformer = RowLabel }));

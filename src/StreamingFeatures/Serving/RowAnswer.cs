@@ -32,7 +32,8 @@ internal sealed class RowAnswer(IReadOnlyList<ServedFeature> features)
         {
             foreach (Column column in family.Columns)
             {
-                exists |= column.Cells.Count > 0;
+                // A stale cell (o) is no evidence the entity exists within its max age.
+                exists |= column.Cells.Any(cell => !HasLabel(cell, ReadFilter.OutsideMaxAgeLabel));
                 if (!_columns.TryGetValue((family.Name, column.Qualifier), out int index))
                 {
                     continue;

@@ -1,4 +1,5 @@
 using Google.Cloud.Bigtable.V2;
+using Google.Protobuf;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Serving;
 
@@ -51,10 +52,21 @@ public sealed class ReadFilterTests
 
         RowFilter[] row = [.. filter.Interleave.Filters[1].Chain.Filters];
         Assert.AreEqual("(f|g\\.h)", row[0].FamilyNameRegexFilter);
+        Assert.AreEqual(0, row[1].TimestampRangeFilter.StartTimestampMicros, "no max age: any cell up to asOf");
         Assert.AreEqual(AsOf + 1000, row[1].TimestampRangeFilter.EndTimestampMicros);
         Assert.AreEqual(1, row[2].CellsPerRowLimitFilter);
         Assert.IsTrue(row[3].StripValueTransformer);
         Assert.AreEqual(ReadFilter.RowLabel, row[4].ApplyLabelTransformer);
+    }
+
+    [TestMethod]
+    public void Build_NullableFeatureWithMaxAge_RowBranchLooksNoFurtherBackThanTheWindow()
+    {
+        ServedFeature nullable = new("country", "f", ByteString.CopyFromUtf8("country"), FeatureType.String, Nullable: true, MaxAgeMicros: 3_600_000_000);
+        RowFilter filter = ReadFilter.Build([nullable], AsOf, ["f"]);
+
+        RowFilter[] row = [.. filter.Interleave.Filters.Single(b => b.Chain.Filters[^1].ApplyLabelTransformer == ReadFilter.RowLabel).Chain.Filters];
+        Assert.AreEqual(AsOf - 3_600_000_000, row[1].TimestampRangeFilter.StartTimestampMicros, "a row of stale cells only is no evidence the entity exists");
     }
 
     [TestMethod]

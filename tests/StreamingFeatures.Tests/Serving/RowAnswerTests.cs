@@ -58,6 +58,18 @@ public sealed class RowAnswerTests
     }
 
     [TestMethod]
+    public void Decide_OnlyStaleCellsInTheRow_NullableIsNotFoundNotNullValue()
+    {
+        // Every cell aged out: no evidence the entity exists within its max age, so a deleted null is no answer either.
+        Row row = Row(("f", "s", 7_000, [], ReadFilter.OutsideMaxAgeLabel));
+
+        FeatureResult[] results = s_answer.Decide(row);
+
+        Assert.AreEqual(FeatureStatus.OutsideMaxAge, results[1].Status);
+        Assert.AreEqual(FeatureStatus.NotFound, results[2].Status);
+    }
+
+    [TestMethod]
     public void Decide_EmptyStringValue_PresentNotNull()
     {
         Row row = Row(("g", "country", 1_000, [], ReadFilter.ValueLabel));

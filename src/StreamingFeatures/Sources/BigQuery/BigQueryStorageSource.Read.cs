@@ -52,7 +52,17 @@ public sealed partial class BigQueryStorageSource
     /// </summary>
     private async Task ReadStreamAsync(int partition, long offset, ITargetBlock<SourceChunk> target, CancellationToken cancellationToken)
     {
-        string stream = StreamOf(partition);
+        string stream;
+        try
+        {
+            stream = StreamOf(partition);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _reading);
+            throw;
+        }
+
         try
         {
             if (Session.ExpireTime is { } expired && expired <= _options.TimeProvider.GetUtcNow())

@@ -11,6 +11,7 @@ public sealed partial class BigQueryStorageSource
 {
     // Past this share of a stream, what is left is not worth a split and a second reader.
     private const double MaxSplitProgress = 0.9;
+    private static readonly TimeSpan SplitDeadline = TimeSpan.FromSeconds(30);
 
     private int _reading;
 
@@ -58,11 +59,12 @@ public sealed partial class BigQueryStorageSource
             return null;
         }
 
+        // A split is a quick metadata call; one that stalls must not hold up the stream it would help.
         SplitReadStreamResponse split;
         try
         {
             split = await _client.SplitReadStreamAsync(
-                new SplitReadStreamRequest { Name = stream, Fraction = progress + ((1 - progress) / 2) }, RoutingHeader("name", stream), cancellationToken: cancellationToken).ConfigureAwait(false);
+                new SplitReadStreamRequest { Name = stream, Fraction = progress + ((1 - progress) / 2) }, RoutingHeader("name", stream), _options.TimeProvider.GetUtcNow().UtcDateTime + SplitDeadline, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException) when (!cancellationToken.IsCancellationRequested)
         {
