@@ -34,16 +34,23 @@ public sealed class MigrateWorkStealingTests
     [TestMethod]
     public async Task Migrate_EarlyShardTakesOverStragglersTail_EveryRowOnceReadOnce()
     {
-        await RunAsync(killAfterSplit: false);
+        // Whether the straggler can still split when the early shard asks depends on the two processes' pace on a
+        // loaded machine (a split is only offered before 90 % of a stream): a run without any split is checked in
+        // full, then run once more, which must take over.
+        if (!await RunAsync(killAfterSplit: false, requireSplit: false))
+        {
+            await RunAsync(killAfterSplit: false, requireSplit: true);
+        }
     }
 
     [TestMethod]
     public async Task Migrate_StragglerKilledAfterASplitAndRerun_EveryRowOnce()
     {
-        await RunAsync(killAfterSplit: true);
+        await RunAsync(killAfterSplit: true, requireSplit: true);
     }
 
-    private async Task RunAsync(bool killAfterSplit)
+    /// <returns>Whether the straggler's stream was split (always, or the test fails, when <paramref name="requireSplit"/>).</returns>
+    private async Task<bool> RunAsync(bool killAfterSplit, bool requireSplit)
     {
         await using var workspace = MigrationWorkspace.Create(killAfterSplit ? "stealkill" : "steal");
         var checkpoints = new TargetTable(EmulatorFixture.UniqueName("plan"));
@@ -96,6 +103,14 @@ public sealed class MigrateWorkStealingTests
             MigrationSummary taker = summaries[Early];
             IReadOnlyList<StreamSplit> splits = await SplitsAsync(checkpoints);
             string log = string.Join(Environment.NewLine, splits.Select(s => s.ToJson()));
+            if (!requireSplit && !splits.Any(s => !s.IsClose))
+            {
+                Assert.IsEmpty(taker.TakenOver, taker.ToJson());
+                await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
+                TestContext.WriteLine($"no split in this run: the straggler had read past its last offer when asked{Environment.NewLine}{log}");
+                return false;
+            }
+
             Assert.IsNotEmpty(taker.TakenOver, $"{taker.ToJson()}{Environment.NewLine}{summaries[Straggler].ToJson()}{Environment.NewLine}{log}{Environment.NewLine}{straggler.Output}");
             Assert.IsTrue(taker.TakenOver.All(t => t.FromShard == Straggler && t.Rows > 0), taker.ToJson());
             MigrateAssert.OutputContains(early, "taken over");
@@ -112,6 +127,7 @@ public sealed class MigrateWorkStealingTests
             long allowed = ((splits.Count + 4) * ResponseRows) + (switches * ReadAheadRows) + (killAfterSplit ? (Rows * 2 / 3) - summaries[Straggler].RowsSkipped : 0);
             Assert.IsLessThanOrEqualTo(allowed, extra, served.Text);
             TestContext.WriteLine($"rows served {served.Total} for {Rows}; splits {switches}; taken over {taker.TakenOver.Sum(t => t.Rows)} rows in {taker.TakenOver.Count} streams; straggler read {summaries[Straggler].RowsRead}");
+            return true;
         }
         finally
         {
