@@ -22,10 +22,12 @@ internal static class VerifyCommand
     private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the comparison; each checks the rows whose row key hashes to its shard (each reads the whole source, so n shards read it n times and BigQuery bills n scans; each reads back and scans only its share of the table).", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
     private static readonly Option<int> MaxKeys = new Option<int>("--max-keys") { Description = Invariant($"Keys listed in the report (missing, changed and extra together), {VerificationLimits.MaxReportedKeys.Min} to {VerificationLimits.MaxReportedKeys.Max}."), DefaultValueFactory = _ => VerificationLimits.MaxReportedKeys.Default }.WholeNumber();
 
+    private static readonly Option<long> ExactPassKeys = new Option<long>("--exact-pass-keys") { Description = Invariant($"Source keys held at once (about 40 bytes each) while the key ranges whose sums differ are searched for extra rows, {VerificationLimits.ExactPassKeys.Min:N0} to {VerificationLimits.ExactPassKeys.Max:N0}; each such many costs one more read of the source, and a larger range is searched in slices."), DefaultValueFactory = _ => VerificationLimits.ExactPassKeys.Default }.WholeNumber();
+
     public static Command Create()
     {
         var command = new Command(Name, "Compare a Bigtable table with its source, read-only: missing, changed and extra rows per key range.");
-        JobFlags.Verify.AddTo(command, DryRun, ShardIndex, ShardCount, MaxKeys);
+        JobFlags.Verify.AddTo(command, DryRun, ShardIndex, ShardCount, MaxKeys, ExactPassKeys);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "The table holds every source row unchanged and no other row; or a dry run found the plan sound."),
@@ -40,7 +42,7 @@ internal static class VerifyCommand
         var problems = new List<string>();
         MigrationSettings source = JobFlags.Verify.Read(parse, problems);
         problems.AddRange(source.Problems());
-        var settings = new VerifySettings(source, parse.GetValue(DryRun), parse.GetValue(ShardIndex), parse.GetValue(ShardCount), parse.GetValue(MaxKeys));
+        var settings = new VerifySettings(source, parse.GetValue(DryRun), parse.GetValue(ShardIndex), parse.GetValue(ShardCount), parse.GetValue(MaxKeys), parse.GetValue(ExactPassKeys));
         problems.AddRange(settings.Problems());
         if (problems.Count == 0)
         {

@@ -12,7 +12,8 @@ namespace StreamingFeatures.Cli.Verify;
 /// <param name="ShardIndex">This replica's shard.</param>
 /// <param name="ShardCount">Replicas sharing the comparison.</param>
 /// <param name="MaxKeys">Keys listed in the report.</param>
-internal sealed record VerifySettings(MigrationSettings Source, bool DryRun, int ShardIndex, int ShardCount, int MaxKeys)
+/// <param name="ExactPassKeys">Keys one exact search holds at once.</param>
+internal sealed record VerifySettings(MigrationSettings Source, bool DryRun, int ShardIndex, int ShardCount, int MaxKeys, long ExactPassKeys)
 {
     public IReadOnlyList<string> Problems()
     {
@@ -29,6 +30,11 @@ internal sealed record VerifySettings(MigrationSettings Source, bool DryRun, int
         if (!VerificationLimits.MaxReportedKeys.Allows(MaxKeys))
         {
             problems.Add(Invariant($"--max-keys is {MaxKeys}; allowed {VerificationLimits.MaxReportedKeys.Min} to {VerificationLimits.MaxReportedKeys.Max}."));
+        }
+
+        if (!VerificationLimits.ExactPassKeys.Allows(ExactPassKeys))
+        {
+            problems.Add(Invariant($"--exact-pass-keys is {ExactPassKeys}; allowed {VerificationLimits.ExactPassKeys.Min} to {VerificationLimits.ExactPassKeys.Max}."));
         }
 
         return problems;
@@ -53,6 +59,7 @@ internal sealed record VerifySettings(MigrationSettings Source, bool DryRun, int
             ShardIndex = ShardIndex,
             ShardCount = ShardCount,
             Verification = new VerificationOptions { MaxReportedKeys = MaxKeys },
+            ExactPassMaxKeys = ExactPassKeys,
             RetryDeadline = Source.RetryDeadline,
         };
     }

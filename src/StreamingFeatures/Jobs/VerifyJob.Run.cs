@@ -30,9 +30,9 @@ public sealed partial class VerifyJob
         await Task.WhenAll(scan, read).ConfigureAwait(false);
 
         int passes = 1;
-        foreach (int[] group in comparison.ExactPassGroups(_options.ExactPassMaxKeys))
+        foreach (ExactPass pass in comparison.ExactPassGroups(_options.ExactPassMaxKeys))
         {
-            await FindExtrasAsync(group, cancellationToken).ConfigureAwait(false);
+            await FindExtrasAsync(pass, cancellationToken).ConfigureAwait(false);
             passes++;
         }
 
@@ -40,15 +40,15 @@ public sealed partial class VerifyJob
     }
 
     /// <summary>
-    /// Names the extra rows of <paramref name="group"/>: the source read again, keeping the key hashes of its rows in
-    /// these ranges, then the ranges' table keys checked against them. A key the source repeats is one row here, so
+    /// Names the extra rows of <paramref name="pass"/>: the source read again, keeping the key hashes of its rows in
+    /// these ranges (and the pass's slice), then the ranges' table keys of that slice checked against them. A key the source repeats is one row here, so
     /// a range whose sums differed only for that reason ends with no extras.
     /// </summary>
-    private async Task FindExtrasAsync(int[] group, CancellationToken cancellationToken)
+    private async Task FindExtrasAsync(ExactPass pass, CancellationToken cancellationToken)
     {
         TableComparison comparison = Comparison;
         var inGroup = new bool[comparison.Ranges.Count];
-        foreach (int range in group)
+        foreach (int range in pass.Ranges)
         {
             inGroup[range] = true;
         }
@@ -65,7 +65,7 @@ public sealed partial class VerifyJob
                 {
                     ReadOnlySpan<byte> key = rows.Key(i);
                     ulong hash = KeyRanges.KeyHash(key);
-                    if (Owned(hash) && inGroup[comparison.Ranges.IndexOf(key)])
+                    if (Owned(hash) && pass.Holds(hash) && inGroup[comparison.Ranges.IndexOf(key)])
                     {
                         lock (sourceKeys)
                         {
@@ -79,11 +79,11 @@ public sealed partial class VerifyJob
             cancellationToken).ConfigureAwait(false);
 
         await ScanKeysAsync(
-            RowSetOf(comparison.Ranges, group),
+            RowSetOf(comparison.Ranges, pass.Ranges),
             key =>
             {
                 ulong hash = KeyRanges.KeyHash(key);
-                if (Owned(hash) && !sourceKeys.Contains(hash))
+                if (Owned(hash) && pass.Holds(hash) && !sourceKeys.Contains(hash))
                 {
                     comparison.NoteExtra(comparison.Ranges.IndexOf(key), key);
                 }

@@ -44,9 +44,10 @@ public sealed record VerifyJobOptions
 
     /// <summary>
     /// Source and table keys held at once while ranges whose key sums differ are searched for extra rows (about 40
-    /// bytes each); more such keys cost one more read of the source per this many.
+    /// bytes each); more such keys cost one more read of the source per this many (one range with more is searched
+    /// in slices by key hash).
     /// </summary>
-    public long ExactPassMaxKeys { get; init; } = 2_000_000;
+    public long ExactPassMaxKeys { get; init; } = VerificationLimits.ExactPassKeys.Default;
 
     /// <summary>How long each Bigtable and BigQuery call retries a lost connection; null keeps each call's default.</summary>
     public TimeSpan? RetryDeadline { get; init; }

@@ -81,13 +81,14 @@ internal sealed partial class TableComparison
     }
 
     /// <summary>
-    /// The ranges whose key sums differ, in groups small enough to hold their source keys at once: each group's
-    /// table and source rows together stay within <paramref name="maxKeys"/> (a range larger than that alone is a
-    /// group of its own). Each group costs one more read of the source.
+    /// The ranges whose key sums differ, in passes small enough to hold their source keys at once: each pass's table
+    /// and source rows together stay within <paramref name="maxKeys"/>. A range larger than that is cut by key hash
+    /// into as many slices as it needs, a pass each, so memory stays bounded however large one range is. Each pass
+    /// costs one more read of the source.
     /// </summary>
-    public IReadOnlyList<int[]> ExactPassGroups(long maxKeys)
+    public IReadOnlyList<ExactPass> ExactPassGroups(long maxKeys)
     {
-        var groups = new List<int[]>();
+        var passes = new List<ExactPass>();
         var group = new List<int>();
         long keys = 0;
         for (int range = 0; range < _tallies.Length; range++)
@@ -97,25 +98,36 @@ internal sealed partial class TableComparison
                 continue;
             }
 
+            _tallies[range].CheckedExactly = true;
             long size = _tallies[range].TableKeys.Count + _tallies[range].SourceRows;
+            if (size > maxKeys)
+            {
+                int slices = (int)Math.Min(int.MaxValue, (size + maxKeys - 1) / maxKeys);
+                for (int slice = 0; slice < slices; slice++)
+                {
+                    passes.Add(new ExactPass([range], slice, slices));
+                }
+
+                continue;
+            }
+
             if (group.Count > 0 && keys + size > maxKeys)
             {
-                groups.Add([.. group]);
+                passes.Add(new ExactPass([.. group]));
                 group.Clear();
                 keys = 0;
             }
 
             group.Add(range);
             keys += size;
-            _tallies[range].CheckedExactly = true;
         }
 
         if (group.Count > 0)
         {
-            groups.Add([.. group]);
+            passes.Add(new ExactPass([.. group]));
         }
 
-        return groups;
+        return passes;
     }
 
     private void List(List<string> keys, ReadOnlySpan<byte> key)

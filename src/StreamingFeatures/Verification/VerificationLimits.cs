@@ -10,4 +10,7 @@ internal static class VerificationLimits
     public static readonly Limit<int> ReadParallelism = new(4, 1, 64);
 
     public static readonly Limit<int> MaxReportedKeys = new(100, 0, 100_000);
+
+    /// <summary>Source keys a verify's exact search holds at once (about 40 bytes each: 2M ≈ 80 MB).</summary>
+    public static readonly Limit<long> ExactPassKeys = new(2_000_000, 1_000, 100_000_000);
 }

@@ -60,10 +60,10 @@ public sealed class TableComparisonTests
         Table(comparison, "n1");
         Table(comparison, "n9");
 
-        IReadOnlyList<int[]> groups = comparison.ExactPassGroups(maxKeys: 100);
+        IReadOnlyList<ExactPass> groups = comparison.ExactPassGroups(maxKeys: 100);
 
         Assert.HasCount(1, groups);
-        CollectionAssert.AreEqual(new[] { 1 }, groups[0]);
+        CollectionAssert.AreEqual(new[] { 1 }, groups[0].Ranges);
         Assert.IsTrue(comparison[1].CheckedExactly);
         Assert.IsFalse(comparison[0].CheckedExactly);
     }
@@ -90,11 +90,36 @@ public sealed class TableComparisonTests
             Table(comparison, key);
         }
 
-        IReadOnlyList<int[]> groups = comparison.ExactPassGroups(maxKeys: 2);
+        IReadOnlyList<ExactPass> groups = comparison.ExactPassGroups(maxKeys: 2);
 
         Assert.HasCount(2, groups);
-        CollectionAssert.AreEqual(new[] { 0, 1 }, groups[0]);
-        CollectionAssert.AreEqual(new[] { 2 }, groups[1]);
+        CollectionAssert.AreEqual(new[] { 0, 1 }, groups[0].Ranges);
+        CollectionAssert.AreEqual(new[] { 2 }, groups[1].Ranges);
+    }
+
+    [TestMethod]
+    public void ExactPassGroups_OneRangeAboveTheLimit_SlicedSoEachKeyIsInExactlyOnePass()
+    {
+        var comparison = new TableComparison(new KeyRanges([Bytes("b")]), maxReportedKeys: 10);
+        string[] keys = [.. Enumerable.Range(0, 7).Select(i => "a" + i)];
+        foreach (string key in keys)
+        {
+            Table(comparison, key);
+        }
+
+        Table(comparison, "b1");
+        IReadOnlyList<ExactPass> passes = comparison.ExactPassGroups(maxKeys: 3);
+
+        ExactPass[] sliced = [.. passes.Where(p => p.Ranges.SequenceEqual([0]))];
+        Assert.HasCount(3, sliced, "7 keys, at most 3 per pass");
+        Assert.IsTrue(sliced.All(p => p.Slices == 3));
+        CollectionAssert.AreEquivalent(new[] { 0, 1, 2 }, sliced.Select(p => p.Slice).ToArray());
+        foreach (ulong hash in keys.Select(k => KeyRanges.KeyHash(Bytes(k))).Concat([0UL, ulong.MaxValue, 1UL << 32]))
+        {
+            Assert.AreEqual(1, sliced.Count(p => p.Holds(hash)), $"hash {hash}");
+        }
+
+        Assert.IsTrue(passes.Single(p => p.Ranges.SequenceEqual([1])).Holds(KeyRanges.KeyHash(Bytes("b1"))), "a range within the limit is one whole pass");
     }
 
     [TestMethod]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Cloud.Bigtable.V2;
 using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Net.Client;
 using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
@@ -56,6 +57,28 @@ public sealed class VerifyCommandTests
         CollectionAssert.AreEquivalent(new[] { tampered.Changed }, Keys(ranges, "changedKeys"));
         CollectionAssert.AreEquivalent(new[] { Tampered.Extra }, Keys(ranges, "extraKeys"));
         Assert.IsTrue(ranges.All(r => r.GetProperty("range").GetString()!.StartsWith('[')), differs.StandardOutput);
+    }
+
+    [TestMethod]
+    public async Task Verify_ExtraRowsInARangeAboveExactPassKeys_EachFoundOnceInSlices()
+    {
+        await using var workspace = MigrationWorkspace.Create("verify-slices");
+        string[] source = ["--sample-rows", Rows, "--table", workspace.Table.Id];
+        CliResult migrated = await workspace.RunAsync(["migrate", .. source, "--checkpoint", "none"], MigrationWorkspace.SharedEmulator, Cancellation);
+        Assert.AreEqual(0, migrated.Code, migrated.Output);
+        // The extras sort after every sample key, so the last key range holds more than one pass may: it is sliced.
+        string[] extras = await AddExtrasAsync(workspace.Table, 1_100, Cancellation);
+
+        CliResult differs = await workspace.RunAsync(["verify", .. source, "--exact-pass-keys", "1000", "--log-format", "json"], MigrationWorkspace.SharedEmulator, Cancellation);
+
+        Assert.AreEqual(3, differs.Code, differs.Output);
+        JsonElement report = ReportOf(differs.StandardOutput);
+        Assert.AreEqual(2000, report.GetProperty("matched").GetInt64());
+        Assert.AreEqual(1_100, report.GetProperty("extra").GetInt64(), "each extra counted once across the slices");
+        string[] listed = Keys([.. report.GetProperty("differences").EnumerateArray()], "extraKeys");
+        Assert.HasCount(100, listed, "--max-keys' default");
+        Assert.IsTrue(listed.All(extras.Contains), string.Join(", ", listed));
+        Assert.IsGreaterThanOrEqualTo(3, report.GetProperty("sourcePasses").GetInt32(), "the first pass, then the last range in at least two slices");
     }
 
     [TestMethod]
@@ -118,6 +141,31 @@ public sealed class VerifyCommandTests
         await client.MutateRowAsync(Set(table, rows[1].Key, family, qualifier, cell.TimestampMicros, [9, 9, 9, 9, 9, 9, 9, 9]), cancellationToken: cancellationToken);
         await client.MutateRowAsync(Set(table, ByteString.CopyFromUtf8(Tampered.Extra), family, qualifier, cell.TimestampMicros, [0, 0, 0, 0, 0, 0, 0, 1]), cancellationToken: cancellationToken);
         return new Tampered(rows[0].Key.ToStringUtf8(), rows[1].Key.ToStringUtf8());
+    }
+
+    /// <summary>Adds <paramref name="count"/> rows no source row maps to, each with one cell of a real feature column.</summary>
+    private static async Task<string[]> AddExtrasAsync(TargetTable table, int count, CancellationToken cancellationToken)
+    {
+        Row? first = null;
+        await table.ScanAsync(row => first ??= row, cancellationToken);
+        Family family = first!.Families[0];
+        using GrpcChannel channel = EmulatorFixture.Bigtable.CreateChannel();
+        var client = new BigtableClient(channel);
+        string[] keys = [.. Enumerable.Range(0, count).Select(i => $"zz#extra-{i:D5}")];
+        var request = new MutateRowsRequest { TableName = table.Name };
+        foreach (string key in keys)
+        {
+            MutateRowRequest row = Set(table, ByteString.CopyFromUtf8(key), family.Name, family.Columns[0].Qualifier, family.Columns[0].Cells[0].TimestampMicros, [0, 0, 0, 0, 0, 0, 0, 1]);
+            request.Entries.Add(new MutateRowsRequest.Types.Entry { RowKey = row.RowKey, Mutations = { row.Mutations } });
+        }
+
+        using AsyncServerStreamingCall<MutateRowsResponse> call = client.MutateRows(request, cancellationToken: cancellationToken);
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            Assert.IsTrue(call.ResponseStream.Current.Entries.All(e => e.Status.Code == 0), "every extra row written");
+        }
+
+        return keys;
     }
 
     private static MutateRowRequest Set(TargetTable table, ByteString key, string family, ByteString qualifier, long timestampMicros, byte[] value) => new()
