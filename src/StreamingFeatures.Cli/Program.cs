@@ -27,6 +27,7 @@ internal static class Program
             MigrateCommand.Create(),
             Verify.VerifyCommand.Create(),
             Get.GetCommand.Create(),
+            Schema.SchemaCommand.Create(),
             IngestCommand.Create(),
             EmulatorCommand.Create(),
             LoadTest.LoadTestCommand.Create(),

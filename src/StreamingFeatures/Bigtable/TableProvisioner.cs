@@ -32,12 +32,7 @@ public static class TableProvisioner
 
         if (existing is null)
         {
-            var table = new Table();
-            foreach (var (name, family) in featureSet.Families)
-            {
-                table.ColumnFamilies[name] = new ColumnFamily { GcRule = GcRuleOf(family) };
-            }
-
+            Table table = TableOf(featureSet);
             try
             {
                 var create = new CreateTableRequest { Parent = instanceName, TableId = featureSet.Table, Table = table };
@@ -132,6 +127,22 @@ public static class TableProvisioner
                 }
             },
             cancellationToken);
+
+    /// <summary>
+    /// The table <paramref name="featureSet"/> needs: every family it declares with its GC policy. What the engine
+    /// creates and what <c>streamingfeatures schema</c> gives infrastructure as code, so the two cannot disagree.
+    /// </summary>
+    public static Table TableOf(FeatureSetOptions featureSet)
+    {
+        ArgumentNullException.ThrowIfNull(featureSet);
+        var table = new Table();
+        foreach (var (name, family) in featureSet.Families.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            table.ColumnFamilies[name] = new ColumnFamily { GcRule = GcRuleOf(family) };
+        }
+
+        return table;
+    }
 
     /// <summary>Max versions, max age, or their union (a cell goes when either rule applies); none keeps everything.</summary>
     public static GcRule GcRuleOf(ColumnFamilyOptions family)
