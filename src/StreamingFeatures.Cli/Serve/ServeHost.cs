@@ -54,7 +54,8 @@ internal static class ServeHost
         services.AddSingleton(provider => new ServingMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         FeatureReaderOptions readerOptions = ReaderOptions(settings);
         services.AddSingleton(provider => ServedFeatureSets.Create(connection, featureSets, readerOptions, provider.GetRequiredService<ServingMetrics>(), provider.GetRequiredService<TimeProvider>()));
-        services.AddGrpc().AddJsonTranscoding();
+        // int64 as JSON strings, as the proto3 JSON mapping says: a JavaScript number loses digits past 2^53.
+        services.AddGrpc().AddJsonTranscoding(json => json.JsonSettings.WriteInt64sAsStrings = true);
         services.AddHealthChecks().AddCheck<ServeReadinessCheck>("serving", tags: [ServeReadinessCheck.Tag]);
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
