@@ -56,7 +56,7 @@ internal static class ServeLocal
         yield return $"Loaded the sample: {rows.ToString("N0", CultureInfo.InvariantCulture)} entities ({ExampleEntities(rows)[0]} to {ExampleEntities(rows)[1]}) into table '{GetRunner.SampleTable}' on the local Bigtable emulator.";
         yield return "Try it (REST):";
         yield return $"  curl -s -X POST http://127.0.0.1:{httpPort}/v1/featureSets/{GetRunner.SampleTable}:getOnlineFeatures -H 'Content-Type: application/json' -d '{body}'";
-        yield return "Try it (gRPC):";
+        yield return "Try it (gRPC; the server has no reflection: give grpcurl the .proto, see the README):";
         yield return $"  grpcurl -plaintext -d '{withSet}' 127.0.0.1:{grpcPort} streamingfeatures.serving.v1.FeatureService/GetOnlineFeatures";
     }
 }
