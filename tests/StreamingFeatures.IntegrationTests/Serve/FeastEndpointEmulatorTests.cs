@@ -57,7 +57,7 @@ public sealed class FeastEndpointEmulatorTests
             Column("-9223372036854775808,308,null", "\"PRESENT\",\"PRESENT\",\"NOT_FOUND\"", $"{Event},{Event},{Epoch}"),
             Column("0.7037263512611389,-0.125,null", "\"PRESENT\",\"PRESENT\",\"NOT_FOUND\"", $"{Event},{Event},{Epoch}"),
             Column("true,false,null", "\"PRESENT\",\"PRESENT\",\"NOT_FOUND\"", $"{Event},{Event},{Epoch}"),
-            Column("\"Z\\u00FCrich\",null,null", "\"PRESENT\",\"NULL_VALUE\",\"NOT_FOUND\"", $"{Event},{Epoch},{Epoch}"),
+            Column("\"Zürich\",null,null", "\"PRESENT\",\"NULL_VALUE\",\"NOT_FOUND\"", $"{Event},{Epoch},{Epoch}"),
             Column("\"AQL/\",null,null", "\"PRESENT\",\"NULL_VALUE\",\"NOT_FOUND\"", $"{Event},{Epoch},{Epoch}"),
             Column("1770091506,0,null", "\"PRESENT\",\"PRESENT\",\"NOT_FOUND\"", $"{Event},{Event},{Epoch}")) + "]}";
         Assert.AreEqual(expected, body);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using StreamingFeatures.Cli.Get;
 using StreamingFeatures.FeatureSets;
@@ -19,10 +20,14 @@ internal static class FeastJson
     /// <summary>Feast's event timestamp of a value that has none, and of every entity column.</summary>
     public const string NoTime = "1970-01-01T00:00:00Z";
 
+    // Text as is (quotes in messages, non-ASCII names), as Feast's FastAPI JSONResponse writes it (ensure_ascii=False);
+    // the body is JSON for programs, never HTML, so the HTML-safe escaping of the default encoder buys nothing.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary><c>{"metadata": {"feature_names": [...]}, "results": [{"values", "statuses", "event_timestamps"}, ...]}</c>, one result per column.</summary>
     public static void WriteAnswer(IBufferWriter<byte> output, FeastAnswer answer)
     {
-        using var json = new Utf8JsonWriter(output);
+        using var json = new Utf8JsonWriter(output, Options);
         json.WriteStartObject();
         json.WriteStartObject("metadata");
         json.WriteStartArray("feature_names");
@@ -56,7 +61,7 @@ internal static class FeastJson
     /// <summary>Feast's error detail: <c>{"module", "class", "message"}</c> (what <c>FeastError.to_error_detail()</c> holds).</summary>
     public static void WriteError(IBufferWriter<byte> output, FeastException error)
     {
-        using var json = new Utf8JsonWriter(output);
+        using var json = new Utf8JsonWriter(output, Options);
         json.WriteStartObject();
         json.WriteString("module", "streamingfeatures.serve.feast");
         json.WriteString("class", error.ErrorClass);
