@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StreamingFeatures.Cli.Options;
+using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Serving;
 
 namespace StreamingFeatures.Cli.Get;
@@ -21,8 +22,10 @@ internal static class GetCommand
 
     private static readonly Option<string[]> Feature = new("--feature") { Description = "A feature to read; repeat the flag for several. Default: every feature of the feature set." };
     private static readonly Option<DateTimeOffset?> AsOf = new Option<DateTimeOffset?>("--as-of") { Description = "Read the values as they were at this time (RFC 3339, e.g. 2026-11-26T00:00:00Z); the feature set's max age counts back from it. Default: now." }.Rfc3339Time();
-    private static readonly Option<string> Format = new("--format") { Description = "table (a line per entity and feature) or json (one object: features, then per entity each feature's status, value and event time).", DefaultValueFactory = _ => "table" };
-    private static readonly Option<TimeSpan> Timeout = new Option<TimeSpan>("--timeout") { Description = "Deadline of the read, retries included.", DefaultValueFactory = _ => FeatureReaderLimits.Timeout.Default }.Duration(TimeSpan.FromMilliseconds(1), FeatureReaderLimits.Timeout.Max);
+    private static readonly Option<string?> Format = new("--format") { Description = "table (a line per entity and feature) or json (one object: features, then per entity each feature's status, value and event time). Default: table on a terminal, json when standard output is redirected (a pipe or a file)." };
+
+    // No DefaultValueFactory: help would print the default as 00:00:05; the description says it as every duration is typed.
+    private static readonly Option<TimeSpan?> Timeout = new Option<TimeSpan?>("--timeout") { Description = $"Deadline of the read, retries included, {Show(FeatureReaderLimits.Timeout.Min)} to {Show(FeatureReaderLimits.Timeout.Max)} (e.g. 500ms, 5s). Default: {Show(FeatureReaderLimits.Timeout.Default)}." }.Duration(FeatureReaderLimits.Timeout.Min, FeatureReaderLimits.Timeout.Max);
 
     public static Command Create()
     {
@@ -47,14 +50,14 @@ internal static class GetCommand
             Entities = parse.GetValue(Entity) ?? [],
             Features = parse.GetValue(Feature) ?? [],
             AsOf = parse.GetValue(AsOf),
-            Format = parse.GetValue(Format)!,
+            Format = parse.GetValue(Format) ?? GetSettings.DefaultFormat(Console.IsOutputRedirected),
             FeatureSetFile = parse.GetValue(JobFlags.Verify.FeatureSetFile),
             Project = parse.GetValue(JobFlags.Verify.Project),
             Instance = parse.GetValue(JobFlags.Verify.Instance),
             AppProfile = parse.GetValue(JobFlags.Verify.AppProfile),
             Table = parse.GetValue(JobFlags.Verify.Table),
             Local = parse.GetValue(JobFlags.Verify.Local),
-            Timeout = parse.GetValue(Timeout),
+            Timeout = parse.GetValue(Timeout) ?? FeatureReaderLimits.Timeout.Default,
             CredentialsFile = parse.GetValue(JobFlags.Verify.Credentials)?.FullName,
         };
         IReadOnlyList<string> problems = settings.Problems(Environment.GetEnvironmentVariable);
@@ -65,4 +68,6 @@ internal static class GetCommand
 
         return new GetRunner(settings).RunAsync(stop);
     }
+
+    private static string Show(TimeSpan value) => DurationText.Format(value);
 }

@@ -37,6 +37,9 @@ internal sealed record GetSettings
 
     public bool Json => Format.Equals("json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The format when <c>--format</c> is not given: json for a program reading a pipe or file, a table for a person at a terminal.</summary>
+    public static string DefaultFormat(bool outputRedirected) => outputRedirected ? "json" : "table";
+
     public IReadOnlyList<string> Problems(Func<string, string?> environment)
     {
         var problems = new List<string>();

@@ -71,6 +71,9 @@ public sealed partial class FeatureReader
 
     public FeatureReaderOptions Options => _options;
 
+    /// <summary>The feature set's <c>entityKey</c> columns, in the order an <see cref="EntityKey"/>'s parts follow.</summary>
+    public IReadOnlyList<string> EntityKeyColumns => _featureSet.EntityKey;
+
     /// <summary>The row key the writers gave <paramref name="entity"/>.</summary>
     /// <exception cref="ArgumentException">The key has the wrong number of parts, or its row key would pass Bigtable's 4 KiB.</exception>
     public ByteString RowKeyOf(EntityKey entity)

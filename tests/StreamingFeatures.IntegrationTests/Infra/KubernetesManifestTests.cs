@@ -26,7 +26,7 @@ public sealed class KubernetesManifestTests
     public async Task Manifests_EveryContainerDryRun_ExitsZero()
     {
         KubernetesManifests manifests = KubernetesManifests.Load(KubernetesManifests.RepositoryFolder());
-        Assert.IsGreaterThanOrEqualTo(2, manifests.Containers.Count, "the ingest Deployment and the migration Job at least");
+        Assert.IsGreaterThanOrEqualTo(3, manifests.Containers.Count, "the ingest and serve Deployments and the migration Job at least");
 
         foreach (ManifestContainer container in manifests.Containers)
         {
@@ -65,12 +65,13 @@ public sealed class KubernetesManifestTests
     [DataRow("ingest", "flag", DisplayName = "ingest: an unknown flag")]
     [DataRow("ingest", "config", DisplayName = "ingest: an unknown key in the ConfigMap's ingest.json")]
     [DataRow("ingest", "env", DisplayName = "ingest: an out-of-range STREAMINGFEATURES_ variable")]
+    [DataRow("serve", "flag", DisplayName = "serve: an unknown flag")]
     [DataRow("migrate", "flag", DisplayName = "migrate: an unknown flag")]
     [DataRow("migrate", "value", DisplayName = "migrate: a shard index outside the shard count")]
     public async Task Manifests_DriftedCopy_DryRunExitsTwo(string command, string drift)
     {
         KubernetesManifests manifests = KubernetesManifests.Load(KubernetesManifests.RepositoryFolder());
-        ManifestContainer container = command == "ingest" ? Ingest(manifests) : manifests.Containers.Single(c => c.Args.FirstOrDefault() == "migrate");
+        ManifestContainer container = command == "ingest" ? Ingest(manifests) : manifests.Containers.Single(c => c.Args.FirstOrDefault() == command);
         switch (drift)
         {
             case "flag":

@@ -80,6 +80,7 @@ internal sealed partial class KubernetesManifests
     {
         string kind = Text(root, "kind") ?? string.Empty;
         string name = Text(Map(root, "metadata"), "name") ?? string.Empty;
+        AddRouting(kind, name, root);
         switch (kind)
         {
             case "ConfigMap":

@@ -49,11 +49,37 @@ public sealed class GetCommandTests
         using ServingTable table = await WrittenTableAsync();
         string featureSet = WriteFeatureSet(table.FeatureSet);
 
-        CliResult result = await CliProcess.RunAsync(Path.GetDirectoryName(featureSet)!, ["get", "--entity", "u1", "--feature-set", featureSet, "--feature", "i", "--feature", "y"], Emulator(), TestContext.CancellationToken);
+        CliResult result = await CliProcess.RunAsync(Path.GetDirectoryName(featureSet)!, ["get", "--entity", "u1", "--feature-set", featureSet, "--feature", "i", "--feature", "y", "--format", "table"], Emulator(), TestContext.CancellationToken);
 
         Assert.AreEqual(0, result.Code, result.Output);
         StringAssert.Matches(result.StandardOutput, new System.Text.RegularExpressions.Regex(@"u1\s+i\s+PRESENT\s+-9223372036854775808\s+2026-03-01T12:00:00\.000Z"));
         StringAssert.Matches(result.StandardOutput, new System.Text.RegularExpressions.Regex(@"u1\s+y\s+PRESENT\s+base64:AQL/"));
+    }
+
+    [TestMethod]
+    public async Task Get_NoFormatOutputRedirected_PrintsJson()
+    {
+        using ServingTable table = await WrittenTableAsync();
+        string featureSet = WriteFeatureSet(table.FeatureSet);
+
+        CliResult result = await CliProcess.RunAsync(Path.GetDirectoryName(featureSet)!, ["get", "--entity", "u1", "--feature-set", featureSet, "--feature", "i"], Emulator(), TestContext.CancellationToken);
+
+        Assert.AreEqual(0, result.Code, result.Output);
+        using JsonDocument json = JsonDocument.Parse(result.StandardOutput);
+        Assert.AreEqual("PRESENT", json.RootElement.GetProperty("entities")[0].GetProperty("features").GetProperty("i").GetProperty("status").GetString(), "a pipe gets JSON, as a program reads it");
+    }
+
+    [TestMethod]
+    public async Task Get_Help_ShowsDurationsAsTypedAndTheFormatDefault()
+    {
+        CliResult result = await CliProcess.RunAsync(Path.GetTempPath(), ["get", "--help"], null, TestContext.CancellationToken);
+
+        // Help wraps descriptions to the width: compare with the wrapping undone.
+        string help = System.Text.RegularExpressions.Regex.Replace(result.StandardOutput, @"\s+", " ");
+        Assert.AreEqual(0, result.Code, result.Output);
+        StringAssert.Contains(help, "Default: 5s.");
+        Assert.DoesNotContain("00:00:05", help);
+        StringAssert.Contains(help, "json when standard output is redirected");
     }
 
     [TestMethod]
