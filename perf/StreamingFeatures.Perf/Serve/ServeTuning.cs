@@ -54,7 +54,15 @@ internal static class ServeTuning
         var loaded = new Dictionary<Setting, Figures>();
         foreach (Setting setting in settings.Concat(settings.Reverse()))
         {
-            var reader = new FeatureReader(target, table.FeatureSet, new FeatureReaderOptions { SubBatchKeys = setting.SubBatchKeys, Concurrency = setting.Concurrency });
+            // Generous deadlines: on a loaded 2-core machine a 1,000-key read under load passed the default 5 s (and
+            // an attempt the 1 s), and a retried sub-batch would time the retry policy, not the setting.
+            var reader = new FeatureReader(target, table.FeatureSet, new FeatureReaderOptions
+            {
+                SubBatchKeys = setting.SubBatchKeys,
+                Concurrency = setting.Concurrency,
+                Timeout = TimeSpan.FromMinutes(1),
+                Retry = FeatureReaderOptions.DefaultRetry with { AttemptTimeout = TimeSpan.FromSeconds(50), Deadline = TimeSpan.FromMinutes(1) },
+            });
             EntityKey[][] keys = batches[setting.BatchKeys];
             await ClosedAsync(reader, keys, asOf, 2, TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
             Add(alone, setting, await ClosedAsync(reader, keys, asOf, 1, half).ConfigureAwait(false));
