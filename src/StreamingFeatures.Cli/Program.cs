@@ -28,6 +28,7 @@ internal static class Program
             Verify.VerifyCommand.Create(),
             Get.GetCommand.Create(),
             IngestCommand.Create(),
+            Serve.ServeCommand.Create(),
             EmulatorCommand.Create(),
             LoadTest.LoadTestCommand.Create(),
         };
@@ -80,11 +81,11 @@ internal static class Program
             SettingSources.Current = sources;
         }
 
-        // The library's own signal handling is off: see TerminationSignals. The ingest service is a Generic Host that
-        // handles SIGTERM and Ctrl+C itself, within its own --shutdown-timeout.
+        // The library's own signal handling is off: see TerminationSignals. The ingest and serve services are Generic
+        // Hosts that handle SIGTERM and Ctrl+C themselves, within their own --shutdown-timeout / --drain-timeout.
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = new ToolNameWriter(Console.Out) };
         int exit;
-        if (IngestCommand.OwnsSignals(parse))
+        if (IngestCommand.OwnsSignals(parse) || Serve.ServeCommand.OwnsSignals(parse))
         {
             exit = await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }

@@ -1,0 +1,43 @@
+using Grpc.Core;
+using StreamingFeatures.Serving;
+using V1 = StreamingFeatures.Serving.V1;
+
+namespace StreamingFeatures.Cli.Serve;
+
+/// <summary>
+/// The API's <c>FeatureService</c> over one <see cref="FeatureReader"/> per feature set; answered over gRPC and, by
+/// JSON transcoding, as REST. The read stops at the caller's deadline (the call's token) or the reader's timeout.
+/// </summary>
+internal sealed class FeatureGrpcService(ServedFeatureSets sets, ServeState state, TimeProvider time) : V1.FeatureService.FeatureServiceBase
+{
+    public override async Task<V1.GetOnlineFeaturesResponse> GetOnlineFeatures(V1.GetOnlineFeaturesRequest request, ServerCallContext context)
+    {
+        FeatureReader reader = sets.ReaderOf(request.FeatureSet) ?? throw ServeErrors.UnknownFeatureSet(request.FeatureSet, sets.Names);
+        using ServeState.InFlight call = state.Begin();
+        try
+        {
+            if (request.Entities.Count == 0)
+            {
+                throw new ArgumentException($"entities is empty; allowed: 1 to {reader.Options.MaxBatchKeys} entity keys.");
+            }
+
+            FeatureReadResult result = await reader.ReadAsync(
+                ServeMessages.EntityKeys(request.Entities),
+                request.Features.Count == 0 ? null : request.Features,
+                request.AsOf?.ToDateTimeOffset(),
+                context.CancellationToken).ConfigureAwait(false);
+            return ServeMessages.Response(result);
+        }
+        catch (Exception e) when (ServeErrors.ToRpc(e, request.FeatureSet, context.Deadline, time.GetUtcNow().UtcDateTime) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    public override Task<V1.ListFeatureSetsResponse> ListFeatureSets(V1.ListFeatureSetsRequest request, ServerCallContext context)
+    {
+        var response = new V1.ListFeatureSetsResponse();
+        response.FeatureSets.AddRange(sets.FeatureSets.Select(ServeMessages.Info));
+        return Task.FromResult(response);
+    }
+}
