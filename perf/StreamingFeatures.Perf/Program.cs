@@ -5,6 +5,7 @@ using StreamingFeatures.Perf.Commands;
 using StreamingFeatures.Perf.Ingest;
 using StreamingFeatures.Perf.Migrate;
 using StreamingFeatures.Perf.Pipeline;
+using StreamingFeatures.Perf.Serve;
 
 namespace StreamingFeatures.Perf;
 
@@ -32,6 +33,8 @@ internal static class Program
             IngestArguments.Command(IngestCommand.RunAsync),
             MigrateArguments.Command("migrate", "A whole migration (BigQuery emulator in a child process, full read-back) next to three bare loops; prints JSON.", MigrateCommand.RunAsync),
             serveBigQuery,
+            ServeArguments.Command("serve", "Feature reads: a bare ReadRows loop, FeatureReader in process and (with --cli) `streamingfeatures serve` over gRPC and REST, batches of 1, 10 and 100 keys; prints JSON.", ServeCommand.RunAsync),
+            ServeArguments.Command("serve-tuning", "FeatureReader's SubBatchKeys × Concurrency against cbtemulator, batches of 100 and 1,000 keys; prints JSON.", ServeTuning.RunAsync),
             TraceSummaryCommand.Create(),
         };
         ParseResult parse = root.Parse(args);
