@@ -17,10 +17,22 @@ public sealed record LoadComparison(IReadOnlyList<ComparisonRow> Rows)
         ArgumentNullException.ThrowIfNull(baseline);
         LoadSummary now = current.Summary;
         LoadSummary then = baseline.Summary;
+        // Read p99 is gated like write p99 when both runs read (target serve, a mixed profile); the rest is to read.
+        ComparisonRow[] reads = current.Reads is { } r && baseline.Reads is { } b
+            ?
+            [
+                Gate("read p99 latency ms", b.LatencyMs.P99, r.LatencyMs.P99, maxP99Rise),
+                Info("read requests/s", b.RequestsPerSecond, r.RequestsPerSecond),
+                Info("read p50 latency ms", b.LatencyMs.P50, r.LatencyMs.P50),
+                Info("read p99.9 latency ms", b.LatencyMs.P999, r.LatencyMs.P999),
+                Info("failed read requests", b.FailedRequests, r.FailedRequests),
+            ]
+            : [];
         return new LoadComparison(
         [
             Gate("achieved rows/s", then.AchievedRowsPerSecond, now.AchievedRowsPerSecond, -maxThroughputDrop),
             Gate("p99 latency ms", then.LatencyMs.P99, now.LatencyMs.P99, maxP99Rise),
+            .. reads,
             Info("offered rows/s", then.OfferedRowsPerSecond, now.OfferedRowsPerSecond),
             Info("peak achieved rows/s", then.PeakAchievedRowsPerSecond, now.PeakAchievedRowsPerSecond),
             Info("p50 latency ms", then.LatencyMs.P50, now.LatencyMs.P50),

@@ -24,6 +24,9 @@ public sealed class LoadProfile
     public LoadMeasure Measure { get; set; } = new();
 
     public LoadGate Gate { get; set; } = new();
+
+    /// <summary>The read workload; required by target serve, optional for synthetic, bigquery and pubsub (a mixed run), null when none.</summary>
+    public LoadReads? Reads { get; set; }
 }
 
 /// <summary>Where the load goes in.</summary>
@@ -43,6 +46,12 @@ public enum LoadTarget
     /// <c>streamingfeatures ingest</c> service, measured by scraping its Prometheus metrics.
     /// </summary>
     Ingest,
+
+    /// <summary>
+    /// Reads: the feature reader in process, asked at the rate of the profile's <c>reads</c> section after the write
+    /// phase (synthetic rows at <c>shape</c>) has loaded the table.
+    /// </summary>
+    Serve,
 }
 
 /// <summary>Which entities the rows belong to.</summary>

@@ -6,9 +6,9 @@ namespace StreamingFeatures.LoadTesting;
 /// Turns a parsed profile file into a <see cref="LoadProfile"/>, collecting every unreadable value and unknown key
 /// (a typo must not silently run the default) with its path and position; a setting it cannot read keeps its default.
 /// </summary>
-internal sealed class LoadProfileBinder : SettingBinder
+internal sealed partial class LoadProfileBinder : SettingBinder
 {
-    private static readonly string[] RootKeys = ["name", "description", "target", "shape", "keys", "rows", "rowKey", "measure", "gate"];
+    private static readonly string[] RootKeys = ["name", "description", "target", "shape", "keys", "rows", "rowKey", "measure", "gate", "reads"];
     private static readonly string[] ShapeKeys = ["kind", "rate", "from", "to", "duration", "steps", "spikeRate", "spikeAt", "spikeDuration", "stages"];
     private static readonly string[] StageKeys = ["duration", "rate", "to"];
     private static readonly string[] KeysKeys = ["distribution", "keySpace", "zipfExponent", "hotKeyShare", "hotKeys"];
@@ -34,10 +34,12 @@ internal sealed class LoadProfileBinder : SettingBinder
                 case "rows": ReadRows(path, value, profile.Rows); break;
                 case "rowKey": ReadRowKey(path, value, profile.RowKey); break;
                 case "measure": ReadMeasure(path, value, profile.Measure); break;
+                case "reads": profile.Reads = ReadReads(path, value); break;
                 default: ReadGate(path, value, profile.Gate); break;
             }
         }
 
+        DefaultReadKeySpace(profile);
         return profile;
     }
 

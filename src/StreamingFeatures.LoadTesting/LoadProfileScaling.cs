@@ -17,11 +17,14 @@ public static class LoadProfileScaling
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, MinScale);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(scale, MaxScale);
-        LoadShape shape = profile.Shape;
-        shape.Duration = Scale(shape.Duration, scale);
-        shape.SpikeAt = Scale(shape.SpikeAt, scale);
-        shape.SpikeDuration = Scale(shape.SpikeDuration, scale);
-        shape.Stages = [.. shape.Stages.Select(s => s with { Duration = Scale(s.Duration, scale) })];
+        foreach (LoadShape shape in profile.Reads is { } reads ? [profile.Shape, reads.Shape] : new[] { profile.Shape })
+        {
+            shape.Duration = Scale(shape.Duration, scale);
+            shape.SpikeAt = Scale(shape.SpikeAt, scale);
+            shape.SpikeDuration = Scale(shape.SpikeDuration, scale);
+            shape.Stages = [.. shape.Stages.Select(s => s with { Duration = Scale(s.Duration, scale) })];
+        }
+
         profile.Measure.Warmup = Scale(profile.Measure.Warmup, scale);
         return [.. LoadProfileValidator.Check(profile).Select(e => e.Message)];
     }

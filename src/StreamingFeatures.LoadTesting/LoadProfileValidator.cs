@@ -42,6 +42,7 @@ internal static partial class LoadProfileValidator
         Range(errors, "measure.warmup", measure.Warmup, TimeSpan.Zero, MaxDuration);
         Range(errors, "gate.maxThroughputDrop", profile.Gate.MaxThroughputDrop, 0, 1);
         Range(errors, "gate.maxP99Rise", profile.Gate.MaxP99Rise, 0, 100);
+        CheckReads(profile, errors);
         return errors;
     }
 

@@ -120,7 +120,7 @@ public sealed partial class LoadRecorder
         }
     }
 
-    private static LatencyFigures Figures(LongHistogram histogram) => histogram.TotalCount == 0
+    internal static LatencyFigures Figures(LongHistogram histogram) => histogram.TotalCount == 0
         ? new LatencyFigures(0, 0, 0, 0, 0, 0, 0)
         : new LatencyFigures(
             histogram.TotalCount,

@@ -4,6 +4,7 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.LoadTesting.Targets;
 using StreamingFeatures.Pipeline;
+using StreamingFeatures.Serving;
 using StreamingFeatures.Sources.Synthetic;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;
@@ -101,7 +102,10 @@ public sealed partial class LoadTestJob
         await target.StartAsync(stop).ConfigureAwait(false);
         deadline.CancelAfter(schedule.Duration + _profile.Measure.Drain);
         Task sampler = recorder.RunSamplerAsync(sampling.Token, listener.IntervalClosed);
+        ReadLoad? reads = Reads(featureSet, tableId);
+        Task<ReadRun>? mixed = _profile.Target == LoadTarget.Serve ? null : reads?.RunAsync(duringWrites: true, stop);
         PipelineResult run;
+        ReadRun? readRun;
         try
         {
             run = await pipeline.RunAsync(runStop.Token).ConfigureAwait(false);
@@ -111,6 +115,14 @@ public sealed partial class LoadTestJob
             await sampling.CancelAsync().ConfigureAwait(false);
             await sampler.ConfigureAwait(false);
             await target.StopAsync(listener).ConfigureAwait(false);
+            readRun = mixed is null ? null : await mixed.ConfigureAwait(false);
+        }
+
+        // Target serve reads once its write phase (the preload) has finished: the table holds every row written.
+        if (_profile.Target == LoadTarget.Serve && reads is not null && !stop.IsCancellationRequested)
+        {
+            listener.Note($"the write phase has finished ({recorder.Written} rows); reading for {DurationText.Format(reads.Duration)}.");
+            readRun = await reads.RunAsync(duringWrites: false, stop).ConfigureAwait(false);
         }
 
         recorder.CloseInterval();
@@ -124,6 +136,18 @@ public sealed partial class LoadTestJob
         environment["table"] = tableName;
         environment["source"] = target.Source.Description;
         environment["keys"] = pipeline.Keys.ToString();
-        return recorder.Result(_profile, startedAt, environment);
+        return recorder.Result(_profile, startedAt, environment) with { Reads = readRun };
+    }
+
+    private ReadLoad? Reads(FeatureSetOptions featureSet, string tableId)
+    {
+        if (_profile.Reads is not { } reads)
+        {
+            return null;
+        }
+
+        IReadClient client = _options.ReadClient?.Invoke(featureSet)
+            ?? new InProcessReadClient(new FeatureReader(_bigtable.Target(tableId), featureSet, time: _options.Time), "FeatureReader in process");
+        return new ReadLoad(reads, client, _options.Time);
     }
 }

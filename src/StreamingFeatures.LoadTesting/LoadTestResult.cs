@@ -41,6 +41,9 @@ public sealed record LoadTestResult
     /// <summary>Target <c>ingest</c>: what the running service's metrics said; null for runs in process.</summary>
     public ServiceRun? Service { get; init; }
 
+    /// <summary>The read workload (target serve, or a mixed profile); null when the profile has no reads.</summary>
+    public ReadRun? Reads { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <exception cref="JsonException">The text is not a load-test result.</exception>

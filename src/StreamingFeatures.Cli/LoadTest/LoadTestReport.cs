@@ -10,7 +10,7 @@ namespace StreamingFeatures.Cli.LoadTest;
 /// <c>report.html</c> (self-contained: inline CSS and inline SVG charts, nothing fetched when it opens) and a PNG of
 /// each chart. The comparison with a baseline appears only when one was given.
 /// </summary>
-internal static class LoadTestReport
+internal static partial class LoadTestReport
 {
     public const string JsonFile = "result.json";
     public const string HtmlFile = "report.html";
@@ -70,6 +70,7 @@ internal static class LoadTestReport
             html.Append("<p class=\"note\">").Append(Encode(service.Latency)).Append("</p>\n");
         }
 
+        ReadsTable(html, result.Reads);
         if (comparison is not null)
         {
             html.Append("<h2>Against the baseline: ").Append(comparison.Passed ? "<span class=\"ok\">passed</span>" : "<span class=\"bad\">REGRESSED</span>").Append("</h2>\n<table><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>limit</th><th>verdict</th></tr>\n");

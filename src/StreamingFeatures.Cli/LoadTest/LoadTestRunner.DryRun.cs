@@ -27,6 +27,7 @@ internal sealed partial class LoadTestRunner
                 Stages = schedule.Stages.Select(s => new { s.Duration, s.FromRate, s.ToRate }),
                 Output = output.FullName,
                 Baseline = _settings.Baseline?.FullName,
+                Reads = ReadPlan(profile),
                 DryRun = true,
             });
             return ExitCodes.Success;
@@ -39,6 +40,7 @@ internal sealed partial class LoadTestRunner
             Console.WriteLine(Invariant($"  {Show(stage.Duration),8}  {stage.FromRate,12:N0}/s{(stage.ToRate != stage.FromRate ? $" → {stage.ToRate:N0}/s" : string.Empty)}"));
         }
 
+        PrintReadPlan(profile);
         Console.WriteLine($"Reports would go to {output.FullName}{(_settings.Baseline is { } baseline ? $"; gated against {baseline.FullName}" : string.Empty)}.");
         Console.WriteLine("Nothing was created, published or written.");
         return ExitCodes.Success;

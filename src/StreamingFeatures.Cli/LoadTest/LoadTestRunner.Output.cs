@@ -98,7 +98,7 @@ internal sealed partial class LoadTestRunner
     {
         if (_settings.JsonOutput)
         {
-            WriteJson("summary", new { result.Profile, result.Target, result.Shape, result.Summary, result.Service, Report = Path.Combine(output.FullName, LoadTestReport.HtmlFile) });
+            WriteJson("summary", new { result.Profile, result.Target, result.Shape, result.Summary, result.Service, result.Reads, Report = Path.Combine(output.FullName, LoadTestReport.HtmlFile) });
             return;
         }
 
@@ -113,6 +113,7 @@ internal sealed partial class LoadTestRunner
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(result.Service is null ? "Client" : "Service")}: {s.MeanCpuPercent:0.0} % CPU of all processors, peak working set {s.PeakWorkingSetBytes / 1e6:N0} MB. Key-range skew (max/mean): max {s.MaxSkew:0.00}, mean {s.MeanSkew:0.00}."));
+        PrintReads(result.Reads);
         Console.WriteLine($"Report: {Path.Combine(output.FullName, LoadTestReport.HtmlFile)} (JSON: {LoadTestReport.JsonFile}).");
     }
 }

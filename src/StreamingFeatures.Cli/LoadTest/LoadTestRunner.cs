@@ -43,6 +43,11 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             return BadInput(string.Join(Environment.NewLine + "error: ", scaled.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--duration-scale {scale}: {p}"))));
         }
 
+        if (ReadsProblem(profile) is { } readsProblem)
+        {
+            return BadInput(readsProblem);
+        }
+
         IReadOnlyList<string> problems = _settings.TargetProblems(profile.Target);
         if (problems.Count > 0)
         {

@@ -39,7 +39,7 @@ internal sealed class TargetRun : IAsyncDisposable
     {
         switch (profile.Target)
         {
-            case LoadTarget.Synthetic:
+            case LoadTarget.Synthetic or LoadTarget.Serve:
                 return new TargetRun(new ScheduledSource(rows, recorder), recorder);
             case LoadTarget.BigQuery:
                 return await OpenBigQueryAsync(rows, featureSet, recorder, cancellationToken).ConfigureAwait(false);
