@@ -89,7 +89,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
                 Publish(log);
                 _someoneWaiting = log.Waiting(_shard).Count > 0;
             }
-            catch (CheckpointException e) when (!warned)
+            catch (CheckpointException e) when (!warned && !cancellationToken.IsCancellationRequested)
             {
                 // Stealing is an optimisation: this shard reads on; only splits are off while the store is away.
                 warned = true;
