@@ -18,6 +18,7 @@ internal static partial class BigQueryEmulatorCommand
     private static readonly Option<int> Port = new Option<int>("--port") { Description = "Port to listen on (0 to 65535); 0 picks a free one, printed at start.", DefaultValueFactory = _ => 0 }.WholeNumber(0, 65_535);
     private static readonly Option<string> Host = new("--host") { Description = "Address to listen on. Only loopback (127.0.0.1 or localhost) is supported: the emulator has no TLS and no authentication.", DefaultValueFactory = _ => "127.0.0.1" };
     private static readonly Option<string[]> Tables = new("--table") { Description = $"A table to serve, repeatable: NAME=SPEC, NAME projects/P/datasets/D/tables/T, SPEC {TableSpec.AllowedSources}. Default: {TableSpec.Sample.Name}={TableSpec.Sample.Source}.", Arity = ArgumentArity.OneOrMore };
+    private static readonly Option<int> RowsPerSecond = new Option<int>("--rows-per-second") { Description = "Rows a second each ReadRows call serves at most (0 to 10000000; 0, the default, as fast as the client reads): a slow scan, to test stragglers and work stealing.", DefaultValueFactory = _ => 0 }.WholeNumber(0, 10_000_000);
     private static readonly Option<bool> StopOnStdinClose = new("--stop-on-stdin-close") { Description = "Also stop when standard input closes, so a parent process that dies takes the emulator with it." };
 
     private static readonly Option<string?> LogFormat = LogFormats.Option("each table served, then the endpoint as {\"listening\": {\"endpoint\": ..., \"variable\": ...}}");
@@ -26,13 +27,13 @@ internal static partial class BigQueryEmulatorCommand
     {
         var command = new Command("bigquery", "Run the BigQuery Storage Read API emulator (gRPC, plaintext HTTP/2 on loopback) until Ctrl+C or SIGTERM.")
         {
-            Port, Host, Tables, StopOnStdinClose, LogFormat,
+            Port, Host, Tables, RowsPerSecond, StopOnStdinClose, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
             new ExitCode(ExitCodes.Success, "Stopped by Ctrl+C, SIGTERM or (with --stop-on-stdin-close) closed standard input."),
             new ExitCode(ExitCodes.Failure, "A table could not be loaded after the emulator started."),
-            new ExitCode(ExitCodes.BadInput, "A bad --port, --host or --table (name, source, unreadable file), or the port is taken; nothing was served."));
+            new ExitCode(ExitCodes.BadInput, "A bad --port, --host, --rows-per-second or --table (name, source, unreadable file), or the port is taken; nothing was served."));
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken stop)
@@ -53,7 +54,7 @@ internal static partial class BigQueryEmulatorCommand
         BigQueryStorageEmulator emulator;
         try
         {
-            emulator = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions { Port = port }, stop).ConfigureAwait(false);
+            emulator = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions { Port = port, RowsPerSecond = parse.GetValue(RowsPerSecond) }, stop).ConfigureAwait(false);
         }
         catch (IOException e)
         {

@@ -58,7 +58,7 @@ internal sealed partial class MigrationRunner(MigrationSettings settings)
         string? emulatorHost = Environment.GetEnvironmentVariable(BigtableConnectionOptions.EmulatorHostVariable);
         string target = local ? (emulatorHost is null ? "local emulator" : "emulator " + emulatorHost) : $"projects/{_settings.Project}/instances/{_settings.Instance}";
         MigrationJobOptions options = _settings.ToJobOptions(featureSet, target);
-        await using var job = new MigrationJob(options, warning => Console.Error.WriteLine("warning: " + warning));
+        await using var job = new MigrationJob(options, warning => Console.Error.WriteLine("warning: " + warning)) { Note = Console.Error.WriteLine };
         try
         {
             OwnedEmulator? replaced = _settings.Restart ? await job.SavedEmulatorAsync(stop).ConfigureAwait(false) : null;

@@ -27,6 +27,12 @@ public sealed record BigQueryEmulatorOptions
     /// <summary>The location in session names (<c>projects/P/locations/LOCATION/sessions/ID</c>). Default "us".</summary>
     public string Location { get; init; } = "us";
 
+    /// <summary>
+    /// Rows a second each ReadRows call serves at most (0 to 10,000,000; 0 serves as fast as the client reads), as a
+    /// slow scan does: lets tests make one reader a straggler whatever the machine's load. Default 0.
+    /// </summary>
+    public int RowsPerSecond { get; init; }
+
     /// <summary>The clock for session creation and expiry. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -52,6 +58,11 @@ public sealed record BigQueryEmulatorOptions
         if (MaxResponseBytes is < 1_024 or > 64 * 1024 * 1024)
         {
             errors.Add($"MaxResponseBytes is {MaxResponseBytes}; allowed 1024 to 67108864.");
+        }
+
+        if (RowsPerSecond is < 0 or > 10_000_000)
+        {
+            errors.Add($"RowsPerSecond is {RowsPerSecond}; allowed 0 to 10000000 (0: unpaced).");
         }
 
         if (DefaultStreamCount is < 1 or > 1_000)

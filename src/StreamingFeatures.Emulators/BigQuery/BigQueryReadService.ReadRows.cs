@@ -66,6 +66,11 @@ internal sealed partial class BigQueryReadService
                 firstResponse = false;
             }
 
+            if (emulator.Options.RowsPerSecond > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)response.RowCount / emulator.Options.RowsPerSecond), emulator.Options.TimeProvider, context.CancellationToken).ConfigureAwait(false);
+            }
+
             await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
             session.CountServed(stream.Number, response.RowCount);
             position += response.RowCount;

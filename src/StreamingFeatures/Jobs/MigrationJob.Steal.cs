@@ -13,6 +13,9 @@ public sealed partial class MigrationJob
 {
     private StreamStealing? _stealing;
 
+    /// <summary>Told what work stealing did and why (each offer to split and its outcome, each request for work closed).</summary>
+    public Action<string>? Note { get; init; }
+
     /// <summary>Reads the split log and lets <paramref name="source"/> split and take over streams.</summary>
     /// <exception cref="CheckpointException">The split log cannot be read.</exception>
     private async Task StealAsync(BigQueryStorageSource source, CancellationToken cancellationToken)
@@ -24,7 +27,7 @@ public sealed partial class MigrationJob
             return;
         }
 
-        _stealing = await StreamStealing.LoadAsync(store, source.Session, _options.ShardIndex, _options.ShardCount, _time, _warn, cancellationToken).ConfigureAwait(false);
+        _stealing = await StreamStealing.LoadAsync(store, source.Session, _options.ShardIndex, _options.ShardCount, _time, _warn, Note ?? (_ => { }), cancellationToken).ConfigureAwait(false);
         source.Rebalancer = _stealing;
     }
 

@@ -42,6 +42,7 @@ internal sealed partial class StreamStealing
             {
                 var entries = new Dictionary<int, StreamSplit>(log.Entries) { [all.Next] = entry };
                 Publish(new StreamSplitLog(entries, log.Wants, all.Next + 1));
+                Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} split at offset {offset}: its tail is partition {entry.ResidualPartition}, given to shard {entry.Taker}"));
                 return true;
             }
         }
@@ -70,13 +71,15 @@ internal sealed partial class StreamStealing
                 StreamSplitLog log = all.Of(_session);
                 Publish(log);
                 given = log.Entries.Where(e => e.Key >= seen && e.Value.Taker == _shard && !e.Value.IsClose).Select(e => e.Value).FirstOrDefault();
-                if (given is null && (log.AllIdle(_shard, _shardCount) || _time.GetElapsedTime(asked) >= WaitForWork))
+                bool idle = given is null && log.AllIdle(_shard, _shardCount);
+                if (given is null && (idle || _time.GetElapsedTime(asked) >= WaitForWork))
                 {
                     // Closed at the next index, the request can be answered by no split any more; if another
                     // entry took that index first it may be a split for this shard: look again.
                     var close = new StreamSplit { Session = _session, Taker = _shard, At = _time.GetUtcNow() };
                     if (await _store.TryAddSplitAsync(all.Next, close, cancellationToken).ConfigureAwait(false))
                     {
+                        Note(idle ? "no work left to take: every other shard is done reading" : $"no work given within {WaitForWork.TotalSeconds:0} s of asking: request closed");
                         yield break;
                     }
                 }

@@ -20,12 +20,14 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     private readonly int _shardCount;
     private readonly TimeProvider _time;
     private readonly Action<string> _warn;
+    private readonly Action<string> _note;
     private StreamSplitLog _log;
     private volatile bool _someoneWaiting;
     private long _nextAttempt;
 
-    private StreamStealing(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, StreamSplitLog log, TimeProvider time, Action<string> warn)
+    private StreamStealing(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, StreamSplitLog log, TimeProvider time, Action<string> warn, Action<string> note)
     {
+        _note = note;
         _store = store;
         _session = session.Name;
         _streams = session.Streams;
@@ -46,11 +48,13 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     public StreamSplitLog Log => Volatile.Read(ref _log);
 
     /// <exception cref="CheckpointException">The store cannot be read.</exception>
-    public static async Task<StreamStealing> LoadAsync(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, TimeProvider time, Action<string> warn, CancellationToken cancellationToken)
+    public static async Task<StreamStealing> LoadAsync(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, TimeProvider time, Action<string> warn, Action<string> note, CancellationToken cancellationToken)
     {
         StreamSplitLog log = await store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
-        return new StreamStealing(store, session, shard, shardCount, log.Of(session.Name), time, warn);
+        return new StreamStealing(store, session, shard, shardCount, log.Of(session.Name), time, warn, note);
     }
+
+    public void Note(string outcome) => _note("work stealing: " + outcome);
 
     public string StreamOf(int partition) => Log.StreamOf(partition, _streams);
 
@@ -85,7 +89,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
                 Publish(log);
                 _someoneWaiting = log.Waiting(_shard).Count > 0;
             }
-            catch (CheckpointException e) when (!warned)
+            catch (CheckpointException e) when (!warned && !cancellationToken.IsCancellationRequested)
             {
                 // Stealing is an optimisation: this shard reads on; only splits are off while the store is away.
                 warned = true;

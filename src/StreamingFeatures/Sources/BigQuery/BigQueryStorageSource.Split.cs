@@ -54,8 +54,15 @@ public sealed partial class BigQueryStorageSource
     /// <returns>The primary, opened at <paramref name="offset"/>, with its first response; null to keep reading the original.</returns>
     private async Task<SplitSwitch?> TrySplitAsync(int partition, string stream, long offset, double progress, CancellationToken cancellationToken)
     {
-        if (progress >= MaxSplitProgress || Rebalancer is not { } rebalancer)
+        if (Rebalancer is not { } rebalancer)
         {
+            return null;
+        }
+
+        string at = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} at offset {offset} ({progress:P0} read)");
+        if (progress >= MaxSplitProgress)
+        {
+            rebalancer.Note($"{at} not split: past {MaxSplitProgress:P0}, what is left is not worth a second reader");
             return null;
         }
 
@@ -66,14 +73,16 @@ public sealed partial class BigQueryStorageSource
             split = await _client.SplitReadStreamAsync(
                 new SplitReadStreamRequest { Name = stream, Fraction = progress + ((1 - progress) / 2) }, RoutingHeader("name", stream), _options.TimeProvider.GetUtcNow().UtcDateTime + SplitDeadline, cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             // A split is an offer: refused, the stream reads on.
+            rebalancer.Note($"{at} not split: SplitReadStream refused: {e.StatusCode}: {e.Status.Detail}");
             return null;
         }
 
         if (split.PrimaryStream is not { } primary || split.RemainderStream is not { } residual)
         {
+            rebalancer.Note($"{at} not split: the service found it too small to split");
             return null;
         }
 
@@ -87,14 +96,23 @@ public sealed partial class BigQueryStorageSource
                 first = call.ResponseStream.Current.RowCount > 0 ? call.ResponseStream.Current : null;
             }
 
-            if (first is not null && await rebalancer.RecordSplitAsync(partition, stream, primary.Name, residual.Name, offset, cancellationToken).ConfigureAwait(false))
+            if (first is null)
+            {
+                rebalancer.Note($"{at} split abandoned: the primary holds no row past the offset");
+            }
+            else if (await rebalancer.RecordSplitAsync(partition, stream, primary.Name, residual.Name, offset, cancellationToken).ConfigureAwait(false))
             {
                 return new SplitSwitch(primary.Name, call, first);
             }
+            else
+            {
+                rebalancer.Note($"{at} split abandoned: no shard waits for work any more");
+            }
         }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             // OUT_OF_RANGE: the primary ends at or before the offset. Nothing was recorded.
+            rebalancer.Note($"{at} split abandoned: the primary cannot be read there: {e.StatusCode}: {e.Status.Detail}");
         }
         catch
         {

@@ -22,6 +22,9 @@ public interface IStreamRebalancer
     /// <summary>Polls for requests of other shards until cancelled (at most one read of the store a second).</summary>
     Task WatchAsync(CancellationToken cancellationToken);
 
+    /// <summary>Says what became of an offer to split (why not, or to whom), so a run shows why stealing did or did not engage.</summary>
+    void Note(string outcome);
+
     /// <summary>Cheap: whether a reader should try to split its stream now (true for one reader at a time, at most once a second).</summary>
     bool SplitWanted();
 

@@ -11,8 +11,9 @@ internal sealed partial class BigQueryEmulatorProcess : IDisposable
 
     private BigQueryEmulatorProcess(CliProcess cli) => _cli = cli;
 
-    public static BigQueryEmulatorProcess Start(string folder, string table) =>
-        new(CliProcess.Start(folder, ["emulator", "bigquery", "--table", table]));
+    /// <summary>Starts <c>emulator bigquery</c> in <paramref name="folder"/> serving <paramref name="table"/> (NAME=SPEC), each ReadRows call at most <paramref name="rowsPerSecond"/> rows a second (0: unpaced).</summary>
+    public static BigQueryEmulatorProcess Start(string folder, string table, int rowsPerSecond = 0) =>
+        new(CliProcess.Start(folder, ["emulator", "bigquery", "--table", table, "--rows-per-second", rowsPerSecond.ToString(CultureInfo.InvariantCulture)]));
 
     public async Task<string> WaitForEndpointAsync(CancellationToken cancellationToken)
     {
