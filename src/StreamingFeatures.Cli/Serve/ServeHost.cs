@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using StreamingFeatures.Bigtable;
+using StreamingFeatures.Cli.Serve.Feast;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Resilience;
 using StreamingFeatures.Serving;
@@ -67,6 +68,8 @@ internal static class ServeHost
         app.UseOpenTelemetryPrometheusScrapingEndpoint();
         app.MapServeHealthChecks();
         app.MapGrpcService<FeatureGrpcService>();
+        ServedFeatureSets sets = app.Services.GetRequiredService<ServedFeatureSets>();
+        app.MapFeastEndpoints(sets.ReaderOf);
         return app;
     }
 

@@ -48,6 +48,10 @@ internal static class ServeLocal
     public static string RestBody(long rows) =>
         "{\"entities\": [" + string.Join(", ", ExampleEntities(rows).Select(e => $"{{\"parts\": [\"{e}\"]}}")) + "], \"features\": [" + string.Join(", ", ExampleFeatures.Select(f => $"\"{f}\"")) + "]}";
 
+    /// <summary>The request body of the printed Feast line: the feature set is the feature view.</summary>
+    public static string FeastBody(long rows) =>
+        "{\"features\": [" + string.Join(", ", ExampleFeatures.Select(f => $"\"{GetRunner.SampleTable}:{f}\"")) + "], \"entities\": {\"" + SyntheticSource.EntityColumn + "\": [" + string.Join(", ", ExampleEntities(rows).Select(e => $"\"{e}\"")) + "]}}";
+
     /// <summary>The lines printed before ready: a curl of the REST API and a grpcurl of the gRPC one.</summary>
     public static IEnumerable<string> Lines(long rows, int httpPort, int grpcPort)
     {
@@ -56,6 +60,8 @@ internal static class ServeLocal
         yield return $"Loaded the sample: {rows.ToString("N0", CultureInfo.InvariantCulture)} entities ({ExampleEntities(rows)[0]} to {ExampleEntities(rows)[1]}) into table '{GetRunner.SampleTable}' on the local Bigtable emulator.";
         yield return "Try it (REST):";
         yield return $"  curl -s -X POST http://127.0.0.1:{httpPort}/v1/featureSets/{GetRunner.SampleTable}:getOnlineFeatures -H 'Content-Type: application/json' -d '{body}'";
+        yield return "Try it (Feast's feature server API):";
+        yield return $"  curl -s -X POST http://127.0.0.1:{httpPort}/get-online-features -H 'Content-Type: application/json' -d '{FeastBody(rows)}'";
         yield return "Try it (gRPC; the server has no reflection: give grpcurl the .proto, see the README):";
         yield return $"  grpcurl -plaintext -d '{withSet}' 127.0.0.1:{grpcPort} streamingfeatures.serving.v1.FeatureService/GetOnlineFeatures";
     }

@@ -30,6 +30,9 @@ public sealed partial class ServeCommandTests
 
         using HttpResponseMessage response = await http.PostAsync(new Uri(curl.Groups["url"].Value), new StringContent(curl.Groups["body"].Value, Encoding.UTF8, "application/json"), TestContext.CancellationToken);
         string body = await response.Content.ReadAsStringAsync(TestContext.CancellationToken);
+        Match feastCurl = CurlLine().Matches(serve.Output).Single(m => m.Groups["url"].Value.EndsWith("/get-online-features", StringComparison.Ordinal));
+        using HttpResponseMessage feastResponse = await http.PostAsync(new Uri(feastCurl.Groups["url"].Value), new StringContent(feastCurl.Groups["body"].Value, Encoding.UTF8, "application/json"), TestContext.CancellationToken);
+        string feastBody = await feastResponse.Content.ReadAsStringAsync(TestContext.CancellationToken);
         await serve.TerminateAsync(TestContext.CancellationToken);
         CliResult stopped = await serve.WaitAsync(TestContext.CancellationToken, TimeSpan.FromSeconds(30));
 
@@ -47,6 +50,19 @@ public sealed partial class ServeCommandTests
                 JsonElement feature = entities[e].GetProperty("features")[f];
                 Assert.AreEqual("PRESENT", feature.GetProperty("status").GetString(), body);
                 Assert.AreEqual(sample.Int64Value(rows[e], f).ToString(System.Globalization.CultureInfo.InvariantCulture), feature.GetProperty("value").GetProperty("int64Value").GetString(), body);
+            }
+        }
+
+        Assert.AreEqual(HttpStatusCode.OK, feastResponse.StatusCode, feastBody);
+        using JsonDocument feast = JsonDocument.Parse(feastBody);
+        JsonElement results = feast.RootElement.GetProperty("results");
+        Assert.AreEqual(3, results.GetArrayLength(), "the entity column, then the two features: " + feastBody);
+        for (int f = 0; f < 2; f++)
+        {
+            for (int e = 0; e < rows.Length; e++)
+            {
+                Assert.AreEqual("PRESENT", results[f + 1].GetProperty("statuses")[e].GetString(), feastBody);
+                Assert.AreEqual(sample.Int64Value(rows[e], f), results[f + 1].GetProperty("values")[e].GetInt64(), feastBody);
             }
         }
 
