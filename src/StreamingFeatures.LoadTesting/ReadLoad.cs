@@ -96,12 +96,13 @@ public sealed partial class ReadLoad
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             // Stopped mid-request: neither answered nor failed, counted as unfinished.
         }
-        catch (Exception e) when (e is RpcException or TimeoutException or OperationCanceledException or InvalidOperationException or IOException)
+        catch (Exception e)
         {
+            // Every other failure counts, by its gRPC code or type: a faulted request never goes unobserved.
             Interlocked.Increment(ref _failed);
             _errors.AddOrUpdate(e is RpcException rpc ? rpc.StatusCode.ToString() : e.GetType().Name, 1, (_, count) => count + 1);
         }

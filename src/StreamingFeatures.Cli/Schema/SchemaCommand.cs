@@ -59,6 +59,10 @@ internal static class SchemaCommand
         if (parse.GetValue(JobFlags.Verify.Table) is { } table)
         {
             featureSet.Table = table;
+            if (FeatureSetValidator.Validate(featureSet).Count > 0)
+            {
+                return GetRunner.BadInput($"--table is '{table}'; allowed a Bigtable table id ({FeatureSetValidator.TableRule}).");
+            }
         }
 
         Table schema = TableProvisioner.TableOf(featureSet);
@@ -72,15 +76,16 @@ internal static class SchemaCommand
             return ExitCodes.Success;
         }
 
+        string temporary = output.FullName + ".tmp";
         try
         {
-            string temporary = output.FullName + ".tmp";
             File.WriteAllText(temporary, text);
             File.Move(temporary, output.FullName, overwrite: true);
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            File.Delete(temporary);
             return GetRunner.BadInput($"--output is '{output.FullName}', which cannot be written: {e.Message}");
         }
     }

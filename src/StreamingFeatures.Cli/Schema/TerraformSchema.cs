@@ -32,6 +32,7 @@ internal static class TerraformSchema
         }
 
         text.Append("}\n");
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (string family in table.ColumnFamilies.Keys.Order(StringComparer.Ordinal))
         {
             if (GcRules(table.ColumnFamilies[family].GcRule) is not { } rules)
@@ -39,8 +40,15 @@ internal static class TerraformSchema
                 continue;
             }
 
+            // Families "a.b" and "a_b" share an identifier: the later one is numbered, so no two resources collide.
+            string name = resource + "_" + Identifier(family);
+            for (int n = 2; !names.Add(name); n++)
+            {
+                name = $"{resource}_{Identifier(family)}_{n}";
+            }
+
             text.Append('\n');
-            text.Append("resource \"google_bigtable_gc_policy\" \"").Append(resource).Append('_').Append(Identifier(family)).Append("\" {\n");
+            text.Append("resource \"google_bigtable_gc_policy\" \"").Append(name).Append("\" {\n");
             text.Append("  project         = ").Append(ProjectVariable).Append('\n');
             text.Append("  instance_name   = google_bigtable_table.").Append(resource).Append(".instance_name\n");
             text.Append("  table           = google_bigtable_table.").Append(resource).Append(".name\n");

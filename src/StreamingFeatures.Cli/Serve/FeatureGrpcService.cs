@@ -24,13 +24,31 @@ internal sealed class FeatureGrpcService(ServedFeatureSets sets, ServeState stat
             FeatureReadResult result = await reader.ReadAsync(
                 ServeMessages.EntityKeys(request.Entities),
                 request.Features.Count == 0 ? null : request.Features,
-                request.AsOf?.ToDateTimeOffset(),
+                AsOf(request.AsOf),
                 context.CancellationToken).ConfigureAwait(false);
             return ServeMessages.Response(result);
         }
         catch (Exception e) when (ServeErrors.ToRpc(e, request.FeatureSet, context.Deadline, time.GetUtcNow().UtcDateTime) is { } rpc)
         {
             throw rpc;
+        }
+    }
+
+    /// <summary>The request's as-of time; a Timestamp no time can be (nanos outside 0..999,999,999, past year 9999) is refused.</summary>
+    private static DateTimeOffset? AsOf(Google.Protobuf.WellKnownTypes.Timestamp? asOf)
+    {
+        if (asOf is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return asOf.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ArgumentException($"as_of is {asOf.Seconds} s and {asOf.Nanos} ns; allowed: a time from 0001-01-01 to 9999-12-31 with nanos 0 to 999,999,999.");
         }
     }
 

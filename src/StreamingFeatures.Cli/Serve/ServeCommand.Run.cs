@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -5,6 +6,7 @@ using StreamingFeatures.Bigtable;
 using StreamingFeatures.Cli.Migrate;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
+using StreamingFeatures.Resilience;
 
 namespace StreamingFeatures.Cli.Serve;
 
@@ -50,7 +52,15 @@ internal static partial class ServeCommand
         {
             if (settings.Local)
             {
-                await ServeLocal.LoadAsync(bigtable, settings.SampleRows, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await ServeLocal.LoadAsync(bigtable, settings.SampleRows, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is InvalidOperationException or RpcException or CallGaveUpException)
+                {
+                    Console.Error.WriteLine($"error: could not load the sample into the local Bigtable emulator: {e.Message}");
+                    return ExitCodes.Failure;
+                }
             }
 
             return await ServeAsync(settings, featureSets, bigtable).ConfigureAwait(false);

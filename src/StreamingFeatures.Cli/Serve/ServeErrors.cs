@@ -22,6 +22,9 @@ internal static class ServeErrors
         RpcException { StatusCode: StatusCode.Unavailable } e => Rpc(StatusCode.Unavailable, $"Bigtable is unavailable for feature set '{featureSet}': {e.Status.Detail}"),
         RpcException { StatusCode: StatusCode.DeadlineExceeded } e => Rpc(StatusCode.DeadlineExceeded, $"Bigtable passed the deadline reading feature set '{featureSet}': {e.Status.Detail}"),
         RpcException { StatusCode: StatusCode.NotFound } e => Rpc(StatusCode.FailedPrecondition, $"Bigtable has no table '{featureSet}' for the feature set: {e.Status.Detail}"),
+        // The reader reads a stream the server reset again, so a CANCELLED that reaches here is the caller's own.
+        RpcException { StatusCode: StatusCode.Cancelled } when now >= deadline => Rpc(StatusCode.DeadlineExceeded, $"The read of feature set '{featureSet}' passed the caller's deadline."),
+        RpcException { StatusCode: StatusCode.Cancelled } => Rpc(StatusCode.Cancelled, $"The caller cancelled the read of feature set '{featureSet}'."),
         RpcException e => Rpc(StatusCode.Internal, $"Bigtable refused the read of feature set '{featureSet}': {e.StatusCode}: {e.Status.Detail}"),
         ArgumentException e => Rpc(StatusCode.InvalidArgument, e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message),
         TimeoutException e => Rpc(StatusCode.DeadlineExceeded, e.Message),

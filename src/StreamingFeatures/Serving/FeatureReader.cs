@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
@@ -54,7 +55,9 @@ public sealed partial class FeatureReader
         _features = [.. featureSet.Features.Select(f => ServedFeature.From(f, featureSet))];
         _byName = _features.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         _families = [.. _features.Select(f => f.Family).Distinct(StringComparer.Ordinal)];
-        _retry = new CallRetry(options.Retry, _time);
+        // A read is idempotent: a stream the server reset (CANCELLED while the caller had not cancelled, as the
+        // emulator and proxies do when an attempt's deadline passes on their side) is read again too.
+        _retry = new CallRetry(options.Retry, _time, e => TransientErrors.IsTransient(e) || e is RpcException { StatusCode: StatusCode.Cancelled });
         _tableTag = new("table", target.TableId);
     }
 

@@ -100,6 +100,8 @@ public sealed class FeastEndpointsTests
         Assert.AreEqual(504, FeastEndpoints.Classify(new TimeoutException("late"))!.StatusCode);
         Assert.AreEqual(504, FeastEndpoints.Classify(new RpcException(new Status(StatusCode.DeadlineExceeded, "late")))!.StatusCode);
         Assert.AreEqual(404, FeastEndpoints.Classify(new RpcException(new Status(StatusCode.NotFound, "table")))!.StatusCode);
+        Assert.AreEqual(500, FeastEndpoints.Classify(new RpcException(new Status(StatusCode.PermissionDenied, "no role")))!.StatusCode, "any other refusal answers in Feast's shape");
+        Assert.AreEqual(500, FeastEndpoints.Classify(new InvalidDataException("a cell of 3 bytes for an int64"))!.StatusCode);
         Assert.IsNull(FeastEndpoints.Classify(new InvalidOperationException("bug")), "an unexpected failure is the host's 500, logged");
     }
 

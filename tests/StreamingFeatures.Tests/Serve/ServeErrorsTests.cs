@@ -24,6 +24,15 @@ public sealed class ServeErrorsTests
     }
 
     [TestMethod]
+    public void ToRpc_CancelledByTheCaller_CancelledOrDeadlineExceededNotInternal()
+    {
+        var cancelled = new RpcException(new Status(StatusCode.Cancelled, "Call canceled by the client."));
+
+        Assert.AreEqual(StatusCode.DeadlineExceeded, ServeErrors.ToRpc(cancelled, "users", s_now, s_now)!.StatusCode, "the caller's deadline passed");
+        Assert.AreEqual(StatusCode.Cancelled, ServeErrors.ToRpc(cancelled, "users", DateTime.MaxValue, s_now)!.StatusCode, "the caller went away");
+    }
+
+    [TestMethod]
     public void ToRpc_ReaderExceptions_InvalidArgumentDeadlineExceededUnavailable()
     {
         RpcException? invalid = ServeErrors.ToRpc(new ArgumentException("features[0] is 'x', which ...", "names"), "users", DateTime.MaxValue, s_now);

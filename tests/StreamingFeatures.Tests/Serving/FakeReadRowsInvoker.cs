@@ -19,8 +19,11 @@ internal sealed class FakeReadRowsInvoker : CallInvoker
 
     public ConcurrentQueue<ReadRowsRequest> Requests { get; } = new();
 
-    /// <summary>The first call breaks with UNAVAILABLE after sending this many rows.</summary>
+    /// <summary>The first call breaks with <see cref="BreakStatus"/> after sending this many rows.</summary>
     public int? BreakAfterRows { get; set; }
+
+    /// <summary>How the first call breaks: UNAVAILABLE by default.</summary>
+    public StatusCode BreakStatus { get; set; } = StatusCode.Unavailable;
 
     /// <summary>Every call waits for its cancellation (a server that never answers).</summary>
     public bool Hang { get; set; }
@@ -55,7 +58,7 @@ internal sealed class FakeReadRowsInvoker : CallInvoker
         }
 
         int? breakAfter = BreakAfterRows is { } n && Interlocked.Exchange(ref _breaks, 1) == 0 ? n : null;
-        var reader = new Reader<TResponse>([.. responses.Cast<TResponse>()], breakAfter, Hang, options.CancellationToken);
+        var reader = new Reader<TResponse>([.. responses.Cast<TResponse>()], breakAfter, BreakStatus, Hang, options.CancellationToken);
         return new AsyncServerStreamingCall<TResponse>(reader, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }
 
@@ -67,7 +70,7 @@ internal sealed class FakeReadRowsInvoker : CallInvoker
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) => throw new NotSupportedException();
 
-    private sealed class Reader<T>(T[] responses, int? breakAfter, bool hang, CancellationToken callCancellation) : IAsyncStreamReader<T>
+    private sealed class Reader<T>(T[] responses, int? breakAfter, StatusCode breakStatus, bool hang, CancellationToken callCancellation) : IAsyncStreamReader<T>
     {
         private int _next;
 
@@ -90,7 +93,7 @@ internal sealed class FakeReadRowsInvoker : CallInvoker
 
             if (_next == breakAfter)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, "connection reset"));
+                throw new RpcException(new Status(breakStatus, "connection reset"));
             }
 
             if (_next >= responses.Length)

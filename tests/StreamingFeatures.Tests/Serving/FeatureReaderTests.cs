@@ -1,5 +1,6 @@
 using Google.Cloud.Bigtable.V2;
 using Google.Protobuf;
+using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Serving;
 
@@ -65,9 +66,11 @@ public sealed class FeatureReaderTests
     }
 
     [TestMethod]
-    public async Task ReadAsync_StreamBreaksAfterTwoRows_RetriesOnlyTheKeysNotYetAnswered()
+    [DataRow(StatusCode.Unavailable)]
+    [DataRow(StatusCode.Cancelled, DisplayName = "the server reset the stream (HTTP/2 CANCEL), not the caller")]
+    public async Task ReadAsync_StreamBreaksAfterTwoRows_RetriesOnlyTheKeysNotYetAnswered(StatusCode status)
     {
-        var bigtable = new FakeReadRowsInvoker { BreakAfterRows = 2 };
+        var bigtable = new FakeReadRowsInvoker { BreakAfterRows = 2, BreakStatus = status };
         string[] entities = ["u1", "u2", "u3", "u4", "u5"];
         foreach (string entity in entities)
         {

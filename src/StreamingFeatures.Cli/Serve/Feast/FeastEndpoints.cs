@@ -40,7 +40,7 @@ internal static class FeastEndpoints
             context.Response.ContentType = "application/json";
             FeastJson.WriteAnswer(context.Response.BodyWriter, answer);
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             // The client went away: there is no one to answer.
             return;
@@ -64,6 +64,8 @@ internal static class FeastEndpoints
         RpcException { StatusCode: StatusCode.Unavailable } rpc => new FeastException(StatusCodes.Status503ServiceUnavailable, "ConnectionError", $"Bigtable is unavailable: {rpc.Status.Detail}", e),
         RpcException { StatusCode: StatusCode.DeadlineExceeded } rpc => new FeastException(StatusCodes.Status504GatewayTimeout, "TimeoutError", $"Bigtable passed the deadline: {rpc.Status.Detail}", e),
         RpcException { StatusCode: StatusCode.NotFound } rpc => new FeastException(StatusCodes.Status404NotFound, "FeatureViewNotFoundException", $"Bigtable has no table for the feature view: {rpc.Status.Detail}", e),
+        RpcException rpc => new FeastException(StatusCodes.Status500InternalServerError, "RuntimeError", $"Bigtable refused the read: {rpc.StatusCode}: {rpc.Status.Detail}", e),
+        InvalidDataException => new FeastException(StatusCodes.Status500InternalServerError, "RuntimeError", e.Message, e),
         _ => null,
     };
 

@@ -45,6 +45,21 @@ public sealed class TerraformSchemaTests
     }
 
     [TestMethod]
+    public void Render_FamiliesWithTheSameIdentifier_DistinctPolicyResources()
+    {
+        Table table = TableProvisioner.TableOf(new FeatureSetOptions
+        {
+            Table = "t",
+            Families = new() { ["a.b"] = new ColumnFamilyOptions { MaxVersions = 1 }, ["a_b"] = new ColumnFamilyOptions { MaxVersions = 2 } },
+        });
+
+        string hcl = TerraformSchema.Render("t", table, "streamingfeatures schema");
+
+        StringAssert.Contains(hcl, "resource \"google_bigtable_gc_policy\" \"t_a_b\" {");
+        StringAssert.Contains(hcl, "resource \"google_bigtable_gc_policy\" \"t_a_b_2\" {");
+    }
+
+    [TestMethod]
     [DataRow("features", "features")]
     [DataRow("9lives", "_9lives")]
     [DataRow("a.b-c", "a_b-c")]
