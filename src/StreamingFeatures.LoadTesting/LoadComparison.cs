@@ -17,12 +17,13 @@ public sealed record LoadComparison(IReadOnlyList<ComparisonRow> Rows)
         ArgumentNullException.ThrowIfNull(baseline);
         LoadSummary now = current.Summary;
         LoadSummary then = baseline.Summary;
-        // Read p99 is gated like write p99 when both runs read (target serve, a mixed profile); the rest is to read.
+        // Reads are gated like writes when both runs read (target serve, a mixed profile): p99, and answered requests/s,
+        // so a run whose reads all failed (an empty histogram, p99 0) cannot pass.
         ComparisonRow[] reads = current.Reads is { } r && baseline.Reads is { } b
             ?
             [
                 Gate("read p99 latency ms", b.LatencyMs.P99, r.LatencyMs.P99, maxP99Rise),
-                Info("read requests/s", b.RequestsPerSecond, r.RequestsPerSecond),
+                Gate("answered read requests/s", b.RequestsPerSecond, r.RequestsPerSecond, -maxThroughputDrop),
                 Info("read p50 latency ms", b.LatencyMs.P50, r.LatencyMs.P50),
                 Info("read p99.9 latency ms", b.LatencyMs.P999, r.LatencyMs.P999),
                 Info("failed read requests", b.FailedRequests, r.FailedRequests),

@@ -44,6 +44,35 @@ public sealed class LoadComparisonTests
     }
 
     [TestMethod]
+    public void Compare_EveryReadFailed_IsFlaggedThoughItsP99IsZero()
+    {
+        LoadTestResult baseline = SampleLoadResults.Result(5000, 40) with { Reads = Reads(answered: 1000, p99: 12) };
+        LoadTestResult current = SampleLoadResults.Result(5000, 40) with { Reads = Reads(answered: 0, p99: 0) };
+
+        LoadComparison comparison = LoadComparison.Compare(current, baseline, 0.1, 0.25);
+
+        Assert.IsFalse(comparison.Passed);
+        Assert.AreEqual("answered read requests/s", comparison.Rows.Single(r => r.Regressed).Metric);
+    }
+
+    private static ReadRun Reads(long answered, double p99) => new()
+    {
+        Reader = "in process",
+        DuringWrites = false,
+        BatchSize = 10,
+        PlannedRequests = 1000,
+        Requests = answered,
+        FailedRequests = 1000 - answered,
+        Keys = answered * 10,
+        DurationSeconds = 10,
+        RequestsPerSecond = answered / 10.0,
+        KeysPerSecond = answered,
+        LatencyMs = new LatencyFigures(answered, p99 / 2, p99 / 2, p99, p99, p99, p99),
+        Statuses = new Dictionary<string, long>(),
+        Errors = new Dictionary<string, long>(),
+    };
+
+    [TestMethod]
     public void ToTable_ShowsBothRunsSideBySide()
     {
         string table = LoadComparison.Compare(SampleLoadResults.Result(4000, 40), SampleLoadResults.Result(5000, 40), 0.1, 0.25).ToTable("new.json", "old.json");
