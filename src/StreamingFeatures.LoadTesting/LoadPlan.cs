@@ -11,22 +11,10 @@ public static class LoadPlan
     {
         ArgumentNullException.ThrowIfNull(profile);
         LoadKeys keys = profile.Keys;
-        return new SyntheticSource(new SyntheticSourceOptions
+        return new SyntheticSource(keys.SourceOptions(Math.Max(1, rows)) with
         {
-            Rows = Math.Max(1, rows),
             Features = profile.Rows.Features,
             ValueBytes = profile.Rows.ValueBytes,
-            Keys = keys.Distribution switch
-            {
-                LoadKeyDistribution.Sequential => KeyDistribution.Sequential,
-                LoadKeyDistribution.Zipf => KeyDistribution.Zipf,
-                _ => KeyDistribution.Uniform,
-            },
-            KeySpace = keys.KeySpace,
-            ZipfExponent = keys.ZipfExponent,
-            HotKeyShare = keys.HotKeyShare,
-            HotKeys = keys.HotKeys,
-            Partitions = 1,
             ChunkRows = chunkRows,
         });
     }

@@ -1,3 +1,5 @@
+using StreamingFeatures.Sources.Synthetic;
+
 namespace StreamingFeatures.LoadTesting;
 
 /// <summary>
@@ -70,6 +72,23 @@ public sealed class LoadKeys
 
     /// <summary>How many hot entities share <see cref="HotKeyShare"/> (1 to the key space). Default 1.</summary>
     public long HotKeys { get; set; } = 1;
+
+    /// <summary>A synthetic source drawing these keys: what writes and reads both draw from, so they meet.</summary>
+    internal SyntheticSourceOptions SourceOptions(long rows) => new()
+    {
+        Rows = rows,
+        Keys = Distribution switch
+        {
+            LoadKeyDistribution.Sequential => KeyDistribution.Sequential,
+            LoadKeyDistribution.Zipf => KeyDistribution.Zipf,
+            _ => KeyDistribution.Uniform,
+        },
+        KeySpace = KeySpace,
+        ZipfExponent = ZipfExponent,
+        HotKeyShare = HotKeyShare,
+        HotKeys = HotKeys,
+        Partitions = 1,
+    };
 }
 
 public enum LoadKeyDistribution

@@ -15,23 +15,7 @@ public sealed class ReadKeys
     public ReadKeys(LoadKeys keys, int seed)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        _draws = new SyntheticSource(new SyntheticSourceOptions
-        {
-            Rows = LoadProfileValidator.MaxRows,
-            Features = 1,
-            Keys = keys.Distribution switch
-            {
-                LoadKeyDistribution.Sequential => KeyDistribution.Sequential,
-                LoadKeyDistribution.Zipf => KeyDistribution.Zipf,
-                _ => KeyDistribution.Uniform,
-            },
-            KeySpace = keys.KeySpace,
-            ZipfExponent = keys.ZipfExponent,
-            HotKeyShare = keys.HotKeyShare,
-            HotKeys = keys.HotKeys,
-            Partitions = 1,
-            Seed = seed,
-        });
+        _draws = new SyntheticSource(keys.SourceOptions(LoadProfileValidator.MaxRows) with { Features = 1, Seed = seed });
     }
 
     /// <summary>The entity number of key <paramref name="n"/> (0-based over the whole run).</summary>
