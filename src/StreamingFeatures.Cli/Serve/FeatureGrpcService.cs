@@ -8,12 +8,11 @@ namespace StreamingFeatures.Cli.Serve;
 /// The API's <c>FeatureService</c> over one <see cref="FeatureReader"/> per feature set; answered over gRPC and, by
 /// JSON transcoding, as REST. The read stops at the caller's deadline (the call's token) or the reader's timeout.
 /// </summary>
-internal sealed class FeatureGrpcService(ServedFeatureSets sets, ServeState state, TimeProvider time) : V1.FeatureService.FeatureServiceBase
+internal sealed class FeatureGrpcService(ServedFeatureSets sets, TimeProvider time) : V1.FeatureService.FeatureServiceBase
 {
     public override async Task<V1.GetOnlineFeaturesResponse> GetOnlineFeatures(V1.GetOnlineFeaturesRequest request, ServerCallContext context)
     {
         FeatureReader reader = sets.ReaderOf(request.FeatureSet) ?? throw ServeErrors.UnknownFeatureSet(request.FeatureSet, sets.Names);
-        using ServeState.InFlight call = state.Begin();
         try
         {
             if (request.Entities.Count == 0)

@@ -97,10 +97,10 @@ internal static partial class ServeCommand
         string host = settings.Local ? "127.0.0.1" : "0.0.0.0";
         Console.WriteLine($"Serving {featureSets.Count} feature set(s) ({string.Join(", ", featureSets.Select(f => f.Table))}): REST http://{host}:{http}/v1/featureSets, gRPC {host}:{grpc}, health http://{host}:{http}{ServeReadinessCheck.ReadyPath}, metrics http://{host}:{http}/metrics. Ready.");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
-        int left = app.Services.GetRequiredService<ServeState>().ReadsInFlight;
+        int left = app.Services.GetRequiredService<ServeState>().Unanswered;
         if (left > 0)
         {
-            Console.Error.WriteLine($"error: {left} request(s) were still in flight when --drain-timeout {settings.DrainTimeout.TotalSeconds:0.###} s ended.");
+            Console.Error.WriteLine($"error: {left} request(s) were still in flight or cut off when --drain-timeout {settings.DrainTimeout.TotalSeconds:0.###} s ended.");
             return ExitCodes.Failure;
         }
 

@@ -64,6 +64,21 @@ internal static class ServeHost
         configure?.Invoke(services);
 
         WebApplication app = builder.Build();
+        ServeState state = app.Services.GetRequiredService<ServeState>();
+        app.Lifetime.ApplicationStopping.Register(state.Stopping);
+        // Every request is counted (gRPC, REST, Feast), so a stop knows what the drain left unanswered.
+        app.Use(async (context, next) =>
+        {
+            ServeState.InFlight call = state.Begin();
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                call.End(aborted: context.RequestAborted.IsCancellationRequested);
+            }
+        });
         app.UseRouting();
         app.UseOpenTelemetryPrometheusScrapingEndpoint();
         app.MapServeHealthChecks();

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using StreamingFeatures.Cli.Serve;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.IntegrationTests.Serving;
 using V1 = StreamingFeatures.Serving.V1;
@@ -123,6 +125,29 @@ public sealed class ServeHostTests
         Assert.AreEqual(StatusCode.DeadlineExceeded, server.StatusCode, "--timeout: " + server.Status.Detail);
         Assert.AreEqual(StatusCode.DeadlineExceeded, caller.StatusCode, "the caller's deadline: " + caller.Status.Detail);
         Assert.AreEqual(HttpStatusCode.GatewayTimeout, rest.StatusCode, await rest.Content.ReadAsStringAsync(TestContext.CancellationToken));
+    }
+
+    [TestMethod]
+    public async Task Stop_ReadStillRunningAtTheDrainDeadline_CountedAsUnanswered()
+    {
+        // A Bigtable that accepts connections and never answers: the read runs until the drain cuts it off.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        FeatureSetOptions featureSet = FeatureReaderEmulatorTests.AllTypes("silent", NullHandling.Skip);
+        await using ServedTables served = await ServedTables.StartAsync([featureSet], TimeSpan.FromSeconds(30), $"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}", drainTimeout: TimeSpan.FromMilliseconds(300));
+        ServeState state = served.App.Services.GetRequiredService<ServeState>();
+        Task<V1.GetOnlineFeaturesResponse> read = served.Client.GetOnlineFeaturesAsync(Request("silent", "u1"), cancellationToken: TestContext.CancellationToken).ResponseAsync;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (state.RequestsInFlight == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20, TestContext.CancellationToken);
+        }
+
+        Assert.AreEqual(1, state.RequestsInFlight, "the read reached the server");
+        await served.App.StopAsync(TestContext.CancellationToken);
+
+        Assert.AreEqual(1, state.Unanswered, "the drain ended with the read cut off");
+        await Assert.ThrowsAsync<RpcException>(() => read);
     }
 
     private static V1.GetOnlineFeaturesRequest Request(string featureSet, params string[] keys)

@@ -29,9 +29,9 @@ internal sealed class ServedTables : IAsyncDisposable
     public StreamingFeatures.Serving.V1.FeatureService.FeatureServiceClient Client { get; }
 
     /// <summary>Serves <paramref name="featureSets"/> from the emulator, or from <paramref name="emulatorHost"/> when given.</summary>
-    public static async Task<ServedTables> StartAsync(IReadOnlyList<FeatureSetOptions> featureSets, TimeSpan? timeout = null, string? emulatorHost = null)
+    public static async Task<ServedTables> StartAsync(IReadOnlyList<FeatureSetOptions> featureSets, TimeSpan? timeout = null, string? emulatorHost = null, TimeSpan? drainTimeout = null)
     {
-        var settings = new ServeSettings { FeatureSetFiles = [], Local = true, Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        var settings = new ServeSettings { FeatureSetFiles = [], Local = true, Timeout = timeout ?? TimeSpan.FromSeconds(5), DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(10) };
         BigtableConnection connection = await BigtableConnection.ConnectAsync(new BigtableConnectionOptions
         {
             EmulatorHost = emulatorHost ?? EmulatorFixture.Bigtable.Endpoint,
