@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Google.Cloud.Bigtable.Admin.V2;
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
@@ -20,7 +19,6 @@ internal static partial class IngestCommand
 {
     private const string Project = "projects/perf";
     private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(2);
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     public static async Task<int> RunAsync(IngestArguments args)
     {
@@ -41,12 +39,7 @@ internal static partial class IngestCommand
 
         (LivePhase? sustained, LivePhase? half, List<LivePhase> search) = await MeasureLiveAsync(context, featureSet, tableName, service.EventsPerSecond).ConfigureAwait(false);
         var report = new IngestReport(args.Events, args.Features, bare, service, Math.Round(ratio, 3), sustained, half, search);
-        string json = JsonSerializer.Serialize(report, JsonOptions);
-        await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
-        if (args.Output is not null)
-        {
-            await File.WriteAllTextAsync(args.Output, json + Environment.NewLine).ConfigureAwait(false);
-        }
+        await ReportJson.WriteAsync(report, args.Output).ConfigureAwait(false);
 
         return 0;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Grpc.Net.Client;
 using StreamingFeatures.Emulators;
 using StreamingFeatures.Emulators.BigQuery;
@@ -17,7 +16,6 @@ namespace StreamingFeatures.Perf.Migrate;
 /// </summary>
 internal static partial class MigrateCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     public static async Task<int> RunAsync(MigrateArguments args)
     {
@@ -54,13 +52,7 @@ internal static partial class MigrateCommand
         phases["migration2"] = MigratePhaseDetail.From(migration2, withWorkingSet: true);
 
         MigrateReport report = Report(args, loadAverage, migration1, migration2, bare1, bare2, phases);
-        string json = JsonSerializer.Serialize(report, JsonOptions);
-        await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
-        if (args.Output is { } path)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(path, json + Environment.NewLine).ConfigureAwait(false);
-        }
+        await ReportJson.WriteAsync(report, args.Output).ConfigureAwait(false);
 
         return 0;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using StreamingFeatures.Bigtable;
@@ -23,7 +22,6 @@ internal static partial class PipelineCommand
     private const int NullSinkRuns = 3;
     private const int NullSinkWarmUpFactor = 10;
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     public static async Task<int> RunAsync(PipelineArguments args)
     {
@@ -52,13 +50,7 @@ internal static partial class PipelineCommand
         }
 
         PerfReport report = Report(args, options, sourceOptions, nullSink, emulator, bareLoop, phases, loadAverage);
-        string json = JsonSerializer.Serialize(report, JsonOptions);
-        await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
-        if (args.Output is { } path)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(path, json + Environment.NewLine).ConfigureAwait(false);
-        }
+        await ReportJson.WriteAsync(report, args.Output).ConfigureAwait(false);
 
         return 0;
     }

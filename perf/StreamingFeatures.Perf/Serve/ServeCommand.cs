@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Google.Cloud.Bigtable.V2;
 using Grpc.Net.Client;
 using StreamingFeatures.Bigtable;
@@ -16,7 +15,6 @@ namespace StreamingFeatures.Perf.Serve;
 internal static partial class ServeCommand
 {
     private static readonly int[] BatchSizes = [1, 10, 100];
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     public static async Task<int> RunAsync(ServeArguments args)
     {
@@ -70,13 +68,7 @@ internal static partial class ServeCommand
             }
 
             ServeReport report = Report(args, loadAverage, batches, service is not null);
-            string json = JsonSerializer.Serialize(report, JsonOptions);
-            await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
-            if (args.Output is { } path)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                await File.WriteAllTextAsync(path, json + Environment.NewLine).ConfigureAwait(false);
-            }
+            await ReportJson.WriteAsync(report, args.Output).ConfigureAwait(false);
 
             return 0;
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Grpc.Net.Client;
 using HdrHistogram;
 using StreamingFeatures.Bigtable;
@@ -20,7 +19,6 @@ internal static class ServeTuning
     private static readonly int[] BatchSizes = [100, 1_000];
     private static readonly int[] SubBatches = [25, 50, 100, 200];
     private static readonly int[] Concurrencies = [1, 4, 8, 16];
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     private sealed record Setting(int BatchKeys, int SubBatchKeys, int Concurrency);
 
@@ -72,13 +70,7 @@ internal static class ServeTuning
 
         TuningResult[] results = [.. settings.Select(s => Result(s, alone[s], loaded[s]))];
         var report = new TuningReport(DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), loadAverage, MachineInfo.Current(), args.Entities, args.Features, args.Concurrency, args.Seconds, results);
-        string json = JsonSerializer.Serialize(report, JsonOptions);
-        await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
-        if (args.Output is { } path)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(path, json + Environment.NewLine).ConfigureAwait(false);
-        }
+        await ReportJson.WriteAsync(report, args.Output).ConfigureAwait(false);
 
         return 0;
     }
