@@ -15,6 +15,7 @@ internal static class MigrateCommand
     private static readonly Option<FileInfo?> SummaryJson = new("--summary-json") { Description = "Write the migration's figures (all runs) as JSON to this file." };
     private static readonly Option<FileInfo> DeadLetterFile = new("--dead-letter") { Description = "Dead-letter file (JSON lines, appended; created by the first dead letter). Its folder must exist.", DefaultValueFactory = _ => new FileInfo("streamingfeatures-dead-letters.jsonl") };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check configuration and schema, print the plan, write nothing." };
+    private static readonly Option<bool> PlanOnly = new("--plan-only") { Description = "With --shard-count and a shared --checkpoint: create the shards' read session, record it in the checkpoint store and print it, then exit 0 without reading or writing rows. The shards, run with the same arguments, read that session." };
     private static readonly Option<int> ShardIndex = new Option<int>("--shard-index") { Description = "This replica's shard, 0 to --shard-count - 1 (for a Kubernetes Indexed Job: $(JOB_COMPLETION_INDEX)).", DefaultValueFactory = _ => 0 }.WholeNumber();
     private static readonly Option<int> ShardCount = new Option<int>("--shard-count") { Description = "Replicas sharing the migration. They share one BigQuery read session (one scan of the table) of --shard-count x --read-streams streams; shard i reads streams j with j mod count = i. The first shard to start creates the session and records it in the checkpoint store, so a bigquery: source needs --checkpoint bigtable:TABLE (or a file every shard reaches).", DefaultValueFactory = _ => MigrationJobLimits.ShardCount.Default }.WholeNumber();
     private static readonly Option<bool> NoWorkStealing = new("--no-work-stealing") { Description = "Shards of a shared read session do not take over the tail of a straggler's stream (SplitReadStream) once their own streams are read; each reads only its own." };
@@ -25,10 +26,10 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var command = new Command("migrate", "Migrate a feature table into Bigtable with verification; resumes from its checkpoint after a crash.");
-        JobFlags.Migrate.AddTo(command, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun, ShardIndex, ShardCount, NoWorkStealing, Checkpoint, CheckpointInterval, Restart);
+        JobFlags.Migrate.AddTo(command, NoCreate, Verify, SummaryJson, DeadLetterFile, DryRun, PlanOnly, ShardIndex, ShardCount, NoWorkStealing, Checkpoint, CheckpointInterval, Restart);
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
-            new ExitCode(ExitCodes.Success, "Every row written (and verified, unless --verify none); or a dry run found the plan sound."),
+            new ExitCode(ExitCodes.Success, "Every row written (and verified, unless --verify none); a dry run found the plan sound; or --plan-only recorded the shards' read session."),
             new ExitCode(ExitCodes.Failure, "Another failure (Bigtable unreachable, a fatal write fault); progress is saved and the same command resumes."),
             new ExitCode(ExitCodes.BadInput, "Bad flags, feature set, source, environment or checkpoint, found before anything was written."),
             new ExitCode(ExitCodes.VerificationFailed, "Verification found missing or changed rows (listed in the report)."),
@@ -52,6 +53,7 @@ internal static class MigrateCommand
             SummaryJson = parse.GetValue(SummaryJson),
             DeadLetterFile = parse.GetValue(DeadLetterFile)!,
             DryRun = parse.GetValue(DryRun),
+            PlanOnly = parse.GetValue(PlanOnly),
             ShardIndex = parse.GetValue(ShardIndex),
             ShardCount = parse.GetValue(ShardCount),
             WorkStealing = !parse.GetValue(NoWorkStealing),

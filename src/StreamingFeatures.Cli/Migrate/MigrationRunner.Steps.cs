@@ -26,7 +26,7 @@ internal sealed partial class MigrationRunner
             CredentialsFile = _settings.CredentialsFile,
         };
         await job.ConnectAsync(bigtable, localBigtable?.Owned, stop).ConfigureAwait(false);
-        if (job.FinishedEarlier)
+        if (job.FinishedEarlier && !_settings.PlanOnly)
         {
             AnsiConsole.MarkupLineInterpolated($"This migration finished in an earlier run (checkpoint {job.CheckpointDescription}); nothing to do. Use --restart to run it again.");
             return await FinishAsync(await job.RunAsync(stop).ConfigureAwait(false), job).ConfigureAwait(false);
@@ -43,6 +43,13 @@ internal sealed partial class MigrationRunner
         if (_settings.DryRun)
         {
             AnsiConsole.MarkupLine("Dry run: the configuration and the source schema fit the feature set; nothing was written.");
+            return ExitCodes.Success;
+        }
+
+        if (_settings.PlanOnly)
+        {
+            // PrepareAsync claimed, created and recorded the session as this shard would (or found it recorded).
+            AnsiConsole.MarkupLineInterpolated($"Plan only: the shards' read session is recorded in {job.ShardPlanDescription}; no row was read or written. Run the {_settings.ShardCount} shards with the same arguments.");
             return ExitCodes.Success;
         }
 

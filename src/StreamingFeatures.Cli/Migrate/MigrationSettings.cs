@@ -54,6 +54,9 @@ internal sealed partial record MigrationSettings
 
     public bool DryRun { get; init; }
 
+    /// <summary>Record the shards' read session in the checkpoint store, print it, read and write nothing.</summary>
+    public bool PlanOnly { get; init; }
+
     public string? BillingProject { get; init; }
 
     public string? RowRestriction { get; init; }
@@ -127,6 +130,7 @@ internal sealed partial record MigrationSettings
             problems.Add($"--checkpoint is {value}; --shard-count {ShardCount} shares one read session through the checkpoint store: name --checkpoint bigtable:TABLE, or a file on a volume every shard mounts.");
         }
 
+        problems.AddRange(PlanOnlyProblems());
         if (RowRestriction is not null && SourceKind is not (SourceKind.Sample or SourceKind.BigQuery))
         {
             problems.Add("--row-restriction applies to BigQuery sources only.");
