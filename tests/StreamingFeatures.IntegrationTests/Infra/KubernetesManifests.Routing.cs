@@ -5,8 +5,9 @@ namespace StreamingFeatures.IntegrationTests.Infra;
 
 /// <summary>
 /// How the objects point at each other: a workload's pod labels, named ports, probes and termination timing; the
-/// Services, autoscalers and disruption budgets that select or target it. A selector that matches no pod, or a
-/// target port no container names, is accepted by the API server and fails only at run time.
+/// Services that select it (autoscalers and disruption budgets are in <c>KubernetesManifests.Scaling.cs</c>). A
+/// selector that matches no pod, or a target port no container names, is accepted by the API server and fails only
+/// at run time.
 /// </summary>
 internal sealed partial class KubernetesManifests
 {
@@ -14,11 +15,6 @@ internal sealed partial class KubernetesManifests
     public Dictionary<string, ManifestWorkload> Workloads { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ManifestService> ServiceSpecs { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<string, ManifestAutoscaler> Autoscalers { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>PodDisruptionBudgets by name, with their selectors' matchLabels.</summary>
-    public Dictionary<string, Dictionary<string, string>> DisruptionBudgets { get; } = new(StringComparer.Ordinal);
 
     private void AddRouting(string kind, string name, YamlMappingNode root)
     {
@@ -44,20 +40,6 @@ internal sealed partial class KubernetesManifests
                     name,
                     Labels(Map(spec, "selector")),
                     [.. Seq(spec, "ports").OfType<YamlMappingNode>().Select(p => new ManifestServicePort(Text(p, "name"), Number(Text(p, "port"))!.Value, Text(p, "targetPort"), Text(p, "appProtocol")))]);
-                break;
-            case "HorizontalPodAutoscaler":
-                YamlMappingNode? target = Map(spec, "scaleTargetRef");
-                Autoscalers[name] = new ManifestAutoscaler(
-                    name,
-                    Text(target, "apiVersion"),
-                    Text(target, "kind"),
-                    Text(target, "name"),
-                    Number(Text(spec, "minReplicas")),
-                    Number(Text(spec, "maxReplicas")),
-                    [.. Seq(spec, "metrics").OfType<YamlMappingNode>().Select(m => Text(Map(m, "resource"), "name")).OfType<string>()]);
-                break;
-            case "PodDisruptionBudget":
-                DisruptionBudgets[name] = Labels(Map(Map(spec, "selector"), "matchLabels"));
                 break;
         }
     }
@@ -92,5 +74,3 @@ internal sealed record ManifestServicePort(string? Name, int Port, string? Targe
 
 internal sealed record ManifestService(string Name, Dictionary<string, string> Selector, IReadOnlyList<ManifestServicePort> Ports);
 
-/// <summary>A HorizontalPodAutoscaler: its target, replica bounds and the resource names (cpu, memory) of its Resource metrics.</summary>
-internal sealed record ManifestAutoscaler(string Name, string? TargetApiVersion, string? TargetKind, string? TargetName, int? MinReplicas, int? MaxReplicas, IReadOnlyList<string> ResourceMetrics);

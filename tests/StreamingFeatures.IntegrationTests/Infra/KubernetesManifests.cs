@@ -46,8 +46,6 @@ internal sealed partial class KubernetesManifests
         ["DATASET"] = "feature_exports",
         ["SOURCE_TABLE"] = "user_features",
         ["FEATURE_TABLE"] = "user-features",
-        ["SUBSCRIPTION"] = "feature-events",
-        ["DEAD_LETTER_TOPIC"] = "feature-dead-letters",
     };
 
     public static KubernetesManifests Load(string folder)
@@ -73,14 +71,16 @@ internal sealed partial class KubernetesManifests
         return manifests;
     }
 
-    [GeneratedRegex(@"\b(PROJECT_ID|INSTANCE_ID|DATASET|SOURCE_TABLE|FEATURE_TABLE|SUBSCRIPTION|DEAD_LETTER_TOPIC)\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(PROJECT_ID|INSTANCE_ID|DATASET|SOURCE_TABLE|FEATURE_TABLE)\b", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 
     private void Add(string file, YamlMappingNode root)
     {
         string kind = Text(root, "kind") ?? string.Empty;
         string name = Text(Map(root, "metadata"), "name") ?? string.Empty;
+        AddPods(file, kind, name, root);
         AddRouting(kind, name, root);
+        AddScaling(file, kind, name, root);
         switch (kind)
         {
             case "ConfigMap":
