@@ -43,8 +43,8 @@ public sealed partial class LoadTestJob
         listener ??= NullLoadTestListener.Instance;
         var schedule = RateSchedule.For(_profile);
         SyntheticSource rows = LoadPlan.Rows(_profile, schedule.TotalRows);
-        string tableId = _options.Table ?? $"loadtest-{_profile.Name}-{Guid.NewGuid():N}"[..Math.Min(_profile.Name.Length + 18, 50)];
-        FeatureSetOptions featureSet = rows.FeatureSet(tableId, LoadPlan.RowKey(_profile));
+        FeatureSetOptions featureSet = LoadPlan.FeatureSet(_profile, _options.Table);
+        string tableId = featureSet.Table;
         var admin = new BigtableTableAdmin.BigtableTableAdminClient(_bigtable.Admin);
         await TableProvisioner.ProvisionAsync(admin, _bigtable.InstanceName, featureSet, TableProvisioning.Create, stop).ConfigureAwait(false);
         string tableName = _bigtable.TableName(tableId);
