@@ -4,7 +4,6 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.LoadTesting.Targets;
 using StreamingFeatures.Pipeline;
-using StreamingFeatures.Serving;
 using StreamingFeatures.Sources.Synthetic;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;
@@ -137,17 +136,5 @@ public sealed partial class LoadTestJob
         environment["source"] = target.Source.Description;
         environment["keys"] = pipeline.Keys.ToString();
         return recorder.Result(_profile, startedAt, environment) with { Reads = readRun };
-    }
-
-    private ReadLoad? Reads(FeatureSetOptions featureSet, string tableId)
-    {
-        if (_profile.Reads is not { } reads)
-        {
-            return null;
-        }
-
-        IReadClient client = _options.ReadClient?.Invoke(featureSet)
-            ?? new InProcessReadClient(new FeatureReader(_bigtable.Target(tableId), featureSet, time: _options.Time), "FeatureReader in process");
-        return new ReadLoad(reads, client, _options.Time);
     }
 }
