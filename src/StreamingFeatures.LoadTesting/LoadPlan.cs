@@ -19,6 +19,13 @@ public static class LoadPlan
         });
     }
 
+    /// <summary>
+    /// The feature set a run writes on <paramref name="table"/> (or on a table of its own when null): the features
+    /// of its generator, so <c>serve --feature-set</c> can serve what it writes.
+    /// </summary>
+    public static FeatureSetOptions FeatureSet(LoadProfile profile, string? table) =>
+        Rows(profile, 1).FeatureSet(table ?? $"loadtest-{profile.Name}-{Guid.NewGuid():N}"[..Math.Min(profile.Name.Length + 18, 50)], RowKey(profile));
+
     public static RowKeyOptions RowKey(LoadProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);

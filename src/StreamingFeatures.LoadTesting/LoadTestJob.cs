@@ -4,7 +4,6 @@ using StreamingFeatures.DeadLetters;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.LoadTesting.Targets;
 using StreamingFeatures.Pipeline;
-using StreamingFeatures.Serving;
 using StreamingFeatures.Sources.Synthetic;
 using StreamingFeatures.Telemetry;
 using StreamingFeatures.Verification;
@@ -43,8 +42,8 @@ public sealed partial class LoadTestJob
         listener ??= NullLoadTestListener.Instance;
         var schedule = RateSchedule.For(_profile);
         SyntheticSource rows = LoadPlan.Rows(_profile, schedule.TotalRows);
-        string tableId = _options.Table ?? $"loadtest-{_profile.Name}-{Guid.NewGuid():N}"[..Math.Min(_profile.Name.Length + 18, 50)];
-        FeatureSetOptions featureSet = rows.FeatureSet(tableId, LoadPlan.RowKey(_profile));
+        FeatureSetOptions featureSet = LoadPlan.FeatureSet(_profile, _options.Table);
+        string tableId = featureSet.Table;
         var admin = new BigtableTableAdmin.BigtableTableAdminClient(_bigtable.Admin);
         await TableProvisioner.ProvisionAsync(admin, _bigtable.InstanceName, featureSet, TableProvisioning.Create, stop).ConfigureAwait(false);
         string tableName = _bigtable.TableName(tableId);
@@ -137,17 +136,5 @@ public sealed partial class LoadTestJob
         environment["source"] = target.Source.Description;
         environment["keys"] = pipeline.Keys.ToString();
         return recorder.Result(_profile, startedAt, environment) with { Reads = readRun };
-    }
-
-    private ReadLoad? Reads(FeatureSetOptions featureSet, string tableId)
-    {
-        if (_profile.Reads is not { } reads)
-        {
-            return null;
-        }
-
-        IReadClient client = _options.ReadClient?.Invoke(featureSet)
-            ?? new InProcessReadClient(new FeatureReader(_bigtable.Target(tableId), featureSet, time: _options.Time), "FeatureReader in process");
-        return new ReadLoad(reads, client, _options.Time);
     }
 }

@@ -32,6 +32,8 @@ internal static class LoadTestCommand
     private static readonly Option<string?> Target = new("--target") { Description = "Override the profile's target: synthetic, bigquery, pubsub (in process), or ingest (an already running `streamingfeatures ingest` service)." };
     private static readonly Option<string?> Topic = new("--topic") { Description = "Target ingest: the topic the service's subscription reads, projects/P/topics/T. Published to on PUBSUB_EMULATOR_HOST; Google Cloud only with --allow-cloud." };
     private static readonly Option<string?> MetricsUrl = new("--metrics-url") { Description = "Target ingest: the service's Prometheus endpoint, scraped every interval, e.g. http://localhost:8080/metrics." };
+    private static readonly Option<string?> ServeEndpoint = new("--serve-endpoint") { Description = "Read through a running `streamingfeatures serve` over gRPC (its --grpc-port), e.g. http://localhost:8081, instead of the reader in this process. Needs --table: the served feature set of that name, written by --write-feature-set." };
+    private static readonly Option<FileInfo?> WriteFeatureSet = new Option<FileInfo?>("--write-feature-set") { Description = "Write the feature set the run writes on --table to this file, for `serve --feature-set` (with --dry-run: nothing else is written)." }.FilePath();
     private static readonly Option<FileInfo?> FeatureSet = new Option<FileInfo?>("--feature-set") { Description = "Target ingest: the feature set the service runs (its --feature-set). The events must fit it, and its row-key strategy maps keys to the hotspot chart. Default: the sample feature set of `ingest --local`." }.FilePath();
 
     public static Command Create()
@@ -39,7 +41,7 @@ internal static class LoadTestCommand
         var command = new Command("loadtest", "Run a load profile against the pipeline on the local emulators: throughput, latency percentiles, queue depths, hotspots; JSON and HTML reports; a regression gate.")
         {
             Profile, Output, Baseline, Compare, MaxThroughputDrop, MaxP99Rise, Project, Instance, AppProfile, Credentials, AllowCloud, Table, Quiet,
-            Target, Topic, MetricsUrl, FeatureSet, DryRun, DurationScale, LogFormat,
+            Target, Topic, MetricsUrl, FeatureSet, ServeEndpoint, WriteFeatureSet, DryRun, DurationScale, LogFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
         return command.WithExitCodes(
@@ -74,6 +76,8 @@ internal static class LoadTestCommand
             Topic = parse.GetValue(Topic),
             MetricsUrl = parse.GetValue(MetricsUrl),
             FeatureSet = parse.GetValue(FeatureSet),
+            ServeEndpoint = parse.GetValue(ServeEndpoint),
+            WriteFeatureSet = parse.GetValue(WriteFeatureSet),
             PubSubEmulatorHost = Environment.GetEnvironmentVariable(Sources.PubSub.PubSubConnection.EmulatorHostVariable),
         };
         IReadOnlyList<string> problems = settings.Problems();

@@ -42,7 +42,7 @@ internal sealed partial class LoadTestRunner
 
         PrintReadPlan(profile);
         Console.WriteLine($"Reports would go to {output.FullName}{(_settings.Baseline is { } baseline ? $"; gated against {baseline.FullName}" : string.Empty)}.");
-        Console.WriteLine("Nothing was created, published or written.");
+        Console.WriteLine(_settings.WriteFeatureSet is { } file ? $"Nothing else was created, published or written: the feature set is in {file.FullName}." : "Nothing was created, published or written.");
         return ExitCodes.Success;
     }
 

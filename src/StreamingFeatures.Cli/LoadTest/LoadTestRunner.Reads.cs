@@ -7,8 +7,9 @@ namespace StreamingFeatures.Cli.LoadTest;
 internal sealed partial class LoadTestRunner
 {
     /// <summary>A <c>--target</c> that changed the profile's may not fit its reads section (the profile was checked with its own).</summary>
-    private static string? ReadsProblem(LoadProfile profile) => profile switch
+    private string? ReadsProblem(LoadProfile profile) => profile switch
     {
+        { Reads: null } when _settings.ServeEndpoint is not null => "--serve-endpoint reads through serve, but the profile has no reads section; allowed: a profile with reads, e.g. perf/profiles/serve-read.yaml.",
         { Target: LoadTarget.Serve, Reads: null } => "--target is serve, but the profile has no reads section; allowed: a profile with reads (shape, batchSize, keys…), e.g. perf/profiles/serve-read.yaml.",
         { Target: LoadTarget.Ingest, Reads: not null } => "--target is ingest, but the profile has a reads section, which runs in process only; allowed: synthetic, bigquery, pubsub or serve.",
         _ => null,

@@ -1,5 +1,6 @@
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Emulators;
+using StreamingFeatures.FeatureSets;
 using StreamingFeatures.GoogleCloud;
 using StreamingFeatures.LoadTesting;
 using StreamingFeatures.Pipeline;
@@ -59,6 +60,12 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
             return BadInput("The pubsub target runs on the local Pub/Sub emulator only: leave out --project.");
         }
 
+        FeatureSetOptions featureSet = LoadPlan.FeatureSet(profile, _settings.Table);
+        if (_settings.WriteFeatureSet is { } featureSetFile && LoadTestFeatureSetFile.Write(featureSetFile, featureSet) is { } writeProblem)
+        {
+            return BadInput(writeProblem);
+        }
+
         DirectoryInfo output = _settings.Output ?? new DirectoryInfo(Path.Combine(OutputFolder.DefaultParent, $"{profile.Name}-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}"));
         if (profile.Target == LoadTarget.Ingest)
         {
@@ -78,6 +85,18 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
                     CredentialsFile = _settings.CredentialsFile,
                 },
                 stop).ConfigureAwait(false);
+            using ServeReadClient? serve = _settings.ServeUri is { } endpoint ? new ServeReadClient(endpoint, featureSet.Table) : null;
+            if (serve is not null && await serve.ProblemAsync(featureSet, stop).ConfigureAwait(false) is { } serveProblem)
+            {
+                if (_settings.DryRun)
+                {
+                    return BadInput(serveProblem + ".");
+                }
+
+                // Not fatal: the run still writes, and each read that fails is counted by its code in the report.
+                new ConsoleListener(_settings.Quiet, _settings.JsonOutput).Warning(serveProblem + "; its reads will count as errors.");
+            }
+
             if (_settings.DryRun)
             {
                 // Connected means the instance answered: its table list, the admin rights a run needs to create one.
@@ -86,7 +105,7 @@ internal sealed partial class LoadTestRunner(LoadTestSettings settings)
                 return DryRun(profile, output, $"Bigtable {(emulator is null ? bigtable.InstanceName : "emulator " + emulator.Endpoint)} answered");
             }
 
-            var job = new LoadTestJob(profile, bigtable, new LoadTestJobOptions { Table = _settings.Table });
+            var job = new LoadTestJob(profile, bigtable, new LoadTestJobOptions { Table = _settings.Table, ReadClient = serve is null ? null : _ => serve });
             LoadTestResult result = await job.RunAsync(new ConsoleListener(_settings.Quiet, _settings.JsonOutput), stop).ConfigureAwait(false);
             return Finish(profile, result, baseline, output, stop);
         }

@@ -177,6 +177,7 @@ internal sealed partial record LoadTestSettings
             problems.Add(output);
         }
 
+        AddServeProblems(problems);
         if (FeatureSet is { Exists: false })
         {
             problems.Add($"--feature-set is '{FeatureSet.FullName}': no such file.");

@@ -25,7 +25,7 @@ internal sealed class FeatureGrpcService(ServedFeatureSets sets, TimeProvider ti
                 request.Features.Count == 0 ? null : request.Features,
                 AsOf(request.AsOf),
                 context.CancellationToken).ConfigureAwait(false);
-            return ServeMessages.Response(result);
+            return ServeMessages.Response(result, request.Entities);
         }
         catch (Exception e) when (ServeErrors.ToRpc(e, request.FeatureSet, context.Deadline, time.GetUtcNow().UtcDateTime) is { } rpc)
         {

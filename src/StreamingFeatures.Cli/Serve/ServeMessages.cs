@@ -12,6 +12,9 @@ internal static class ServeMessages
 {
     private const long MicrosPerSecond = 1_000_000;
 
+    private static readonly V1.FeatureResult NotFound = new() { Status = V1.FeatureStatus.NotFound };
+    private static readonly V1.FeatureResult NullValue = new() { Status = V1.FeatureStatus.NullValue };
+
     /// <summary>The request's keys; an entity without parts is refused, naming its index.</summary>
     /// <exception cref="ArgumentException">An entity has no parts.</exception>
     public static EntityKey[] EntityKeys(RepeatedField<V1.EntityKey> entities)
@@ -27,15 +30,16 @@ internal static class ServeMessages
         return keys;
     }
 
-    public static V1.GetOnlineFeaturesResponse Response(FeatureReadResult result)
+    /// <summary>The response to a read; <paramref name="requested"/>, the request's keys in the same order, are answered as they came (not copied).</summary>
+    public static V1.GetOnlineFeaturesResponse Response(FeatureReadResult result, IReadOnlyList<V1.EntityKey>? requested = null)
     {
         var response = new V1.GetOnlineFeaturesResponse { AsOf = Timestamp.FromDateTimeOffset(result.AsOf) };
         response.FeatureNames.AddRange(result.FeatureNames);
-        foreach (EntityFeatures entity in result.Entities)
+        IReadOnlyList<EntityFeatures> entities = result.Entities;
+        for (int i = 0; i < entities.Count; i++)
         {
-            var message = new V1.EntityFeatures { Entity = new V1.EntityKey() };
-            message.Entity.Parts.AddRange(entity.Entity.Parts);
-            foreach (FeatureResult feature in entity.Features)
+            var message = new V1.EntityFeatures { Entity = requested?[i] ?? Key(entities[i].Entity) };
+            foreach (FeatureResult feature in entities[i].Features)
             {
                 message.Features.Add(Result(feature));
             }
@@ -48,6 +52,12 @@ internal static class ServeMessages
 
     public static V1.FeatureResult Result(FeatureResult result)
     {
+        // A status alone is the same message every time: shared, never changed, only serialized.
+        if (!result.Value.HasValue && result.EventTime is null && result.Status is FeatureStatus.NotFound or FeatureStatus.NullValue)
+        {
+            return result.Status == FeatureStatus.NotFound ? NotFound : NullValue;
+        }
+
         var message = new V1.FeatureResult { Status = Status(result.Status) };
         if (result.Value.HasValue)
         {
@@ -60,6 +70,13 @@ internal static class ServeMessages
         }
 
         return message;
+    }
+
+    private static V1.EntityKey Key(EntityKey entity)
+    {
+        var key = new V1.EntityKey();
+        key.Parts.AddRange(entity.Parts);
+        return key;
     }
 
     public static V1.FeatureStatus Status(FeatureStatus status) => status switch

@@ -3,14 +3,13 @@ using Google.Protobuf;
 using Grpc.Core;
 using StreamingFeatures.Bigtable;
 using StreamingFeatures.Resilience;
-using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
 namespace StreamingFeatures.Serving;
 
 public sealed partial class FeatureReader
 {
     /// <summary>Per distinct key, its features, or null when its row was not returned; the whole read bounded by the timeout.</summary>
-    private async Task<FeatureResult[]?[]> ReadKeysAsync(ByteString[] keys, ServedFeature[] selected, long asOfMicros, CancellationToken cancellationToken)
+    private async Task<FeatureResult[]?[]> ReadKeysAsync(ByteString[] keys, ReadSelection selected, long asOfMicros, CancellationToken cancellationToken)
     {
         var rows = new FeatureResult[]?[keys.Length];
         if (keys.Length == 0)
@@ -18,19 +17,27 @@ public sealed partial class FeatureReader
             return rows;
         }
 
-        RowFilter filter = ReadFilter.Build(selected, asOfMicros, _families);
-        var answer = new RowAnswer(selected);
+        RowFilter filter = selected.Filter.For(asOfMicros);
+        RowAnswer answer = selected.Answer;
         DateTime deadline = _time.GetUtcNow().UtcDateTime + _options.Timeout;
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         int size = _options.SubBatchKeys;
-        var batches = Enumerable.Range(0, (keys.Length + size - 1) / size).Select(b => new ArraySegment<ByteString>(keys, b * size, Math.Min(size, keys.Length - (b * size))));
         try
         {
-            await Parallel.ForEachAsync(
-                batches,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = linked.Token },
-                (batch, token) => new ValueTask(ReadBatchAsync(batch, filter, answer, rows, deadline, token))).ConfigureAwait(false);
+            if (keys.Length <= size)
+            {
+                // One sub-batch (every read of up to SubBatchKeys keys): no scheduler to start.
+                await ReadBatchAsync(new ArraySegment<ByteString>(keys), filter, answer, rows, deadline, linked.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                var batches = Enumerable.Range(0, (keys.Length + size - 1) / size).Select(b => new ArraySegment<ByteString>(keys, b * size, Math.Min(size, keys.Length - (b * size))));
+                await Parallel.ForEachAsync(
+                    batches,
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = linked.Token },
+                    (batch, token) => new ValueTask(ReadBatchAsync(batch, filter, answer, rows, deadline, token))).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException or CallGaveUpException)
         {
@@ -62,14 +69,11 @@ public sealed partial class FeatureReader
                 }
 
                 var rowSet = new RowSet();
-                for (int i = next; i < keys.Count; i++)
-                {
-                    rowSet.RowKeys.Add(keys[i]);
-                }
+                rowSet.RowKeys.Add(next == 0 ? keys : keys[next..]);
 
                 var request = new ReadRowsRequest { TableName = _target.TableName, AppProfileId = _target.AppProfileId ?? string.Empty, Rows = rowSet, Filter = filter };
                 var merger = new ReadRowsMerger();
-                using AsyncServerStreamingCall<ReadRowsResponse> call = new BigtableClient(_target.Invoker).ReadRows(
+                using AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
                     request, _target.RequestParams, attempt.Deadline < deadline ? attempt.Deadline : deadline, attempt.CancellationToken);
                 while (await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                 {

@@ -28,15 +28,14 @@ public sealed partial class FeatureReader
             throw new ArgumentOutOfRangeException(nameof(asOf), asOf, "asOf is before 1970-01-01T00:00:00Z; cell timestamps start there.");
         }
 
-        ServedFeature[] selected = Select(features);
+        ReadSelection selected = Select(features);
         (ByteString[] keys, int[] indexOf) = SortedKeys(entities);
         long started = _time.GetTimestamp();
         string outcome = "error";
         try
         {
             FeatureResult[]?[] rows = await ReadKeysAsync(keys, selected, ReadFilter.AsOfMicros(time), cancellationToken).ConfigureAwait(false);
-            var answer = new RowAnswer(selected);
-            FeatureResult[] missing = answer.Missing();
+            IReadOnlyList<FeatureResult> missing = selected.Missing;
             var results = new EntityFeatures[entities.Count];
             for (int i = 0; i < results.Length; i++)
             {
@@ -45,7 +44,7 @@ public sealed partial class FeatureReader
 
             Record(results);
             outcome = "ok";
-            return new FeatureReadResult([.. selected.Select(f => f.Name)], results, time);
+            return new FeatureReadResult(selected.Names, results, time);
         }
         catch (TimeoutException)
         {
@@ -61,6 +60,11 @@ public sealed partial class FeatureReader
     /// <summary>The distinct row keys in Bigtable's order, and for each entity its key's index there.</summary>
     private (ByteString[] Keys, int[] IndexOf) SortedKeys(IReadOnlyList<EntityKey> entities)
     {
+        if (entities.Count == 1)
+        {
+            return ([RowKeyOf(entities[0])], [0]);
+        }
+
         var rowKeys = new ByteString[entities.Count];
         var distinct = new Dictionary<ByteString, int>(entities.Count);
         for (int i = 0; i < entities.Count; i++)

@@ -4,6 +4,7 @@ using StreamingFeatures.Bigtable;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.Keys;
 using StreamingFeatures.Resilience;
+using BigtableClient = Google.Cloud.Bigtable.V2.Bigtable.BigtableClient;
 
 namespace StreamingFeatures.Serving;
 
@@ -25,6 +26,8 @@ public sealed partial class FeatureReader
     private readonly ServedFeature[] _features;
     private readonly Dictionary<string, int> _byName;
     private readonly string[] _families;
+    private readonly ReadSelection _all;
+    private readonly BigtableClient _client;
     private readonly CallRetry _retry;
     private readonly KeyValuePair<string, object?> _tableTag;
 
@@ -55,6 +58,8 @@ public sealed partial class FeatureReader
         _features = [.. featureSet.Features.Select(f => ServedFeature.From(f, featureSet))];
         _byName = _features.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         _families = [.. _features.Select(f => f.Family).Distinct(StringComparer.Ordinal)];
+        _all = new ReadSelection(_features, _families);
+        _client = new BigtableClient(target.Invoker);
         // A read is idempotent: a stream the server reset (CANCELLED while the caller had not cancelled, as the
         // emulator and proxies do when an attempt's deadline passes on their side) is read again too.
         _retry = new CallRetry(options.Retry, _time, e => TransientErrors.IsTransient(e) || e is RpcException { StatusCode: StatusCode.Cancelled });
@@ -70,7 +75,7 @@ public sealed partial class FeatureReader
     }
 
     /// <summary>Every feature of the feature set, in its order: what a read without a feature list returns.</summary>
-    public IReadOnlyList<string> FeatureNames => [.. _features.Select(f => f.Name)];
+    public IReadOnlyList<string> FeatureNames => _all.Names;
 
     public FeatureReaderOptions Options => _options;
 
@@ -92,11 +97,11 @@ public sealed partial class FeatureReader
             : throw new ArgumentException($"Entity '{entity.ToString()[..Math.Min(64, entity.ToString().Length)]}' makes a {key.Length}-byte row key; Bigtable allows at most {RowKeyFormat.MaxKeyBytes}.", nameof(entity));
     }
 
-    private ServedFeature[] Select(IReadOnlyList<string>? names)
+    private ReadSelection Select(IReadOnlyList<string>? names)
     {
         if (names is null || names.Count == 0)
         {
-            return _features;
+            return _all;
         }
 
         var selected = new ServedFeature[names.Count];
@@ -112,6 +117,6 @@ public sealed partial class FeatureReader
             }
         }
 
-        return selected;
+        return new ReadSelection(selected, _families);
     }
 }

@@ -13,27 +13,22 @@ internal sealed class RowAnswer(IReadOnlyList<ServedFeature> features)
     private readonly Dictionary<(string Family, ByteString Qualifier), int> _columns =
         features.Select((f, i) => (f, i)).ToDictionary(x => (x.f.Family, x.f.Qualifier), x => x.i);
 
-    /// <summary>The answer for an entity whose row was not returned at all.</summary>
-    public FeatureResult[] Missing()
-    {
-        var results = new FeatureResult[features.Count];
-        Array.Fill(results, FeatureResult.NotFound);
-        return results;
-    }
+    // Whether a row's existence matters: only a nullable feature tells NULL_VALUE from NOT_FOUND by it.
+    private readonly bool _anyNullable = features.Any(f => f.Nullable);
 
     /// <exception cref="InvalidDataException">A value cell cannot be of its feature's type (its length is wrong).</exception>
     public FeatureResult[] Decide(Row row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var results = new FeatureResult[features.Count];
-        var found = new bool[features.Count];
+        Span<bool> found = features.Count <= 256 ? stackalloc bool[features.Count] : new bool[features.Count];
         bool exists = false;
         foreach (Family family in row.Families)
         {
             foreach (Column column in family.Columns)
             {
                 // A stale cell (o) is no evidence the entity exists within its max age.
-                exists |= column.Cells.Any(cell => !HasLabel(cell, ReadFilter.OutsideMaxAgeLabel));
+                exists = exists || (_anyNullable && AnyFresh(column));
                 if (!_columns.TryGetValue((family.Name, column.Qualifier), out int index))
                 {
                     continue;
@@ -63,6 +58,19 @@ internal sealed class RowAnswer(IReadOnlyList<ServedFeature> features)
         }
 
         return results;
+    }
+
+    private static bool AnyFresh(Column column)
+    {
+        foreach (Cell cell in column.Cells)
+        {
+            if (!HasLabel(cell, ReadFilter.OutsideMaxAgeLabel))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static FeatureResult Present(ServedFeature feature, ByteString key, Cell cell) =>

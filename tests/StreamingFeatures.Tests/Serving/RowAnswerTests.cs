@@ -83,7 +83,10 @@ public sealed class RowAnswerTests
     [TestMethod]
     public void Missing_EveryFeature_NotFound()
     {
-        Assert.IsTrue(s_answer.Missing().All(r => r.Status == FeatureStatus.NotFound));
+        var selection = new ReadSelection([.. s_featureSet.Features.Select(f => ServedFeature.From(f, s_featureSet))], [.. s_featureSet.Families.Keys]);
+
+        Assert.HasCount(s_featureSet.Features.Count, selection.Missing);
+        Assert.IsTrue(selection.Missing.All(r => r.Status == FeatureStatus.NotFound));
     }
 
     [TestMethod]
