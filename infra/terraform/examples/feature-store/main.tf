@@ -21,7 +21,7 @@ module "streamingfeatures" {
 #   streamingfeatures schema --feature-set samples/feature-sets/user-features.yaml --format terraform \
 #     --output infra/terraform/examples/feature-store/tables/user-features.tf
 # A module of their own gives the generated files the two variables they refer to; passing the module's output
-# makes every table wait for the instance. The policy test (TerraformPolicyTests) fails when a file here no longer
+# makes every table wait for the instance. The policy test (TerraformFeatureTableTests) fails when a file here no longer
 # matches its feature set.
 module "feature_tables" {
   source = "./tables"
