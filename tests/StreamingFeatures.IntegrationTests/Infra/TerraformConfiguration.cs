@@ -16,6 +16,9 @@ internal sealed class TerraformConfiguration
 
     public required IReadOnlyList<TerraformBlock> Variables { get; init; }
 
+    /// <summary>Every <c>locals</c> value by name, over all files.</summary>
+    public required IReadOnlyDictionary<string, JsonElement> Locals { get; init; }
+
     /// <summary>The repository's <c>infra/terraform</c>, found upward from the test's folder.</summary>
     public static string Folder() => Path.Combine(RepositoryRoot(), "infra", "terraform");
 
@@ -47,6 +50,7 @@ internal sealed class TerraformConfiguration
         var resources = new List<TerraformBlock>();
         var dataSources = new List<TerraformBlock>();
         var variables = new List<TerraformBlock>();
+        var locals = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (string file in files)
         {
             JsonElement document = documents[file];
@@ -56,9 +60,14 @@ internal sealed class TerraformConfiguration
             {
                 variables.AddRange(declared.EnumerateObject().SelectMany(v => v.Value.EnumerateArray().Select(body => new TerraformBlock(file, "variable", v.Name, body))));
             }
+
+            foreach (JsonProperty local in document.TryGetProperty("locals", out JsonElement blocks) ? blocks.EnumerateArray().SelectMany(b => b.EnumerateObject()) : [])
+            {
+                locals[local.Name] = local.Value;
+            }
         }
 
-        return new TerraformConfiguration { Files = files, Resources = resources, DataSources = dataSources, Variables = variables };
+        return new TerraformConfiguration { Files = files, Resources = resources, DataSources = dataSources, Variables = variables, Locals = locals };
     }
 
     public IEnumerable<TerraformBlock> OfType(string type) => Resources.Where(r => r.Type == type);
