@@ -35,6 +35,25 @@ internal static class SchemaCommand
             new ExitCode(ExitCodes.BadInput, "Bad flags or feature set, or the output file cannot be written."));
     }
 
+    /// <summary>
+    /// The command that regenerates the file, with paths as they were typed, for its header; the Terraform policy test
+    /// runs it again (as <c>--format json</c>) to check the committed file still matches its feature set.
+    /// </summary>
+    private static string CommandLine(ParseResult parse)
+    {
+        var line = new List<string> { "streamingfeatures", Name };
+        foreach (Option option in (Option[])[JobFlags.Verify.FeatureSetFile, JobFlags.Verify.Table, Format, Output])
+        {
+            if (parse.GetResult(option) is { Implicit: false } result)
+            {
+                line.Add(option.Name);
+                line.AddRange(result.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"'{t.Value}'" : t.Value));
+            }
+        }
+
+        return string.Join(' ', line);
+    }
+
     private static int Run(ParseResult parse)
     {
         string format = parse.GetValue(Format)!;
@@ -68,7 +87,7 @@ internal static class SchemaCommand
         Table schema = TableProvisioner.TableOf(featureSet);
         string text = format == "json"
             ? JsonFormatter.Default.Format(new CreateTableRequest { TableId = featureSet.Table, Table = schema }) + "\n"
-            : TerraformSchema.Render(featureSet.Table, schema, $"streamingfeatures schema --feature-set {file?.Name ?? "(the sample's)"} --format terraform");
+            : TerraformSchema.Render(featureSet.Table, schema, CommandLine(parse));
         FileInfo? output = parse.GetValue(Output);
         if (output is null)
         {
