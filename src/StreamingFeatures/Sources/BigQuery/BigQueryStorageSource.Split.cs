@@ -144,10 +144,10 @@ public sealed partial class BigQueryStorageSource
             throw;
         }
 
-        if (!kept)
-        {
-            rebalancer.Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{at}: {aheadRows} rows received ahead on the original are read again from the primary (the split point comes before their end)"));
-        }
+        string received = aheadRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        rebalancer.Note(kept
+            ? $"{at}: {received} rows received ahead on the original kept (the primary's head)"
+            : $"{at}: {received} rows received ahead on the original are read again from the primary (the split point comes before their end)");
 
         // The original's call ends here: its next read, pending, fails cancelled, and nobody awaits it.
         original.Dispose();

@@ -2,16 +2,12 @@ using StreamingFeatures.Checkpoints;
 
 namespace StreamingFeatures.IntegrationTests.Cli.Shards;
 
-/// <summary>The split log and the requests for work, as cells of the plan row in a <c>bigtable:TABLE</c> store.</summary>
+/// <summary>The split log, as cells of the plan row in a <c>bigtable:TABLE</c> store.</summary>
 internal static class SplitLogCells
 {
     /// <summary>The split log's entries (none while there is no plan row).</summary>
     public static async Task<IReadOnlyList<StreamSplit>> SplitsAsync(TargetTable store, CancellationToken cancellationToken) =>
         [.. (await CellsAsync(store, "split-", cancellationToken)).Select(c => StreamSplit.FromJson(c.Value, c.Qualifier))];
-
-    /// <summary>The shards that asked for work (column <c>want-k</c>), whether answered or not.</summary>
-    public static async Task<IReadOnlyList<int>> AskedAsync(TargetTable store, CancellationToken cancellationToken) =>
-        [.. (await CellsAsync(store, "want-", cancellationToken)).Select(c => int.Parse(c.Qualifier["want-".Length..], System.Globalization.CultureInfo.InvariantCulture))];
 
     private static async Task<IReadOnlyList<(string Qualifier, string Value)>> CellsAsync(TargetTable store, string prefix, CancellationToken cancellationToken)
     {
