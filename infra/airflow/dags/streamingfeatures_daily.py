@@ -42,7 +42,12 @@ def streamingfeatures_daily():
     KubernetesJobOperator.partial(
         task_id="migrate_day",
         name="streamingfeatures-day",
-        backoff_limit=3,
+        # As the migrate DAG's shards: no pod replaced inside the Job (its XCom sidecar would never be stopped); a
+        # failed day fails its Job and the mapped task's retry resumes the day from its checkpoint row.
+        backoff_limit=0,
+        retries=3,
+        retry_delay=dt.timedelta(minutes=1),
+        active_deadline_seconds=6 * 3600,
         wait_until_job_complete=True,
         deferrable=True,
         do_xcom_push=True,

@@ -60,8 +60,14 @@ def streamingfeatures_migrate():
         completion_mode="Indexed",
         completions=MIGRATION.shards,
         parallelism=MIGRATION.shards,
-        # A failed pod is replaced for the same index and resumes from its checkpoint row.
-        backoff_limit=3 * MIGRATION.shards,
+        # No pod replaced inside the Job: the XCom sidecar of a replacement pod is never stopped by the trigger (it
+        # knows the pods of the first attempt only), so that Job would never finish. A failed shard fails the Job and
+        # the task's retry runs a new one, in which every shard resumes from its checkpoint row.
+        backoff_limit=0,
+        retries=3,
+        retry_delay=dt.timedelta(minutes=1),
+        # A backstop: a Job still running after a read session's 6-hour life fails instead of hanging the task.
+        active_deadline_seconds=6 * 3600,
         ttl_seconds_after_finished=7 * 24 * 3600,
         wait_until_job_complete=True,
         deferrable=True,

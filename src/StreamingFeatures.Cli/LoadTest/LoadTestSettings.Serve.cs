@@ -1,3 +1,5 @@
+using StreamingFeatures.LoadTesting;
+
 namespace StreamingFeatures.Cli.LoadTest;
 
 /// <summary>Reads through a running serve (<c>--serve-endpoint</c>) and the feature set it must serve (<c>--write-feature-set</c>).</summary>
@@ -24,6 +26,15 @@ internal sealed partial record LoadTestSettings
             if (value is not null && Table is null)
             {
                 problems.Add($"{flag} needs --table: the table the run writes and serve serves under that name (e.g. --table loadtest-serve).");
+            }
+        }
+
+        // An ingest run writes through the service's own --feature-set, not the run's generated one.
+        foreach ((string flag, object? value) in new (string, object?)[] { ("--serve-endpoint", ServeEndpoint), ("--write-feature-set", WriteFeatureSet) })
+        {
+            if (value is not null && TargetKind == LoadTarget.Ingest)
+            {
+                problems.Add($"{flag} does not go with --target ingest: the service writes with its own --feature-set; allowed with the other targets.");
             }
         }
 

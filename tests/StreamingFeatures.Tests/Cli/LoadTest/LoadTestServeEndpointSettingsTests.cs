@@ -40,6 +40,23 @@ public sealed class LoadTestServeEndpointSettingsTests
     }
 
     [TestMethod]
+    public void Problems_WriteFeatureSetWithTargetIngest_Refused()
+    {
+        var settings = new LoadTestSettings
+        {
+            Profile = Profile,
+            Table = "t",
+            Target = "ingest",
+            WriteFeatureSet = new FileInfo(Path.Combine(Path.GetTempPath(), "set.json")),
+            Environment = _ => null,
+        };
+
+        IReadOnlyList<string> problems = settings.Problems();
+
+        Assert.ContainsSingle(problems.Where(p => p.StartsWith("--write-feature-set does not go with --target ingest", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
     public void Problems_ServeEndpointWithTable_NoProblem()
     {
         var settings = new LoadTestSettings { Profile = Profile, Table = "loadtest-serve", ServeEndpoint = "http://127.0.0.1:8081", Environment = _ => null };
