@@ -9,7 +9,7 @@ internal sealed partial class StreamStealing
     // A few lost races in a row mean other owners answer the requests: leave them to it.
     private const int MaxRecordAttempts = 5;
 
-    public async Task<bool> RecordSplitAsync(int partition, string original, string? primary, string residual, long offset, CancellationToken cancellationToken)
+    public async Task<bool> RecordSplitAsync(int partition, string original, string primary, string residual, long offset, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < MaxRecordAttempts; attempt++)
         {
@@ -42,9 +42,7 @@ internal sealed partial class StreamStealing
             {
                 var entries = new Dictionary<int, StreamSplit>(log.Entries) { [all.Next] = entry };
                 Publish(new StreamSplitLog(entries, log.Wants, all.Next + 1));
-                Note(entry.IsHandOver
-                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} handed over unread: it is partition {entry.ResidualPartition}, given to shard {entry.Taker}")
-                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} split at offset {offset}: its tail is partition {entry.ResidualPartition}, given to shard {entry.Taker}"));
+                Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} split at offset {offset}: its tail is partition {entry.ResidualPartition}, given to shard {entry.Taker}"));
                 return true;
             }
         }

@@ -37,15 +37,12 @@ internal sealed partial class StreamStealing : IStreamRebalancer
         _warn = warn;
         _log = log;
         GivenPartitions = [.. log.GivenTo(shard).Select(e => e.ResidualPartition)];
-        HandedOverPartitions = [.. log.HandedOverBy(shard)];
     }
 
     /// <summary>How long a shard waits for work while a shard it has not heard from might still read (killed, or not started).</summary>
     public static TimeSpan WaitForWork { get; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyList<int> GivenPartitions { get; }
-
-    public IReadOnlyList<int> HandedOverPartitions { get; }
 
     /// <summary>The split log as this shard last read it (this session's entries only).</summary>
     public StreamSplitLog Log => Volatile.Read(ref _log);

@@ -29,7 +29,6 @@ public sealed partial class BigQueryStorageSource
     public async Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        _startOffsets = startOffsets;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentStreams, CancellationToken = cancellationToken };
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task watch = Rebalancer?.WatchAsync(watching.Token) ?? Task.CompletedTask;
@@ -86,23 +85,12 @@ public sealed partial class BigQueryStorageSource
                         new ReadRowsRequest { ReadStream = stream, Offset = offset }, RoutingHeader("read_stream", stream), cancellationToken: attempt.CancellationToken);
                     try
                     {
-                        // Responses a split attempt had already received, and the read it left pending.
-                        var queued = new Queue<ReadRowsResponse>();
-                        Task<bool>? pending = null;
-                        while (true)
+                        // A split's primary comes with its first response read (it proved rows past the offset).
+                        ReadRowsResponse? peeked = null;
+                        while (peeked is not null || await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
                         {
-                            if (!queued.TryDequeue(out ReadRowsResponse? response))
-                            {
-                                Task<bool> next = pending ?? call.ResponseStream.MoveNext(attempt.CancellationToken);
-                                pending = null;
-                                if (!await next.ConfigureAwait(false))
-                                {
-                                    break;
-                                }
-
-                                response = call.ResponseStream.Current;
-                            }
-
+                            ReadRowsResponse response = peeked ?? call.ResponseStream.Current;
+                            peeked = null;
                             if (response.RowCount == 0)
                             {
                                 continue;
@@ -117,15 +105,11 @@ public sealed partial class BigQueryStorageSource
                             // Only rows the target accepted count: a resume asks for the next one.
                             offset += chunk.RowCount;
                             attempt.Progressed();
-                            if (queued.Count == 0 && pending is null && Rebalancer is { } rebalancer && rebalancer.SplitWanted()
-                                && await TryHandOverAsync(rebalancer, attempt.CancellationToken).ConfigureAwait(false) is null
-                                && await TrySplitAsync(partition, stream, offset, response.Stats?.Progress?.AtResponseEnd ?? 0, call, attempt.CancellationToken).ConfigureAwait(false) is { } split)
+                            if (Rebalancer?.SplitWanted() == true
+                                && await TrySplitAsync(partition, stream, offset, response.Stats?.Progress?.AtResponseEnd ?? 0, attempt.CancellationToken).ConfigureAwait(false) is { } split)
                             {
-                                (call, stream, pending) = (split.Call, split.Stream, split.Pending);
-                                foreach (ReadRowsResponse received in split.Queued)
-                                {
-                                    queued.Enqueue(received);
-                                }
+                                call.Dispose();
+                                (call, stream, peeked) = (split.Call, split.Primary, split.First);
                             }
                         }
                     }
