@@ -52,8 +52,8 @@ internal sealed partial class FileShardPlanStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentNullException.ThrowIfNull(entry);
-        string path = _path + SplitSuffix + index.ToString("D6", CultureInfo.InvariantCulture);
-        return await WriteAsync(path, entry.ToJson(), overwrite: false, cancellationToken).ConfigureAwait(false);
+        string number = index.ToString("D6", CultureInfo.InvariantCulture);
+        return await WriteAsync(_path + SplitSuffix + number, entry.ToJson(), overwrite: false, cancellationToken, claim: _path + ".claim" + number).ConfigureAwait(false);
     }
 
     public async Task WantWorkAsync(int shard, StreamSplit.Want want, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ internal sealed partial class FileShardPlanStore
     }
 
     /// <returns>False when <paramref name="overwrite"/> is off and the file exists.</returns>
-    private async Task<bool> WriteAsync(string path, string text, bool overwrite, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(string path, string text, bool overwrite, CancellationToken cancellationToken, string? claim = null)
     {
         string temporary = $"{_path}.{Guid.NewGuid():N}.tmp";
         try
@@ -78,10 +78,18 @@ internal sealed partial class FileShardPlanStore
                 stream.Flush(flushToDisk: true);
             }
 
+            // File.Move without overwrite checks, then renames: two writers can both pass the check. Of the writers
+            // creating the claim (O_EXCL) exactly one succeeds, and only it moves its entry in. Claimed after the
+            // entry is on disk, so only a writer killed between the two calls leaves the index claimed and empty.
+            if (claim is not null)
+            {
+                await new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None).DisposeAsync().ConfigureAwait(false);
+            }
+
             File.Move(temporary, path, overwrite);
             return true;
         }
-        catch (IOException) when (!overwrite && File.Exists(path))
+        catch (IOException) when (!overwrite && (File.Exists(path) || (claim is not null && File.Exists(claim))))
         {
             File.Delete(temporary);
             return false;

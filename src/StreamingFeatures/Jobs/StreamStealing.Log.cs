@@ -60,6 +60,16 @@ internal sealed partial class StreamStealing
             }
 
             StreamSplitLog all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
+            // A split may have answered a request of an earlier run of this shard (killed while it waited) after
+            // this run loaded the log: that residual is this shard's to read, at whatever index it stands.
+            Publish(all.Of(_session));
+            if (Unread(all.Of(_session)) is { } late)
+            {
+                _taken.Add(late.ResidualPartition);
+                yield return late.ResidualPartition;
+                continue;
+            }
+
             int seen = all.Next;
             await _store.WantWorkAsync(_shard, new StreamSplit.Want(_session, seen), cancellationToken).ConfigureAwait(false);
             long asked = _time.GetTimestamp();
@@ -70,7 +80,7 @@ internal sealed partial class StreamStealing
                 all = await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
                 StreamSplitLog log = all.Of(_session);
                 Publish(log);
-                given = log.Entries.Where(e => e.Key >= seen && e.Value.Taker == _shard && !e.Value.IsClose).Select(e => e.Value).FirstOrDefault();
+                given = Unread(log);
                 bool idle = given is null && log.AllIdle(_shard, _shardCount);
                 if (given is null && (idle || _time.GetElapsedTime(asked) >= WaitForWork))
                 {
@@ -85,7 +95,10 @@ internal sealed partial class StreamStealing
                 }
             }
 
+            _taken.Add(given.ResidualPartition);
             yield return given.ResidualPartition;
         }
     }
+
+    private StreamSplit? Unread(StreamSplitLog log) => log.GivenTo(_shard).OrderBy(e => e.ResidualPartition).FirstOrDefault(e => !_taken.Contains(e.ResidualPartition));
 }

@@ -25,6 +25,9 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     private volatile bool _someoneWaiting;
     private long _nextAttempt;
 
+    // Residual partitions this run has read or is reading: any other one the log gives this shard is still work.
+    private readonly HashSet<int> _taken;
+
     private StreamStealing(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, StreamSplitLog log, TimeProvider time, Action<string> warn, Action<string> note)
     {
         _note = note;
@@ -37,6 +40,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
         _warn = warn;
         _log = log;
         GivenPartitions = [.. log.GivenTo(shard).Select(e => e.ResidualPartition)];
+        _taken = [.. GivenPartitions];
     }
 
     /// <summary>How long a shard waits for work while a shard it has not heard from might still read (killed, or not started).</summary>

@@ -43,7 +43,8 @@ public sealed class FileShardPlanStoreSplitsTests
         Assert.IsFalse(lost);
         Assert.AreEqual(first, log.Entries[0]);
         Assert.AreEqual(1, log.Next);
-        Assert.HasCount(1, Directory.GetFiles(_directory), "no temporary file left behind");
+        Assert.IsEmpty(Directory.GetFiles(_directory, "*.tmp"), "no temporary file left behind");
+        Assert.HasCount(1, Directory.GetFiles(_directory, "*.split-*"));
     }
 
     [TestMethod]
