@@ -12,11 +12,16 @@ internal sealed partial class FileShardPlanStore
 {
     private const string SplitSuffix = ".split-";
     private const string WantSuffix = ".want-";
+    private const string IndexClaimSuffix = ".claim";
+
+    // A writer moves its entry in microseconds after claiming the index: a claim this old without one is a writer killed between the two.
+    private static readonly TimeSpan s_deadClaim = TimeSpan.FromSeconds(10);
 
     public async Task<StreamSplitLog> LoadSplitsAsync(CancellationToken cancellationToken)
     {
         var entries = new Dictionary<int, StreamSplit>();
         var wants = new Dictionary<int, StreamSplit.Want>();
+        int next = 0;
         try
         {
             string folder = Path.GetDirectoryName(_path)!;
@@ -39,13 +44,25 @@ internal sealed partial class FileShardPlanStore
                     wants[shard] = want;
                 }
             }
+
+            // An index claimed by a writer that died before its entry moved in can never be written: the log goes
+            // on past it, or every later split and close would retry that index for ever.
+            foreach (string file in Directory.EnumerateFiles(folder, prefix + IndexClaimSuffix + "*"))
+            {
+                if (Number(Path.GetFileName(file)[(prefix.Length + IndexClaimSuffix.Length)..]) is { } index
+                    && !entries.ContainsKey(index)
+                    && DateTime.UtcNow - File.GetLastWriteTimeUtc(file) >= s_deadClaim)
+                {
+                    next = Math.Max(next, index + 1);
+                }
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"Cannot read the split log beside {_path}: {e.Message}", e);
         }
 
-        return new StreamSplitLog(entries, wants);
+        return new StreamSplitLog(entries, wants, next);
     }
 
     public async Task<bool> TryAddSplitAsync(int index, StreamSplit entry, CancellationToken cancellationToken)
@@ -53,7 +70,7 @@ internal sealed partial class FileShardPlanStore
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentNullException.ThrowIfNull(entry);
         string number = index.ToString("D6", CultureInfo.InvariantCulture);
-        return await WriteAsync(_path + SplitSuffix + number, entry.ToJson(), overwrite: false, cancellationToken, claim: _path + ".claim" + number).ConfigureAwait(false);
+        return await WriteAsync(_path + SplitSuffix + number, entry.ToJson(), overwrite: false, cancellationToken, claim: _path + IndexClaimSuffix + number).ConfigureAwait(false);
     }
 
     public async Task WantWorkAsync(int shard, StreamSplit.Want want, CancellationToken cancellationToken)
@@ -80,7 +97,8 @@ internal sealed partial class FileShardPlanStore
 
             // File.Move without overwrite checks, then renames: two writers can both pass the check. Of the writers
             // creating the claim (O_EXCL) exactly one succeeds, and only it moves its entry in. Claimed after the
-            // entry is on disk, so only a writer killed between the two calls leaves the index claimed and empty.
+            // entry is on disk, so only a writer killed between the two calls leaves the index claimed and empty
+            // (LoadSplitsAsync skips it once the claim is old).
             if (claim is not null)
             {
                 await new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None).DisposeAsync().ConfigureAwait(false);

@@ -100,5 +100,12 @@ internal sealed partial class StreamStealing
         }
     }
 
+    public async Task<IReadOnlyList<int>> GivenAsync(CancellationToken cancellationToken)
+    {
+        StreamSplitLog log = (await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false)).Of(_session);
+        Publish(log);
+        return [.. log.GivenTo(_shard).Select(e => e.ResidualPartition)];
+    }
+
     private StreamSplit? Unread(StreamSplitLog log) => log.GivenTo(_shard).OrderBy(e => e.ResidualPartition).FirstOrDefault(e => !_taken.Contains(e.ResidualPartition));
 }

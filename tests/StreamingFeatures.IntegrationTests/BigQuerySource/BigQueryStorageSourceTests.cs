@@ -156,6 +156,18 @@ public sealed class BigQueryStorageSourceTests
     }
 
     [TestMethod]
+    public async Task RunAsync_SplitLogGivesAPartitionNeverOffered_StopsNamingIt()
+    {
+        BigQueryStorageSource source = await OpenAsync(AddTable(), streams: 2);
+        source.Rebalancer = new LateGiving(given: 2, source.Session.Streams);
+
+        BigQuerySourceException error = await Assert.ThrowsExactlyAsync<BigQuerySourceException>(() => ReadAllAsync(source));
+
+        StringAssert.Contains(error.Message, "partition(s) 2");
+        StringAssert.Contains(error.Message, "rerun the shard");
+    }
+
+    [TestMethod]
     public void Validate_SeveralBadSettings_ReportsEveryOne()
     {
         var options = new BigQuerySourceOptions { Table = "datasets/x", MaxConcurrentStreams = 0, MaxReadAttempts = 0 };
@@ -228,5 +240,31 @@ public sealed class BigQueryStorageSourceTests
 
         int missing = seen.Count(s => !s);
         Assert.AreEqual(0, missing, $"{missing} rows never arrived");
+    }
+
+    /// <summary>A split log that gives this shard a partition its requests for work never yielded (the loss the last check catches).</summary>
+    private sealed class LateGiving(int given, IReadOnlyList<string> streams) : IStreamRebalancer
+    {
+        public IReadOnlyList<int> GivenPartitions => [];
+
+        public string StreamOf(int partition) => streams[partition];
+
+        public async IAsyncEnumerable<int> MoreWorkAsync(Func<int> reading, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.CompletedTask;
+            yield break;
+        }
+
+        public Task<IReadOnlyList<int>> GivenAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<int>>([given]);
+
+        public Task WatchAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Note(string outcome)
+        {
+        }
+
+        public bool SplitWanted() => false;
+
+        public Task<bool> RecordSplitAsync(int partition, string original, string primary, string residual, long offset, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

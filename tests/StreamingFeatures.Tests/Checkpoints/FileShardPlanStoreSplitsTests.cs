@@ -56,6 +56,34 @@ public sealed class FileShardPlanStoreSplitsTests
     }
 
     [TestMethod]
+    public async Task LoadSplitsAsync_IndexClaimedByAWriterThatDied_TheLogGoesOnPastIt()
+    {
+        await Store.TryAddSplitAsync(0, Split(taker: 1, owner: 0), TestContext.CancellationToken);
+        string dead = Path.Combine(_directory, "job.plan.claim000001");
+        await File.WriteAllBytesAsync(dead, [], TestContext.CancellationToken);
+        File.SetLastWriteTimeUtc(dead, DateTime.UtcNow.AddMinutes(-1));
+
+        StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
+        bool written = await Store.TryAddSplitAsync(log.Next, Split(taker: 1, owner: 2), TestContext.CancellationToken);
+
+        Assert.AreEqual(2, log.Next, "index 1 can never be written");
+        Assert.IsTrue(written);
+        Assert.HasCount(1, log.Entries);
+    }
+
+    [TestMethod]
+    public async Task LoadSplitsAsync_IndexJustClaimed_IsStillTheNext()
+    {
+        // A live writer claims, then moves its entry in: until then a close at that index must lose to it.
+        await File.WriteAllBytesAsync(Path.Combine(Directory.CreateDirectory(_directory).FullName, "job.plan.claim000000"), [], TestContext.CancellationToken);
+
+        StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
+
+        Assert.AreEqual(0, log.Next);
+        Assert.IsFalse(await Store.TryAddSplitAsync(0, Split(taker: 1, owner: 0), TestContext.CancellationToken));
+    }
+
+    [TestMethod]
     public async Task WantWorkAsync_Twice_TheLatestRequestStands()
     {
         await Store.WantWorkAsync(1, new StreamSplit.Want("s", 0), TestContext.CancellationToken);

@@ -38,6 +38,7 @@ public sealed partial class BigQueryStorageSource
                 PartitionsAsync(cancellationToken),
                 parallel,
                 (partition, ct) => new ValueTask(ReadStreamAsync(partition, startOffsets?.GetValueOrDefault(partition) ?? 0, target, ct))).ConfigureAwait(false);
+            await CheckGivenPartitionsReadAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -13,6 +13,7 @@ public sealed partial class BigQueryStorageSource
     private const double MaxSplitProgress = 0.9;
     private static readonly TimeSpan SplitDeadline = TimeSpan.FromSeconds(30);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _started = new();
     private int _reading;
 
     /// <summary>Work stealing between shards; null reads only this shard's own streams.</summary>
@@ -26,6 +27,7 @@ public sealed partial class BigQueryStorageSource
         {
             // Counted before a reader takes it: the shard is not idle between handing a partition out and reading it.
             Interlocked.Increment(ref _reading);
+            _started[partition] = true;
             yield return partition;
         }
 
@@ -38,7 +40,30 @@ public sealed partial class BigQueryStorageSource
         await foreach (int partition in Rebalancer.MoreWorkAsync(() => Volatile.Read(ref _reading), cancellationToken).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _reading);
+            _started[partition] = true;
             yield return partition;
+        }
+    }
+
+    /// <summary>
+    /// The last check of a shard that steals work: every residual partition the split log gives it was read in this
+    /// run or is complete in its checkpoint. One left unread would be rows no shard reads, with every shard exiting 0.
+    /// </summary>
+    /// <exception cref="BigQuerySourceException">A partition given to this shard was not read.</exception>
+    private async Task CheckGivenPartitionsReadAsync(CancellationToken cancellationToken)
+    {
+        if (Rebalancer is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<int> given = await Rebalancer.GivenAsync(cancellationToken).ConfigureAwait(false);
+        int[] unread = [.. given.Where(p => !_started.ContainsKey(p) && _options.CompletedStreams?.Contains(p) != true)];
+        if (unread.Length > 0)
+        {
+            throw new BigQuerySourceException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Shard {_options.ShardIndex} of {_options.Table} stops: the split log gives it partition(s) {string.Join(", ", unread)}, which this run did not read; rerun the shard to read them (rows written so far stay)."));
         }
     }
 

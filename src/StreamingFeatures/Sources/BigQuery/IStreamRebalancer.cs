@@ -19,6 +19,9 @@ public interface IStreamRebalancer
     /// </summary>
     IAsyncEnumerable<int> MoreWorkAsync(Func<int> reading, CancellationToken cancellationToken);
 
+    /// <summary>Every residual partition the split log gives this shard, read from the store now (the shard's last check that it left none unread).</summary>
+    Task<IReadOnlyList<int>> GivenAsync(CancellationToken cancellationToken);
+
     /// <summary>Polls for requests of other shards until cancelled (at most one read of the store a second).</summary>
     Task WatchAsync(CancellationToken cancellationToken);
 

@@ -1,0 +1,99 @@
+using StreamingFeatures.Checkpoints;
+using StreamingFeatures.Jobs;
+using StreamingFeatures.Sources.BigQuery;
+
+namespace StreamingFeatures.Tests.Jobs;
+
+/// <summary>
+/// Work stealing over a real file store: a residual the split log gives a shard is read by that shard exactly once,
+/// whichever of its runs asked for it.
+/// </summary>
+[TestClass]
+public sealed class StreamStealingTests
+{
+    private static readonly BigQueryReadSessionInfo s_session = new("s", DateTimeOffset.UnixEpoch, ["s/streams/0", "s/streams/1"], null);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sf-stealing-" + Guid.NewGuid().ToString("N"));
+    private readonly List<string> _notes = [];
+
+    public TestContext TestContext { get; set; } = null!;
+
+    private FileShardPlanStore Store => new(Path.Combine(_directory, "job.plan"));
+
+    [TestCleanup]
+    public void Cleanup()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public async Task MoreWorkAsync_SplitAnswersAKilledRunAfterTheRerunLoaded_TheRerunReadsItOnce()
+    {
+        // Shard 1's first run asked for work and was killed; its rerun loads the log before shard 0 answers that request.
+        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        StreamStealing rerun = await LoadAsync(shard: 1);
+        StreamStealing owner = await LoadAsync(shard: 0);
+
+        bool split = await owner.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken);
+        // Shard 0 is done too, so the rerun's own request is closed at once instead of after the wait for work.
+        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+        List<int> read = await ReadAllAsync(rerun);
+
+        Assert.IsTrue(split, "shard 0 saw the killed run's request");
+        Assert.IsEmpty(rerun.GivenPartitions, "the rerun loaded the log before the split");
+        CollectionAssert.AreEqual(new[] { 2 }, read, "the residual given to the killed run is read by the rerun, once");
+        Assert.AreEqual("s/streams/r0", rerun.StreamOf(2));
+    }
+
+    [TestMethod]
+    public async Task MoreWorkAsync_ResidualGivenBeforeTheRerunLoaded_IsNotReadAgain()
+    {
+        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        StreamStealing owner = await LoadAsync(shard: 0);
+        Assert.IsTrue(await owner.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken));
+        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+
+        StreamStealing rerun = await LoadAsync(shard: 1);
+        List<int> read = await ReadAllAsync(rerun);
+
+        CollectionAssert.AreEqual(new[] { 2 }, rerun.GivenPartitions.ToArray(), "the rerun resumes the residual it was given");
+        Assert.IsEmpty(read, "a residual the run resumes from its plan is not handed to it a second time");
+    }
+
+    [TestMethod]
+    public async Task MoreWorkAsync_TwoResidualsGivenAtAnyIndex_EachReadOnceInOrder()
+    {
+        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        StreamStealing rerun = await LoadAsync(shard: 1);
+        StreamStealing owner = await LoadAsync(shard: 0);
+        Assert.IsTrue(await owner.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken));
+        // A second request of an earlier run, answered by a split of the other stream.
+        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+        Assert.IsTrue(await owner.RecordSplitAsync(1, "s/streams/1", "s/streams/p1", "s/streams/r1", 700, TestContext.CancellationToken));
+        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 2), TestContext.CancellationToken);
+
+        List<int> read = await ReadAllAsync(rerun);
+
+        CollectionAssert.AreEqual(new[] { 2, 3 }, read);
+    }
+
+    private Task<StreamStealing> LoadAsync(int shard) =>
+        StreamStealing.LoadAsync(Store, s_session, shard, shardCount: 2, TimeProvider.System, _notes.Add, _notes.Add, TestContext.CancellationToken);
+
+    private async Task<List<int>> ReadAllAsync(StreamStealing stealing)
+    {
+        // Only a guard against a hang: with every other shard idle, the request is closed as soon as nothing is left.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var read = new List<int>();
+        await foreach (int partition in stealing.MoreWorkAsync(() => 0, timeout.Token))
+        {
+            read.Add(partition);
+        }
+
+        return read;
+    }
+}
