@@ -14,7 +14,8 @@ internal sealed partial class FileShardPlanStore
     private const string WantSuffix = ".want-";
     private const string IndexClaimSuffix = ".claim";
 
-    // A writer moves its entry in microseconds after claiming the index: a claim this old without one is a writer killed between the two.
+    // A writer moves its entry in microseconds after claiming the index: a claim this old without one is a writer
+    // killed between the two. Measured on the machine's clock, which stamps the file.
     private static readonly TimeSpan s_deadClaim = TimeSpan.FromSeconds(10);
 
     public async Task<StreamSplitLog> LoadSplitsAsync(CancellationToken cancellationToken)
@@ -51,7 +52,7 @@ internal sealed partial class FileShardPlanStore
             {
                 if (Number(Path.GetFileName(file)[(prefix.Length + IndexClaimSuffix.Length)..]) is { } index
                     && !entries.ContainsKey(index)
-                    && DateTime.UtcNow - File.GetLastWriteTimeUtc(file) >= s_deadClaim)
+                    && TimeProvider.System.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(file) >= s_deadClaim)
                 {
                     next = Math.Max(next, index + 1);
                 }

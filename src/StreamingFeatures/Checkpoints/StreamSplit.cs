@@ -7,7 +7,8 @@ namespace StreamingFeatures.Checkpoints;
 /// One entry of a shared session's split log, kept beside the shards' plan at a unique index: either a split (shard
 /// <see cref="Owner"/> split its stream of <see cref="Partition"/> with SplitReadStream, goes on reading
 /// <see cref="Primary"/> from its offset, and gave <see cref="Residual"/> to shard <see cref="Taker"/> as partition
-/// <see cref="ResidualPartition"/>), or a close (shard <see cref="Taker"/> stopped waiting for work: no split may
+/// <see cref="ResidualPartition"/>), a hand-over (no primary: the owner had not started reading the partition and gave
+/// its whole stream away, so nothing it had read ahead is served again), or a close (shard <see cref="Taker"/> stopped waiting for work: no split may
 /// answer its request any more). Entries of another session do not apply.
 /// </summary>
 internal sealed record StreamSplit
@@ -32,6 +33,7 @@ internal sealed record StreamSplit
 
     public string? Original { get; init; }
 
+    /// <summary>The head the owner goes on reading; null for a hand-over (the owner reads nothing of the partition) or a close.</summary>
     public string? Primary { get; init; }
 
     /// <summary>The tail of the original from the split point; null for a close.</summary>
@@ -47,6 +49,10 @@ internal sealed record StreamSplit
 
     [JsonIgnore]
     public bool IsClose => Residual is null;
+
+    /// <summary>The owner gave an unstarted partition's whole stream away instead of splitting one it was reading.</summary>
+    [JsonIgnore]
+    public bool IsHandOver => Residual is not null && Primary is null;
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 

@@ -53,8 +53,17 @@ internal sealed class StreamSplitLog
             throw new CheckpointException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Partition {partition} is neither a stream of the session ({streams.Count} streams) nor a residual stream of its split log."));
         }
 
+        if (Entries.Values.Any(e => e.IsHandOver && e.Partition == partition))
+        {
+            // Reading it would read its rows a second time: its taker reads them all.
+            throw new CheckpointException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Partition {partition} was handed over to another shard; its owner reads none of it."));
+        }
+
         return Entries.Values.LastOrDefault(e => !e.IsClose && e.Partition == partition)?.Primary ?? current;
     }
+
+    /// <summary>The partitions <paramref name="shard"/> handed over unread (it reads none of them, also after a restart).</summary>
+    public IEnumerable<int> HandedOverBy(int shard) => Entries.Values.Where(e => e.IsHandOver && e.Owner == shard).Select(e => e.Partition);
 
     /// <summary>Whether an entry at or after the request's index answered it (a split given, or the shard's own close).</summary>
     public bool Answered(int shard) =>

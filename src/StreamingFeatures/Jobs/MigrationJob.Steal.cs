@@ -33,7 +33,7 @@ public sealed partial class MigrationJob
 
     /// <summary>A residual partition's name: its number and where it came from; null for the session's own streams.</summary>
     private string? StolenName(int partition) => Stolen(partition) is { } split
-        ? string.Create(CultureInfo.InvariantCulture, $"stream {partition} (split from stream {split.Partition} of shard {split.Owner})")
+        ? string.Create(CultureInfo.InvariantCulture, $"stream {partition} ({(split.IsHandOver ? "handed over" : "split")} from stream {split.Partition} of shard {split.Owner})")
         : null;
 
     private StreamSplit? Stolen(int partition) => _stealing?.Log.GivenTo(_options.ShardIndex).FirstOrDefault(e => e.ResidualPartition == partition);

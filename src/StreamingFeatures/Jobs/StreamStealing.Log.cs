@@ -9,7 +9,7 @@ internal sealed partial class StreamStealing
     // A few lost races in a row mean other owners answer the requests: leave them to it.
     private const int MaxRecordAttempts = 5;
 
-    public async Task<bool> RecordSplitAsync(int partition, string original, string primary, string residual, long offset, CancellationToken cancellationToken)
+    public async Task<bool> RecordSplitAsync(int partition, string original, string? primary, string residual, long offset, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < MaxRecordAttempts; attempt++)
         {
@@ -42,7 +42,9 @@ internal sealed partial class StreamStealing
             {
                 var entries = new Dictionary<int, StreamSplit>(log.Entries) { [all.Next] = entry };
                 Publish(new StreamSplitLog(entries, log.Wants, all.Next + 1));
-                Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} split at offset {offset}: its tail is partition {entry.ResidualPartition}, given to shard {entry.Taker}"));
+                Note(entry.IsHandOver
+                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} handed over unread: it is partition {entry.ResidualPartition}, given to shard {entry.Taker}")
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stream {partition} split at offset {offset}: its tail is partition {entry.ResidualPartition}, given to shard {entry.Taker}"));
                 return true;
             }
         }
@@ -104,7 +106,8 @@ internal sealed partial class StreamStealing
     {
         StreamSplitLog log = (await _store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false)).Of(_session);
         Publish(log);
-        return [.. log.GivenTo(_shard).Select(e => e.ResidualPartition)];
+        // One given and then handed over unread is its new taker's.
+        return [.. log.GivenTo(_shard).Select(e => e.ResidualPartition).Except(log.HandedOverBy(_shard))];
     }
 
     private StreamSplit? Unread(StreamSplitLog log) => log.GivenTo(_shard).OrderBy(e => e.ResidualPartition).FirstOrDefault(e => !_taken.Contains(e.ResidualPartition));

@@ -40,6 +40,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
         _warn = warn;
         _log = log;
         GivenPartitions = [.. log.GivenTo(shard).Select(e => e.ResidualPartition)];
+        HandedOverPartitions = [.. log.HandedOverBy(shard)];
         _taken = [.. GivenPartitions];
     }
 
@@ -47,6 +48,8 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     public static TimeSpan WaitForWork { get; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyList<int> GivenPartitions { get; }
+
+    public IReadOnlyList<int> HandedOverPartitions { get; }
 
     /// <summary>The split log as this shard last read it (this session's entries only).</summary>
     public StreamSplitLog Log => Volatile.Read(ref _log);

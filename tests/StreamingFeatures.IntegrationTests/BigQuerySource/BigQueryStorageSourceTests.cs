@@ -247,6 +247,8 @@ public sealed class BigQueryStorageSourceTests
     {
         public IReadOnlyList<int> GivenPartitions => [];
 
+        public IReadOnlyList<int> HandedOverPartitions => [];
+
         public string StreamOf(int partition) => streams[partition];
 
         public async IAsyncEnumerable<int> MoreWorkAsync(Func<int> reading, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -265,6 +267,6 @@ public sealed class BigQueryStorageSourceTests
 
         public bool SplitWanted() => false;
 
-        public Task<bool> RecordSplitAsync(int partition, string original, string primary, string residual, long offset, CancellationToken cancellationToken) => Task.FromResult(false);
+        public Task<bool> RecordSplitAsync(int partition, string original, string? primary, string residual, long offset, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

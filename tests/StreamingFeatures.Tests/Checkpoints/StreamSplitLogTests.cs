@@ -20,6 +20,19 @@ public sealed class StreamSplitLogTests
     }
 
     [TestMethod]
+    public void StreamOf_HandOver_TakerReadsTheWholeStreamOwnerNone()
+    {
+        var handOver = new StreamSplit { Session = "s", Taker = 1, Owner = 2, Partition = 2, Original = "s/streams/2", Residual = "s/streams/2", ResidualPartition = 4 };
+        StreamSplitLog log = Log((0, StreamSplit.FromJson(handOver.ToJson(), "split-000000")));
+
+        Assert.IsTrue(log.Entries[0].IsHandOver, "a split entry without a primary is a hand-over, also read back");
+        Assert.AreEqual("s/streams/2", log.StreamOf(4, s_streams), "the taker reads the stream from its start");
+        Assert.ThrowsExactly<CheckpointException>(() => log.StreamOf(2, s_streams), "its owner must not read it again");
+        CollectionAssert.AreEqual(new[] { 2 }, log.HandedOverBy(2).ToArray());
+        CollectionAssert.AreEqual(new[] { 4 }, log.GivenTo(1).Select(e => e.ResidualPartition).ToArray());
+    }
+
+    [TestMethod]
     public void StreamOf_UnknownPartition_Throws()
     {
         Assert.ThrowsExactly<CheckpointException>(() => StreamSplitLog.Empty.StreamOf(9, s_streams));

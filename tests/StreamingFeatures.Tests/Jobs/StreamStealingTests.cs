@@ -80,6 +80,22 @@ public sealed class StreamStealingTests
         CollectionAssert.AreEqual(new[] { 2, 3 }, read);
     }
 
+    [TestMethod]
+    public async Task GivenAsync_ResidualHandedOverUnread_IsTheNewTakersOnly()
+    {
+        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        StreamStealing first = await LoadAsync(shard: 0);
+        StreamStealing second = await LoadAsync(shard: 1);
+        Assert.IsTrue(await first.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken));
+        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+
+        bool handed = await second.RecordSplitAsync(2, "s/streams/r0", null, "s/streams/r0", 0, TestContext.CancellationToken);
+
+        Assert.IsTrue(handed);
+        Assert.IsEmpty(await second.GivenAsync(TestContext.CancellationToken), "shard 1 handed partition 2 over: its last check must not miss it");
+        CollectionAssert.AreEqual(new[] { 3 }, (await first.GivenAsync(TestContext.CancellationToken)).ToArray());
+    }
+
     private Task<StreamStealing> LoadAsync(int shard) =>
         StreamStealing.LoadAsync(Store, s_session, shard, shardCount: 2, TimeProvider.System, _notes.Add, _notes.Add, TestContext.CancellationToken);
 

@@ -29,6 +29,7 @@ public sealed partial class BigQueryStorageSource
     public async Task RunAsync(ITargetBlock<SourceChunk> target, IReadOnlyDictionary<int, long>? startOffsets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        _startOffsets = startOffsets;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentStreams, CancellationToken = cancellationToken };
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task watch = Rebalancer?.WatchAsync(watching.Token) ?? Task.CompletedTask;
@@ -86,12 +87,23 @@ public sealed partial class BigQueryStorageSource
                         new ReadRowsRequest { ReadStream = stream, Offset = offset }, RoutingHeader("read_stream", stream), cancellationToken: attempt.CancellationToken);
                     try
                     {
-                        // A split's primary comes with its first response read (it proved rows past the offset).
-                        ReadRowsResponse? peeked = null;
-                        while (peeked is not null || await call.ResponseStream.MoveNext(attempt.CancellationToken).ConfigureAwait(false))
+                        // Responses a split attempt had already received, and the read it left pending.
+                        var queued = new Queue<ReadRowsResponse>();
+                        Task<bool>? pending = null;
+                        while (true)
                         {
-                            ReadRowsResponse response = peeked ?? call.ResponseStream.Current;
-                            peeked = null;
+                            if (!queued.TryDequeue(out ReadRowsResponse? response))
+                            {
+                                Task<bool> next = pending ?? call.ResponseStream.MoveNext(attempt.CancellationToken);
+                                pending = null;
+                                if (!await next.ConfigureAwait(false))
+                                {
+                                    break;
+                                }
+
+                                response = call.ResponseStream.Current;
+                            }
+
                             if (response.RowCount == 0)
                             {
                                 continue;
@@ -106,11 +118,15 @@ public sealed partial class BigQueryStorageSource
                             // Only rows the target accepted count: a resume asks for the next one.
                             offset += chunk.RowCount;
                             attempt.Progressed();
-                            if (Rebalancer?.SplitWanted() == true
-                                && await TrySplitAsync(partition, stream, offset, response.Stats?.Progress?.AtResponseEnd ?? 0, attempt.CancellationToken).ConfigureAwait(false) is { } split)
+                            if (queued.Count == 0 && pending is null && Rebalancer is { } rebalancer && rebalancer.SplitWanted()
+                                && await TryHandOverAsync(rebalancer, attempt.CancellationToken).ConfigureAwait(false) is null
+                                && await TrySplitAsync(partition, stream, offset, response.Stats?.Progress?.AtResponseEnd ?? 0, call, attempt.CancellationToken).ConfigureAwait(false) is { } split)
                             {
-                                call.Dispose();
-                                (call, stream, peeked) = (split.Call, split.Primary, split.First);
+                                (call, stream, pending) = (split.Call, split.Stream, split.Pending);
+                                foreach (ReadRowsResponse received in split.Queued)
+                                {
+                                    queued.Enqueue(received);
+                                }
                             }
                         }
                     }

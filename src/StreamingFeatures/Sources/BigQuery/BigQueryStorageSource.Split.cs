@@ -23,12 +23,29 @@ public sealed partial class BigQueryStorageSource
     private async IAsyncEnumerable<int> PartitionsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         IEnumerable<int> known = Enumerable.Range(0, Session.Streams.Count).Where(_options.OwnsStream).Concat(Rebalancer?.GivenPartitions ?? []);
-        foreach (int partition in known.Where(p => _options.CompletedStreams?.Contains(p) != true))
+        IReadOnlyList<int> handedOver = Rebalancer?.HandedOverPartitions ?? [];
+        lock (_pending)
         {
-            // Counted before a reader takes it: the shard is not idle between handing a partition out and reading it.
-            Interlocked.Increment(ref _reading);
-            _started[partition] = true;
-            yield return partition;
+            _pending.AddRange(known.Where(p => _options.CompletedStreams?.Contains(p) != true && !handedOver.Contains(p)));
+        }
+
+        while (true)
+        {
+            (int? next, bool handingOver) = TakeNext();
+            if (next is { } partition)
+            {
+                _started[partition] = true;
+                yield return partition;
+            }
+            else if (handingOver)
+            {
+                // A hand-over nobody took puts its partition back: it is this shard's to read.
+                await Task.Delay(HandOverPoll, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                break;
+            }
         }
 
         if (Rebalancer is null)
@@ -74,10 +91,11 @@ public sealed partial class BigQueryStorageSource
     /// the original stays readable, and the primary repeats its rows up to the split point, so the reader's offset
     /// carries over. The primary must hold rows past the offset (a split point at or before it would give away rows
     /// already read): then the split is recorded and the reader switches; otherwise it is abandoned, and neither
-    /// split stream is ever read.
+    /// split stream is ever read. What the server had already sent on <paramref name="original"/> is kept when the
+    /// primary holds rows past it too (it is the primary's head), so a switch serves none of it again.
     /// </summary>
-    /// <returns>The primary, opened at <paramref name="offset"/>, with its first response; null to keep reading the original.</returns>
-    private async Task<SplitSwitch?> TrySplitAsync(int partition, string stream, long offset, double progress, CancellationToken cancellationToken)
+    /// <returns>How to read on (the original or the primary, with responses already received); null: as before.</returns>
+    private async Task<SplitOutcome?> TrySplitAsync(int partition, string stream, long offset, double progress, AsyncServerStreamingCall<ReadRowsResponse> original, CancellationToken cancellationToken)
     {
         if (Rebalancer is not { } rebalancer)
         {
@@ -111,43 +129,54 @@ public sealed partial class BigQueryStorageSource
             return null;
         }
 
-        AsyncServerStreamingCall<ReadRowsResponse> call = _client.ReadRows(
-            new ReadRowsRequest { ReadStream = primary.Name, Offset = offset }, RoutingHeader("read_stream", primary.Name), cancellationToken: cancellationToken);
-        try
+        (List<ReadRowsResponse> ahead, Task<bool> pending, bool ended) = Received(original, cancellationToken);
+        var keep = new SplitOutcome(stream, original, ahead, pending, Switched: false);
+        if (ended)
         {
-            ReadRowsResponse? first = null;
-            while (first is null && await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
-            {
-                first = call.ResponseStream.Current.RowCount > 0 ? call.ResponseStream.Current : null;
-            }
+            // Never recorded, the split streams are never read.
+            rebalancer.Note($"{at} not split: the rest of the stream has already arrived");
+            return keep;
+        }
 
-            if (first is null)
+        long aheadRows = ahead.Sum(r => r.RowCount);
+        bool kept = true;
+        (AsyncServerStreamingCall<ReadRowsResponse> Call, ReadRowsResponse First)? opened = aheadRows > 0
+            ? await OpenPrimaryAsync(primary.Name, offset + aheadRows, null, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (opened is null)
+        {
+            // The split point comes before the end of what arrived: that is read again from the primary.
+            kept = aheadRows == 0;
+            opened = await OpenPrimaryAsync(primary.Name, offset, note => rebalancer.Note($"{at} split abandoned: {note}"), cancellationToken).ConfigureAwait(false);
+            if (opened is null)
             {
-                rebalancer.Note($"{at} split abandoned: the primary holds no row past the offset");
-            }
-            else if (await rebalancer.RecordSplitAsync(partition, stream, primary.Name, residual.Name, offset, cancellationToken).ConfigureAwait(false))
-            {
-                return new SplitSwitch(primary.Name, call, first);
-            }
-            else
-            {
-                rebalancer.Note($"{at} split abandoned: no shard waits for work any more");
+                return keep;
             }
         }
-        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+
+        try
         {
-            // OUT_OF_RANGE: the primary ends at or before the offset. Nothing was recorded.
-            rebalancer.Note($"{at} split abandoned: the primary cannot be read there: {e.StatusCode}: {e.Status.Detail}");
+            if (!await rebalancer.RecordSplitAsync(partition, stream, primary.Name, residual.Name, offset, cancellationToken).ConfigureAwait(false))
+            {
+                rebalancer.Note($"{at} split abandoned: no shard waits for work any more");
+                opened.Value.Call.Dispose();
+                return keep;
+            }
         }
         catch
         {
-            call.Dispose();
+            opened.Value.Call.Dispose();
             throw;
         }
 
-        call.Dispose();
-        return null;
-    }
+        string received = aheadRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        rebalancer.Note(kept
+            ? $"{at}: {received} rows received ahead on the original kept (the primary's head)"
+            : $"{at}: {received} rows received ahead on the original are read again from the primary (the split point comes before their end)");
 
-    private sealed record SplitSwitch(string Primary, AsyncServerStreamingCall<ReadRowsResponse> Call, ReadRowsResponse First);
+        // The original's call ends here: its next read, pending, fails cancelled, and nobody awaits it.
+        original.Dispose();
+        _ = pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new SplitOutcome(primary.Name, opened.Value.Call, kept ? [.. ahead, opened.Value.First] : [opened.Value.First], null, Switched: true);
+    }
 }

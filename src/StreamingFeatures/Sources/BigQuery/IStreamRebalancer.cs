@@ -13,13 +13,16 @@ public interface IStreamRebalancer
     /// <summary>Residual partitions earlier splits gave this shard (read after its own streams).</summary>
     IReadOnlyList<int> GivenPartitions { get; }
 
+    /// <summary>This shard's partitions earlier runs handed over unread (never read by this shard).</summary>
+    IReadOnlyList<int> HandedOverPartitions { get; }
+
     /// <summary>
     /// Once nothing is being read (<paramref name="reading"/> is 0), asks the other shards for work and yields each
     /// residual partition a split gives this shard; ends when no shard has work left to give.
     /// </summary>
     IAsyncEnumerable<int> MoreWorkAsync(Func<int> reading, CancellationToken cancellationToken);
 
-    /// <summary>Every residual partition the split log gives this shard, read from the store now (the shard's last check that it left none unread).</summary>
+    /// <summary>Every residual partition the split log gives this shard and it did not hand over, read from the store now (the shard's last check that it left none unread).</summary>
     Task<IReadOnlyList<int>> GivenAsync(CancellationToken cancellationToken);
 
     /// <summary>Polls for requests of other shards until cancelled (at most one read of the store a second).</summary>
@@ -33,8 +36,9 @@ public interface IStreamRebalancer
 
     /// <summary>
     /// Records that the stream of <paramref name="partition"/> was split at the reader's <paramref name="offset"/>:
-    /// the reader goes on with <paramref name="primary"/>, a waiting shard gets <paramref name="residual"/>.
+    /// the reader goes on with <paramref name="primary"/>, a waiting shard gets <paramref name="residual"/>. A null
+    /// primary hands an unstarted partition over whole (<paramref name="residual"/> is its stream, read from its start).
     /// </summary>
     /// <returns>False when no shard wants it any more: the reader keeps its stream and never reads the split ones.</returns>
-    Task<bool> RecordSplitAsync(int partition, string original, string primary, string residual, long offset, CancellationToken cancellationToken);
+    Task<bool> RecordSplitAsync(int partition, string original, string? primary, string residual, long offset, CancellationToken cancellationToken);
 }
