@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using StreamingFeatures.IntegrationTests.Cli.Shards;
 
@@ -15,7 +14,6 @@ public sealed partial class MigratePlanOnlyTests
 {
     private const long Rows = 4_000;
     private const int Shards = 2;
-    private const string Table = "projects/p/datasets/d/tables/t";
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -24,51 +22,35 @@ public sealed partial class MigratePlanOnlyTests
     [TestMethod]
     public async Task Migrate_PlanOnlyThenShards_ShardsReadTheRecordedSessionOnce()
     {
-        await using var workspace = MigrationWorkspace.Create("planonly");
-        var checkpoints = new TargetTable(EmulatorFixture.UniqueName("plan"));
-        using var bigQuery = BigQueryEmulatorProcess.Start(workspace.Folder, Table + "=synthetic:rows=" + Rows.ToString(CultureInfo.InvariantCulture) + ",features=8");
-        try
+        await using SharedSessionShards shards = await SharedSessionShards.StartAsync("planonly", Rows, Shards, servedRowsPerSecond: 0, Cancellation);
+        MigrationWorkspace workspace = shards.Workspace;
+        IReadOnlyDictionary<string, string> environment = shards.Environment;
+        string[] Arguments(int shard) => shards.Arguments(shard, "--log-format", "json");
+
+        CliResult plan = await workspace.RunAsync([.. Arguments(0), "--plan-only"], environment, Cancellation);
+
+        Assert.AreEqual(0, plan.Code, plan.Output);
+        MigrateAssert.OutputContains(plan, "Plan only");
+        string session = Session(plan);
+        Assert.AreEqual(0, await workspace.Table.CountRowsAsync(Cancellation), "the plan step writes no row");
+        Assert.IsFalse(File.Exists(workspace.PathOf("s0.json")), "the plan step migrates nothing, so it reports nothing");
+
+        // Shard 1 first: had the plan step recorded nothing, it would claim the session's creation itself.
+        CliResult[] runs = [await workspace.RunAsync(Arguments(1), environment, Cancellation), await workspace.RunAsync(Arguments(0), environment, Cancellation)];
+        foreach (CliResult shard in runs)
         {
-            string endpoint = await bigQuery.WaitForEndpointAsync(Cancellation);
-            FeatureSetFile.WriteSynthetic(workspace.PathOf("features.yaml"), "ignored_by_table_flag", features: 8);
-            var environment = new Dictionary<string, string>(MigrationWorkspace.SharedEmulator) { [CliProcess.BigQueryHostVariable] = endpoint };
-            string[] Arguments(int shard) =>
-            [
-                "migrate", "--source", "bigquery:" + Table, "--feature-set", "features.yaml", "--table", workspace.Table.Id,
-                "--shard-index", shard.ToString(CultureInfo.InvariantCulture), "--shard-count", Shards.ToString(CultureInfo.InvariantCulture),
-                "--checkpoint", "bigtable:" + checkpoints.Id, "--log-format", "json",
-                "--summary-json", string.Create(CultureInfo.InvariantCulture, $"s{shard}.json"),
-            ];
-
-            CliResult plan = await workspace.RunAsync([.. Arguments(0), "--plan-only"], environment, Cancellation);
-
-            Assert.AreEqual(0, plan.Code, plan.Output);
-            MigrateAssert.OutputContains(plan, "Plan only");
-            string session = Session(plan);
-            Assert.AreEqual(0, await workspace.Table.CountRowsAsync(Cancellation), "the plan step writes no row");
-            Assert.IsFalse(File.Exists(workspace.PathOf("s0.json")), "the plan step migrates nothing, so it reports nothing");
-
-            // Shard 1 first: had the plan step recorded nothing, it would claim the session's creation itself.
-            CliResult[] shards = [await workspace.RunAsync(Arguments(1), environment, Cancellation), await workspace.RunAsync(Arguments(0), environment, Cancellation)];
-            foreach (CliResult shard in shards)
-            {
-                Assert.AreEqual(0, shard.Code, shard.Output);
-                Assert.AreEqual(session, Session(shard), "every shard reads the session the plan step recorded");
-            }
-
-            CliResult again = await workspace.RunAsync([.. Arguments(0), "--plan-only"], environment, Cancellation);
-            Assert.AreEqual(0, again.Code, again.Output);
-            Assert.AreEqual(session, Session(again), "a rerun of the plan step finds the recorded session and creates none");
-
-            await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
-            RowsServed served = await bigQuery.StopAsync(Cancellation);
-            Assert.AreEqual(1, served.Sessions, served.Text);
-            Assert.AreEqual(Rows, served.Total, "the table is read once, by the shards:" + Environment.NewLine + served.Text);
+            Assert.AreEqual(0, shard.Code, shard.Output);
+            Assert.AreEqual(session, Session(shard), "every shard reads the session the plan step recorded");
         }
-        finally
-        {
-            await checkpoints.DeleteAsync();
-        }
+
+        CliResult again = await workspace.RunAsync([.. Arguments(0), "--plan-only"], environment, Cancellation);
+        Assert.AreEqual(0, again.Code, again.Output);
+        Assert.AreEqual(session, Session(again), "a rerun of the plan step finds the recorded session and creates none");
+
+        await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
+        RowsServed served = await shards.BigQuery.StopAsync(Cancellation);
+        Assert.AreEqual(1, served.Sessions, served.Text);
+        Assert.AreEqual(Rows, served.Total, "the table is read once, by the shards:" + Environment.NewLine + served.Text);
     }
 
     private static string Session(CliResult result)

@@ -18,7 +18,6 @@ public sealed partial class MigrateSharedSessionTests
     private const long Rows = 40_000;
     private const int Shards = 4;
     private const int Killed = 3;
-    private const string Table = "projects/p/datasets/d/tables/t";
 
     // Each ReadRows call is served at this pace (a stream of 2,500 rows in ~10 s, a response every ~4 s; reading, not
     // writing, takes the time), so the killed shard's rerun still reads when the others ask for work.
@@ -31,82 +30,67 @@ public sealed partial class MigrateSharedSessionTests
     [TestMethod]
     public async Task Migrate_FourShardsOneKilledAndRerun_OneSessionEveryRowOnceReadOnceBeyondTheKill()
     {
-        await using var workspace = MigrationWorkspace.Create("shared");
-        var checkpoints = new TargetTable(EmulatorFixture.UniqueName("plan"));
-        using var bigQuery = BigQueryEmulatorProcess.Start(workspace.Folder, Table + "=synthetic:rows=" + Rows.ToString(CultureInfo.InvariantCulture) + ",features=8", ServedRowsPerSecond);
-        try
+        await using SharedSessionShards shards = await SharedSessionShards.StartAsync("shared", Rows, Shards, ServedRowsPerSecond, Cancellation);
+        MigrationWorkspace workspace = shards.Workspace;
+        TargetTable checkpoints = shards.Checkpoints;
+        IReadOnlyDictionary<string, string> environment = shards.Environment;
+        string[] Arguments(int shard) => shards.Arguments(shard, "--checkpoint-interval", "0.2", "--dead-letter", string.Create(CultureInfo.InvariantCulture, $"dl{shard}.jsonl"));
+
+        MigrationCheckpoint left;
+        string killedOutput;
+        Task<CliResult>[] others;
+        using (CliProcess victim = workspace.Start(Arguments(Killed), environment))
         {
-            string endpoint = await bigQuery.WaitForEndpointAsync(Cancellation);
-            FeatureSetFile.WriteSynthetic(workspace.PathOf("features.yaml"), "ignored_by_table_flag", features: 8);
-            var environment = new Dictionary<string, string>(MigrationWorkspace.SharedEmulator) { [CliProcess.BigQueryHostVariable] = endpoint };
-            string[] Arguments(int shard) =>
-            [
-                "migrate", "--source", "bigquery:" + Table, "--feature-set", "features.yaml", "--table", workspace.Table.Id,
-                "--shard-index", shard.ToString(CultureInfo.InvariantCulture), "--shard-count", Shards.ToString(CultureInfo.InvariantCulture),
-                "--checkpoint", "bigtable:" + checkpoints.Id, "--checkpoint-interval", "0.2",
-                "--summary-json", Summary(shard), "--dead-letter", string.Create(CultureInfo.InvariantCulture, $"dl{shard}.jsonl"),
-            ];
-
-            MigrationCheckpoint left;
-            string killedOutput;
-            Task<CliResult>[] others;
-            using (CliProcess victim = workspace.Start(Arguments(Killed), environment))
-            {
-                others = [.. Enumerable.Range(0, Shards).Where(s => s != Killed).Select(s => workspace.RunAsync(Arguments(s), environment, Cancellation))];
-                await victim.WaitUntilAsync(
-                    async () => await ShardCheckpointAsync(checkpoints, Killed) is { } checkpoint && CrashingRun.Midway(checkpoint),
-                    "the shard's checkpoint midway",
-                    TimeSpan.FromMinutes(2),
-                    Cancellation);
-                victim.Kill(entireProcessTree: true);
-                Assert.AreEqual(137, victim.ExitCode, victim.Output);
-                left = await ShardCheckpointAsync(checkpoints, Killed) ?? throw new AssertFailedException("The killed shard left no checkpoint.");
-                killedOutput = victim.Output;
-            }
-
-            CliResult rerun = await workspace.RunAsync(Arguments(Killed), environment, Cancellation);
-            CliResult[] results = [.. await Task.WhenAll(others), rerun];
-            foreach (CliResult result in results)
-            {
-                Assert.AreEqual(0, result.Code, result.Output);
-            }
-
-            MigrateAssert.OutputContains(rerun, "in 1 earlier run(s)");
-            MigrationSummary[] summaries = [.. Enumerable.Range(0, Shards).Select(s => workspace.ReadSummary(Summary(s)))];
-            string reports = string.Join(Environment.NewLine, summaries.Select(s => s.ToJson()));
-            for (int shard = 0; shard < Shards; shard++)
-            {
-                // Stealing moves rows between shards: each report adds up, and together they hold every row once.
-                MigrateAssert.AllRowsOnce(summaries[shard], summaries[shard].RowsRead, runs: shard == Killed ? 2 : 1);
-            }
-
-            Assert.AreEqual(Rows, summaries.Sum(s => s.RowsRead), reports);
-            await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
-            RowsServed served = await bigQuery.StopAsync(Cancellation);
-            Assert.AreEqual(1, served.Sessions, "every shard reads the one session the first shard created:" + Environment.NewLine + served.Text);
-
-            // Served beyond the table's rows, each from a figure of the run: the killed shard's rows not committed
-            // when killed (its rerun reads them again), and per switch to a primary or abandoned split (both drop a
-            // call the server had sent ahead on) at most ReadAheadRows, the emulator's own read-ahead figure.
-            IReadOnlyList<StreamSplit> log = await SplitLogCells.SplitsAsync(checkpoints, Cancellation);
-            int switches = log.Count(e => !e.IsClose && !e.IsHandOver);
-            int abandoned = results.Select(r => r.Output).Append(killedOutput).Sum(o => Occurrences(o, "split abandoned") + Occurrences(o, "read again from the primary"));
-            long uncommitted = Rows / Shards - left.Totals.Read;
-            long extra = served.Total - Rows;
-            long allowed = uncommitted + ((switches + abandoned) * MigrateWorkStealingTests.ReadAheadRows);
-            string figures = string.Create(CultureInfo.InvariantCulture, $"rows served {served.Total} for {Rows} rows: {extra} extra, allowed {allowed} (killed shard uncommitted {uncommitted}, {left.Totals.Read} committed; {switches} splits, {abandoned} abandoned, {log.Count(e => e.IsHandOver)} hand-overs)");
-            Assert.IsGreaterThanOrEqualTo(0, extra, served.Text);
-            Assert.IsLessThanOrEqualTo(allowed, extra, $"{figures}{Environment.NewLine}{served.Text}{Environment.NewLine}{reports}");
-            long keptAhead = results.Select(r => r.Output).Append(killedOutput).Sum(o => KeptAhead().Matches(o).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
-            TestContext.WriteLine($"{figures}; rows received ahead and kept at switches {keptAhead}");
-            foreach (string line in results.Select(r => r.Output).Append(killedOutput).SelectMany(o => o.Split('\n')).Where(l => l.Contains("work stealing", StringComparison.Ordinal)))
-            {
-                TestContext.WriteLine(line);
-            }
+            others = [.. Enumerable.Range(0, Shards).Where(s => s != Killed).Select(s => workspace.RunAsync(Arguments(s), environment, Cancellation))];
+            await victim.WaitUntilAsync(
+                async () => await ShardCheckpointAsync(checkpoints, Killed) is { } checkpoint && CrashingRun.Midway(checkpoint),
+                "the shard's checkpoint midway",
+                TimeSpan.FromMinutes(2),
+                Cancellation);
+            victim.Kill(entireProcessTree: true);
+            Assert.AreEqual(137, victim.ExitCode, victim.Output);
+            left = await ShardCheckpointAsync(checkpoints, Killed) ?? throw new AssertFailedException("The killed shard left no checkpoint.");
+            killedOutput = victim.Output;
         }
-        finally
+
+        CliResult rerun = await workspace.RunAsync(Arguments(Killed), environment, Cancellation);
+        CliResult[] results = [.. await Task.WhenAll(others), rerun];
+        foreach (CliResult result in results)
         {
-            await checkpoints.DeleteAsync();
+            Assert.AreEqual(0, result.Code, result.Output);
+        }
+
+        MigrateAssert.OutputContains(rerun, "in 1 earlier run(s)");
+        MigrationSummary[] summaries = [.. Enumerable.Range(0, Shards).Select(s => workspace.ReadSummary(SharedSessionShards.Summary(s)))];
+        string reports = string.Join(Environment.NewLine, summaries.Select(s => s.ToJson()));
+        for (int shard = 0; shard < Shards; shard++)
+        {
+            // Stealing moves rows between shards: each report adds up, and together they hold every row once.
+            MigrateAssert.AllRowsOnce(summaries[shard], summaries[shard].RowsRead, runs: shard == Killed ? 2 : 1);
+        }
+
+        Assert.AreEqual(Rows, summaries.Sum(s => s.RowsRead), reports);
+        await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
+        RowsServed served = await shards.BigQuery.StopAsync(Cancellation);
+        Assert.AreEqual(1, served.Sessions, "every shard reads the one session the first shard created:" + Environment.NewLine + served.Text);
+
+        // Served beyond the table's rows, each from a figure of the run: the killed shard's rows not committed
+        // when killed (its rerun reads them again), and per switch to a primary or abandoned split (both drop a
+        // call the server had sent ahead on) at most ReadAheadRows, the emulator's own read-ahead figure.
+        IReadOnlyList<StreamSplit> log = await SplitLogCells.SplitsAsync(checkpoints, Cancellation);
+        int switches = log.Count(e => !e.IsClose && !e.IsHandOver);
+        int abandoned = results.Select(r => r.Output).Append(killedOutput).Sum(o => Occurrences(o, "split abandoned") + Occurrences(o, "read again from the primary"));
+        long uncommitted = Rows / Shards - left.Totals.Read;
+        long extra = served.Total - Rows;
+        long allowed = uncommitted + ((switches + abandoned) * MigrateWorkStealingTests.ReadAheadRows);
+        string figures = string.Create(CultureInfo.InvariantCulture, $"rows served {served.Total} for {Rows} rows: {extra} extra, allowed {allowed} (killed shard uncommitted {uncommitted}, {left.Totals.Read} committed; {switches} splits, {abandoned} abandoned, {log.Count(e => e.IsHandOver)} hand-overs)");
+        Assert.IsGreaterThanOrEqualTo(0, extra, served.Text);
+        Assert.IsLessThanOrEqualTo(allowed, extra, $"{figures}{Environment.NewLine}{served.Text}{Environment.NewLine}{reports}");
+        long keptAhead = results.Select(r => r.Output).Append(killedOutput).Sum(o => KeptAhead().Matches(o).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+        TestContext.WriteLine($"{figures}; rows received ahead and kept at switches {keptAhead}");
+        foreach (string line in results.Select(r => r.Output).Append(killedOutput).SelectMany(o => o.Split('\n')).Where(l => l.Contains("work stealing", StringComparison.Ordinal)))
+        {
+            TestContext.WriteLine(line);
         }
     }
 
@@ -123,8 +107,6 @@ public sealed partial class MigrateSharedSessionTests
 
         return count;
     }
-
-    private static string Summary(int shard) => string.Create(CultureInfo.InvariantCulture, $"s{shard}.json");
 
     /// <summary>Shard <paramref name="shard"/>'s checkpoint row in the store, or null while there is none.</summary>
     private async Task<MigrationCheckpoint?> ShardCheckpointAsync(TargetTable store, int shard)

@@ -18,7 +18,6 @@ public sealed class MigrateWorkStealingTests
     private const long Rows = 40_000;
     private const int Straggler = 0;
     private const int Early = 1;
-    private const string Table = "projects/p/datasets/d/tables/t";
 
     // A split proves rows past the reader's offset by reading one response of the primary; an abandoned one reads it again.
     private const long ResponseRows = 1_024;
@@ -49,79 +48,63 @@ public sealed class MigrateWorkStealingTests
 
     private async Task RunAsync(bool killAfterSplit)
     {
-        await using var workspace = MigrationWorkspace.Create(killAfterSplit ? "stealkill" : "steal");
-        var checkpoints = new TargetTable(EmulatorFixture.UniqueName("plan"));
-        using var bigQuery = BigQueryEmulatorProcess.Start(workspace.Folder, Table + "=synthetic:rows=" + Rows.ToString(CultureInfo.InvariantCulture) + ",features=8", ServedRowsPerSecond);
-        try
+        await using SharedSessionShards shards = await SharedSessionShards.StartAsync(killAfterSplit ? "stealkill" : "steal", Rows, shardCount: 2, ServedRowsPerSecond, Cancellation);
+        MigrationWorkspace workspace = shards.Workspace;
+        TargetTable checkpoints = shards.Checkpoints;
+        IReadOnlyDictionary<string, string> environment = shards.Environment;
+        string[] Arguments(int shard) => shards.Arguments(
+            shard, "--max-streams", "3", "--read-streams", "1", "--checkpoint-interval", "0.2", "--dead-letter", string.Create(CultureInfo.InvariantCulture, $"dl{shard}.jsonl"));
+
+        CliResult early;
+        CliResult straggler;
+        if (killAfterSplit)
         {
-            string endpoint = await bigQuery.WaitForEndpointAsync(Cancellation);
-            FeatureSetFile.WriteSynthetic(workspace.PathOf("features.yaml"), "ignored_by_table_flag", features: 8);
-            var environment = new Dictionary<string, string>(MigrationWorkspace.SharedEmulator) { [CliProcess.BigQueryHostVariable] = endpoint };
-            string[] Arguments(int shard) =>
-            [
-                "migrate", "--source", "bigquery:" + Table, "--feature-set", "features.yaml", "--table", workspace.Table.Id,
-                "--shard-index", shard.ToString(CultureInfo.InvariantCulture), "--shard-count", "2", "--max-streams", "3", "--read-streams", "1",
-                "--checkpoint", "bigtable:" + checkpoints.Id, "--checkpoint-interval", "0.2",
-                "--summary-json", Summary(shard), "--dead-letter", string.Create(CultureInfo.InvariantCulture, $"dl{shard}.jsonl"),
-            ];
-
-            CliResult early;
-            CliResult straggler;
-            if (killAfterSplit)
+            Task<CliResult> earlyRun;
+            using (CliProcess victim = workspace.Start(Arguments(Straggler), environment))
             {
-                Task<CliResult> earlyRun;
-                using (CliProcess victim = workspace.Start(Arguments(Straggler), environment))
-                {
-                    earlyRun = workspace.RunAsync(Arguments(Early), environment, Cancellation);
-                    await victim.WaitUntilAsync(
-                        async () => (await SplitLogCells.SplitsAsync(checkpoints, Cancellation)).Any(s => s.Owner == Straggler),
-                        "a split of the straggler's stream in the log",
-                        TimeSpan.FromMinutes(1),
-                        Cancellation);
-                    victim.Kill(entireProcessTree: true);
-                    Assert.AreEqual(137, victim.ExitCode, victim.Output);
-                }
-
-                straggler = await workspace.RunAsync(Arguments(Straggler), environment, Cancellation);
-                early = await earlyRun;
-            }
-            else
-            {
-                CliResult[] results = await Task.WhenAll(workspace.RunAsync(Arguments(Straggler), environment, Cancellation), workspace.RunAsync(Arguments(Early), environment, Cancellation));
-                (straggler, early) = (results[0], results[1]);
+                earlyRun = workspace.RunAsync(Arguments(Early), environment, Cancellation);
+                await victim.WaitUntilAsync(
+                    async () => (await SplitLogCells.SplitsAsync(checkpoints, Cancellation)).Any(s => s.Owner == Straggler),
+                    "a split of the straggler's stream in the log",
+                    TimeSpan.FromMinutes(1),
+                    Cancellation);
+                victim.Kill(entireProcessTree: true);
+                Assert.AreEqual(137, victim.ExitCode, victim.Output);
             }
 
-            Assert.AreEqual(0, straggler.Code, straggler.Output);
-            Assert.AreEqual(0, early.Code, early.Output);
-            MigrationSummary[] summaries = [workspace.ReadSummary(Summary(Straggler)), workspace.ReadSummary(Summary(Early))];
-            Assert.AreEqual(Rows, summaries.Sum(s => s.RowsRead), string.Join(Environment.NewLine, summaries.Select(s => s.ToJson())));
-            Assert.AreEqual(Rows, summaries.Sum(s => s.RowsVerified), string.Join(Environment.NewLine, summaries.Select(s => s.ToJson())));
-            Assert.IsTrue(summaries.All(s => s.Missing == 0 && s.Mismatches == 0 && s.DeadLettered == 0));
-            MigrationSummary taker = summaries[Early];
-            IReadOnlyList<StreamSplit> splits = await SplitLogCells.SplitsAsync(checkpoints, Cancellation);
-            string log = string.Join(Environment.NewLine, splits.Select(s => s.ToJson()));
-            Assert.IsNotEmpty(taker.TakenOver, $"{taker.ToJson()}{Environment.NewLine}{summaries[Straggler].ToJson()}{Environment.NewLine}{log}{Environment.NewLine}{straggler.Output}{Environment.NewLine}{early.Output}");
-            Assert.IsTrue(taker.TakenOver.All(t => t.FromShard == Straggler && t.Rows > 0), taker.ToJson());
-            MigrateAssert.OutputContains(early, "taken over");
-            await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
-
-            RowsServed served = await bigQuery.StopAsync(Cancellation);
-            Assert.AreEqual(1, served.Sessions, served.Text);
-            long extra = served.Total - Rows;
-            Assert.IsGreaterThanOrEqualTo(0, extra, served.Text);
-
-            // Besides the straggler's rows sent beyond its last checkpoint when killed: a response per split tried, and
-            // the original call's read-ahead per switch to a primary.
-            int switches = splits.Count(s => !s.IsClose && !s.IsHandOver);
-            long allowed = ((splits.Count + 4) * ResponseRows) + (switches * ReadAheadRows) + (killAfterSplit ? (Rows * 2 / 3) - summaries[Straggler].RowsSkipped : 0);
-            Assert.IsLessThanOrEqualTo(allowed, extra, served.Text);
-            TestContext.WriteLine($"rows served {served.Total} for {Rows}; splits {switches}; hand-overs {splits.Count(s => s.IsHandOver)}; taken over {taker.TakenOver.Sum(t => t.Rows)} rows in {taker.TakenOver.Count} streams; straggler read {summaries[Straggler].RowsRead}");
+            straggler = await workspace.RunAsync(Arguments(Straggler), environment, Cancellation);
+            early = await earlyRun;
         }
-        finally
+        else
         {
-            await checkpoints.DeleteAsync();
+            CliResult[] results = await Task.WhenAll(workspace.RunAsync(Arguments(Straggler), environment, Cancellation), workspace.RunAsync(Arguments(Early), environment, Cancellation));
+            (straggler, early) = (results[0], results[1]);
         }
+
+        Assert.AreEqual(0, straggler.Code, straggler.Output);
+        Assert.AreEqual(0, early.Code, early.Output);
+        MigrationSummary[] summaries = [workspace.ReadSummary(SharedSessionShards.Summary(Straggler)), workspace.ReadSummary(SharedSessionShards.Summary(Early))];
+        Assert.AreEqual(Rows, summaries.Sum(s => s.RowsRead), string.Join(Environment.NewLine, summaries.Select(s => s.ToJson())));
+        Assert.AreEqual(Rows, summaries.Sum(s => s.RowsVerified), string.Join(Environment.NewLine, summaries.Select(s => s.ToJson())));
+        Assert.IsTrue(summaries.All(s => s.Missing == 0 && s.Mismatches == 0 && s.DeadLettered == 0));
+        MigrationSummary taker = summaries[Early];
+        IReadOnlyList<StreamSplit> splits = await SplitLogCells.SplitsAsync(checkpoints, Cancellation);
+        string log = string.Join(Environment.NewLine, splits.Select(s => s.ToJson()));
+        Assert.IsNotEmpty(taker.TakenOver, $"{taker.ToJson()}{Environment.NewLine}{summaries[Straggler].ToJson()}{Environment.NewLine}{log}{Environment.NewLine}{straggler.Output}{Environment.NewLine}{early.Output}");
+        Assert.IsTrue(taker.TakenOver.All(t => t.FromShard == Straggler && t.Rows > 0), taker.ToJson());
+        MigrateAssert.OutputContains(early, "taken over");
+        await MigrateAssert.TableHoldsSampleAsync(workspace.Table, Rows, Cancellation);
+
+        RowsServed served = await shards.BigQuery.StopAsync(Cancellation);
+        Assert.AreEqual(1, served.Sessions, served.Text);
+        long extra = served.Total - Rows;
+        Assert.IsGreaterThanOrEqualTo(0, extra, served.Text);
+
+        // Besides the straggler's rows sent beyond its last checkpoint when killed: a response per split tried, and
+        // the original call's read-ahead per switch to a primary.
+        int switches = splits.Count(s => !s.IsClose && !s.IsHandOver);
+        long allowed = ((splits.Count + 4) * ResponseRows) + (switches * ReadAheadRows) + (killAfterSplit ? (Rows * 2 / 3) - summaries[Straggler].RowsSkipped : 0);
+        Assert.IsLessThanOrEqualTo(allowed, extra, served.Text);
+        TestContext.WriteLine($"rows served {served.Total} for {Rows}; splits {switches}; hand-overs {splits.Count(s => s.IsHandOver)}; taken over {taker.TakenOver.Sum(t => t.Rows)} rows in {taker.TakenOver.Count} streams; straggler read {summaries[Straggler].RowsRead}");
     }
-
-    private static string Summary(int shard) => string.Create(CultureInfo.InvariantCulture, $"s{shard}.json");
 }
