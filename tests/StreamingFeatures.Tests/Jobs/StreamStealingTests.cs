@@ -33,13 +33,13 @@ public sealed class StreamStealingTests
     public async Task MoreWorkAsync_SplitAnswersAKilledRunAfterTheRerunLoaded_TheRerunReadsItOnce()
     {
         // Shard 1's first run asked for work and was killed; its rerun loads the log before shard 0 answers that request.
-        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        await WantAsync(shard: 1, seen: 0);
         StreamStealing rerun = await LoadAsync(shard: 1);
         StreamStealing owner = await LoadAsync(shard: 0);
 
-        bool split = await owner.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken);
+        bool split = await SplitAsync(owner, stream: 0);
         // Shard 0 is done too, so the rerun's own request is closed at once instead of after the wait for work.
-        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+        await WantAsync(shard: 0, seen: 1);
         List<int> read = await ReadAllAsync(rerun);
 
         Assert.IsTrue(split, "shard 0 saw the killed run's request");
@@ -51,10 +51,10 @@ public sealed class StreamStealingTests
     [TestMethod]
     public async Task MoreWorkAsync_ResidualGivenBeforeTheRerunLoaded_IsNotReadAgain()
     {
-        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        await WantAsync(shard: 1, seen: 0);
         StreamStealing owner = await LoadAsync(shard: 0);
-        Assert.IsTrue(await owner.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken));
-        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+        Assert.IsTrue(await SplitAsync(owner, stream: 0));
+        await WantAsync(shard: 0, seen: 1);
 
         StreamStealing rerun = await LoadAsync(shard: 1);
         List<int> read = await ReadAllAsync(rerun);
@@ -66,14 +66,14 @@ public sealed class StreamStealingTests
     [TestMethod]
     public async Task MoreWorkAsync_TwoResidualsGivenAtAnyIndex_EachReadOnceInOrder()
     {
-        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        await WantAsync(shard: 1, seen: 0);
         StreamStealing rerun = await LoadAsync(shard: 1);
         StreamStealing owner = await LoadAsync(shard: 0);
-        Assert.IsTrue(await owner.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken));
+        Assert.IsTrue(await SplitAsync(owner, stream: 0));
         // A second request of an earlier run, answered by a split of the other stream.
-        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
-        Assert.IsTrue(await owner.RecordSplitAsync(1, "s/streams/1", "s/streams/p1", "s/streams/r1", 700, TestContext.CancellationToken));
-        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 2), TestContext.CancellationToken);
+        await WantAsync(shard: 1, seen: 1);
+        Assert.IsTrue(await SplitAsync(owner, stream: 1));
+        await WantAsync(shard: 0, seen: 2);
 
         List<int> read = await ReadAllAsync(rerun);
 
@@ -83,11 +83,11 @@ public sealed class StreamStealingTests
     [TestMethod]
     public async Task GivenAsync_ResidualHandedOverUnread_IsTheNewTakersOnly()
     {
-        await Store.WantWorkAsync(1, new StreamSplit.Want(s_session.Name, 0), TestContext.CancellationToken);
+        await WantAsync(shard: 1, seen: 0);
         StreamStealing first = await LoadAsync(shard: 0);
         StreamStealing second = await LoadAsync(shard: 1);
-        Assert.IsTrue(await first.RecordSplitAsync(0, "s/streams/0", "s/streams/p0", "s/streams/r0", 500, TestContext.CancellationToken));
-        await Store.WantWorkAsync(0, new StreamSplit.Want(s_session.Name, 1), TestContext.CancellationToken);
+        Assert.IsTrue(await SplitAsync(first, stream: 0));
+        await WantAsync(shard: 0, seen: 1);
 
         bool handed = await second.RecordSplitAsync(2, "s/streams/r0", null, "s/streams/r0", 0, TestContext.CancellationToken);
 
@@ -95,6 +95,13 @@ public sealed class StreamStealingTests
         Assert.IsEmpty(await second.GivenAsync(TestContext.CancellationToken), "shard 1 handed partition 2 over: its last check must not miss it");
         CollectionAssert.AreEqual(new[] { 3 }, (await first.GivenAsync(TestContext.CancellationToken)).ToArray());
     }
+
+    /// <summary>A request for work of <paramref name="shard"/>, made when the log's next index was <paramref name="seen"/>.</summary>
+    private Task WantAsync(int shard, int seen) => Store.WantWorkAsync(shard, new StreamSplit.Want(s_session.Name, seen), TestContext.CancellationToken);
+
+    /// <summary><paramref name="owner"/> splits session stream <paramref name="stream"/> for whoever waits.</summary>
+    private Task<bool> SplitAsync(StreamStealing owner, int stream) => owner.RecordSplitAsync(
+        stream, $"s/streams/{stream}", $"s/streams/p{stream}", $"s/streams/r{stream}", 500, TestContext.CancellationToken);
 
     private Task<StreamStealing> LoadAsync(int shard) =>
         StreamStealing.LoadAsync(Store, s_session, shard, shardCount: 2, TimeProvider.System, _notes.Add, _notes.Add, TestContext.CancellationToken);
