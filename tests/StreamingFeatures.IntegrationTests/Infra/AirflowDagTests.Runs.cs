@@ -1,7 +1,6 @@
 using Google.Cloud.Bigtable.Admin.V2;
 using Grpc.Net.Client;
 using StreamingFeatures.Bigtable;
-using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.FeatureSets;
 using StreamingFeatures.IntegrationTests.Cli;
 
@@ -27,25 +26,14 @@ public sealed partial class AirflowDagTests
     /// <summary>The launch in its pod, with <c>--dry-run</c>; its feature-set ConfigMap holds the sample feature set.</summary>
     private async Task<CliResult> DryRunAsync(ManifestContainer launch)
     {
-        string root = Directory.CreateTempSubdirectory("sf-airflow-run-").FullName;
-        _folders.Add(root);
-        KubernetesManifests manifests = KubernetesManifests.Load(Directory.CreateDirectory(Path.Combine(root, "no-manifests")).FullName);
+        var manifests = new KubernetesManifests();
+        string featureSet = await File.ReadAllTextAsync(SampleFeatureSet(), Cancellation);
         foreach (string configMap in launch.Mounts.Select(m => m.ConfigMap).OfType<string>())
         {
-            manifests.ConfigMaps[configMap] = new(StringComparer.Ordinal) { ["feature-set.yaml"] = await File.ReadAllTextAsync(SampleFeatureSet(), Cancellation) };
+            manifests.ConfigMaps[configMap] = new(StringComparer.Ordinal) { ["feature-set.yaml"] = featureSet };
         }
 
-        ManifestRun run = ManifestRun.Prepare(launch, manifests, root);
-        string[] name = run.Args[run.Args.IndexOf("--source") + 1]["bigquery:".Length..].Split('/');
-        await using BigQueryStorageEmulator bigQuery = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions(), Cancellation);
-        bigQuery.AddTable(name[1], name[3], name[5], await FeatureSetRows.CsvSourceAsync(run.Args[run.Args.IndexOf("--feature-set") + 1], root, Cancellation));
-        var environment = new Dictionary<string, string>(run.Environment)
-        {
-            // Test infrastructure, not part of the DAG: the dry run reads the source's schema without Google Cloud.
-            [CliProcess.BigQueryHostVariable] = bigQuery.Endpoint,
-            [CliProcess.BigtableHostVariable] = EmulatorFixture.Bigtable.Endpoint,
-        };
-        return await CliProcess.RunAsync(run.WorkingDirectory, [.. run.Args, "--dry-run"], environment, Cancellation);
+        return await ManifestDryRun.RunAsync(launch, manifests, Cancellation);
     }
 
     private static string SampleFeatureSet() =>

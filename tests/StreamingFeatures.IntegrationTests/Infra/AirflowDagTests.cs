@@ -5,7 +5,7 @@ namespace StreamingFeatures.IntegrationTests.Infra;
 /// <summary>
 /// The Airflow DAGs of <c>infra/airflow</c>, checked where Airflow cannot be installed: <c>check_dags.py</c> parses
 /// them with Python's ast and prints every command line they launch; each then runs through the CLI's own parser and
-/// checks with <c>--dry-run</c>, in the pod the DAG describes (<see cref="ManifestRun"/>, as for infra/k8s), against a
+/// checks with <c>--dry-run</c>, in the pod the DAG describes (<see cref="ManifestDryRun"/>, as for infra/k8s), against a
 /// BigQuery Storage emulator holding the source table and the Bigtable emulator holding the feature table.
 /// </summary>
 [TestClass]

@@ -1,4 +1,3 @@
-using StreamingFeatures.Emulators.BigQuery;
 using StreamingFeatures.IntegrationTests.Cli;
 
 namespace StreamingFeatures.IntegrationTests.Infra;
@@ -7,20 +6,15 @@ namespace StreamingFeatures.IntegrationTests.Infra;
 /// Every container of <c>infra/k8s</c> run through the CLI's own parser and checks with <c>--dry-run</c>: its args,
 /// its env (with what Kubernetes adds) and its ConfigMap files, so a manifest cannot drift from the CLI. The
 /// migration's dry run reads the source schema, so it gets a BigQuery Storage emulator holding the table its
-/// <c>--source</c> names and the Bigtable emulator, and needs no credentials.
+/// <c>--source</c> names and the Bigtable emulator (<see cref="ManifestDryRun"/>), and needs no credentials.
 /// </summary>
 [TestClass]
 [TestCategory("Integration")]
 public sealed class KubernetesManifestTests
 {
-    private readonly List<string> _folders = [];
-
     public TestContext TestContext { get; set; } = null!;
 
     private CancellationToken Cancellation => TestContext.CancellationToken;
-
-    [TestCleanup]
-    public void DeleteFolders() => _folders.ForEach(f => Directory.Delete(f, recursive: true));
 
     [TestMethod]
     public async Task Manifests_EveryContainerDryRun_ExitsZero()
@@ -97,36 +91,6 @@ public sealed class KubernetesManifestTests
 
     private static ManifestContainer Ingest(KubernetesManifests manifests) => manifests.Containers.Single(c => c.Args.FirstOrDefault() == "ingest");
 
-    private async Task<CliResult> DryRunAsync(ManifestContainer container, KubernetesManifests manifests)
-    {
-        string root = Directory.CreateTempSubdirectory("sf-manifest-").FullName;
-        _folders.Add(root);
-        ManifestRun run = ManifestRun.Prepare(container, manifests, root);
-        await using BigQueryStorageEmulator? bigQuery = await SourceEmulatorAsync(run);
-        var environment = new Dictionary<string, string>(run.Environment);
-        if (bigQuery is not null)
-        {
-            // Test infrastructure, not part of the manifest: the dry run reads the source's schema without Google Cloud.
-            environment[CliProcess.BigQueryHostVariable] = bigQuery.Endpoint;
-            environment[CliProcess.BigtableHostVariable] = EmulatorFixture.Bigtable.Endpoint;
-        }
-
-        return await CliProcess.RunAsync(run.WorkingDirectory, [.. run.Args, "--dry-run"], environment, Cancellation);
-    }
-
-    /// <summary>For a <c>--source bigquery:projects/P/datasets/D/tables/T</c>, an emulator serving that table with a row that fits <c>--feature-set</c>.</summary>
-    private async Task<BigQueryStorageEmulator?> SourceEmulatorAsync(ManifestRun run)
-    {
-        int source = run.Args.IndexOf("--source");
-        if (source < 0 || !run.Args[source + 1].StartsWith("bigquery:", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        string[] name = run.Args[source + 1]["bigquery:".Length..].Split('/');
-        string featureSet = run.Args[run.Args.IndexOf("--feature-set") + 1];
-        BigQueryStorageEmulator emulator = await BigQueryStorageEmulator.StartAsync(new BigQueryEmulatorOptions(), Cancellation);
-        emulator.AddTable(name[1], name[3], name[5], await FeatureSetRows.CsvSourceAsync(featureSet, run.Root, Cancellation));
-        return emulator;
-    }
+    private Task<CliResult> DryRunAsync(ManifestContainer container, KubernetesManifests manifests) =>
+        ManifestDryRun.RunAsync(container, manifests, Cancellation);
 }
