@@ -22,12 +22,13 @@ public sealed partial class MigrationJob
     {
         // A renewed session is read by the shards not done before it, which a request for work cannot tell from
         // shards that will never answer: its generations read without stealing.
-        if (!_options.WorkStealing || _options.DryRun || _plan is { Generation: > 0 } || PlanStore() is not { } store)
+        // With stealing off the log is still read: what earlier runs were given or handed over stays theirs.
+        if (_options.DryRun || _plan is { Generation: > 0 } || PlanStore() is not { } store)
         {
             return;
         }
 
-        _stealing = await StreamStealing.LoadAsync(store, source.Session, _options.ShardIndex, _options.ShardCount, _time, _warn, Note ?? (_ => { }), cancellationToken).ConfigureAwait(false);
+        _stealing = await StreamStealing.LoadAsync(store, source.Session, _options.ShardIndex, _options.ShardCount, _time, _warn, Note ?? (_ => { }), cancellationToken, active: _options.WorkStealing).ConfigureAwait(false);
         source.Rebalancer = _stealing;
     }
 

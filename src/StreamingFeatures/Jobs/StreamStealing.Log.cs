@@ -72,6 +72,11 @@ internal sealed partial class StreamStealing
                 continue;
             }
 
+            if (!_active)
+            {
+                yield break;
+            }
+
             int seen = all.Next;
             await _store.WantWorkAsync(_shard, new StreamSplit.Want(_session, seen), cancellationToken).ConfigureAwait(false);
             long asked = _time.GetTimestamp();

@@ -23,13 +23,18 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     private readonly Action<string> _note;
     private StreamSplitLog _log;
     private volatile bool _someoneWaiting;
+
+    // Off (--no-work-stealing): no requests, splits or hand-overs, but what the log gave or took from this shard in
+    // earlier runs still holds, or a rerun with stealing off would read nobody's residual and exit 0.
+    private readonly bool _active;
     private long _nextAttempt;
 
     // Residual partitions this run has read or is reading: any other one the log gives this shard is still work.
     private readonly HashSet<int> _taken;
 
-    private StreamStealing(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, StreamSplitLog log, TimeProvider time, Action<string> warn, Action<string> note)
+    private StreamStealing(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, StreamSplitLog log, TimeProvider time, Action<string> warn, Action<string> note, bool active)
     {
+        _active = active;
         _note = note;
         _store = store;
         _session = session.Name;
@@ -55,10 +60,11 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     public StreamSplitLog Log => Volatile.Read(ref _log);
 
     /// <exception cref="CheckpointException">The store cannot be read.</exception>
-    public static async Task<StreamStealing> LoadAsync(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, TimeProvider time, Action<string> warn, Action<string> note, CancellationToken cancellationToken)
+    /// <summary>Reads the split log for <paramref name="shard"/>; with <paramref name="active"/> false this run only honours it (reads what it was given, not what it handed over).</summary>
+    public static async Task<StreamStealing> LoadAsync(IShardPlanStore store, BigQueryReadSessionInfo session, int shard, int shardCount, TimeProvider time, Action<string> warn, Action<string> note, CancellationToken cancellationToken, bool active = true)
     {
         StreamSplitLog log = await store.LoadSplitsAsync(cancellationToken).ConfigureAwait(false);
-        return new StreamStealing(store, session, shard, shardCount, log.Of(session.Name), time, warn, note);
+        return new StreamStealing(store, session, shard, shardCount, log.Of(session.Name), time, warn, note, active);
     }
 
     public void Note(string outcome) => _note("work stealing: " + outcome);
@@ -87,7 +93,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
     public async Task WatchAsync(CancellationToken cancellationToken)
     {
         bool warned = false;
-        while (!cancellationToken.IsCancellationRequested)
+        while (_active && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(s_watchPoll, _time, cancellationToken).ConfigureAwait(false);
             try
@@ -110,7 +116,7 @@ internal sealed partial class StreamStealing : IStreamRebalancer
 
     public bool SplitWanted()
     {
-        if (!_someoneWaiting)
+        if (!_active || !_someoneWaiting)
         {
             return false;
         }

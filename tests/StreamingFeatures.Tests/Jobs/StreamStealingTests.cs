@@ -96,6 +96,22 @@ public sealed class StreamStealingTests
         CollectionAssert.AreEqual(new[] { 3 }, (await first.GivenAsync(TestContext.CancellationToken)).ToArray());
     }
 
+    [TestMethod]
+    public async Task MoreWorkAsync_StealingOff_ReadsWhatTheLogGaveAndAsksForNothing()
+    {
+        await WantAsync(shard: 1, seen: 0);
+        StreamStealing rerun = await LoadAsync(shard: 1, active: false);
+        Assert.IsTrue(await SplitAsync(await LoadAsync(shard: 0), stream: 0));
+        await WantAsync(shard: 0, seen: 1);
+
+        List<int> read = await ReadAllAsync(rerun);
+        StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
+
+        CollectionAssert.AreEqual(new[] { 2 }, read, "a residual an earlier run was given is read with stealing off too");
+        Assert.AreEqual(new StreamSplit.Want(s_session.Name, 0), log.Wants[1], "no request for more work");
+        CollectionAssert.AreEqual(new[] { 2 }, (await rerun.GivenAsync(TestContext.CancellationToken)).ToArray(), "the last check still holds it to them");
+    }
+
     /// <summary>A request for work of <paramref name="shard"/>, made when the log's next index was <paramref name="seen"/>.</summary>
     private Task WantAsync(int shard, int seen) => Store.WantWorkAsync(shard, new StreamSplit.Want(s_session.Name, seen), TestContext.CancellationToken);
 
@@ -103,8 +119,8 @@ public sealed class StreamStealingTests
     private Task<bool> SplitAsync(StreamStealing owner, int stream) => owner.RecordSplitAsync(
         stream, $"s/streams/{stream}", $"s/streams/p{stream}", $"s/streams/r{stream}", 500, TestContext.CancellationToken);
 
-    private Task<StreamStealing> LoadAsync(int shard) =>
-        StreamStealing.LoadAsync(Store, s_session, shard, shardCount: 2, TimeProvider.System, _notes.Add, _notes.Add, TestContext.CancellationToken);
+    private Task<StreamStealing> LoadAsync(int shard, bool active = true) =>
+        StreamStealing.LoadAsync(Store, s_session, shard, shardCount: 2, TimeProvider.System, _notes.Add, _notes.Add, TestContext.CancellationToken, active);
 
     private async Task<List<int>> ReadAllAsync(StreamStealing stealing)
     {
