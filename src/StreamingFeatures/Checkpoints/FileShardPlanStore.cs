@@ -9,11 +9,13 @@ namespace StreamingFeatures.Checkpoints;
 internal sealed partial class FileShardPlanStore : IShardPlanStore
 {
     private readonly string _path;
+    private readonly TimeProvider _time;
 
-    public FileShardPlanStore(string path)
+    public FileShardPlanStore(string path, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _path = Path.GetFullPath(path);
+        _time = time ?? TimeProvider.System;
     }
 
     public string Description => _path;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using StreamingFeatures.Checkpoints;
 
 namespace StreamingFeatures.Tests.Checkpoints;
@@ -56,19 +57,36 @@ public sealed class FileShardPlanStoreSplitsTests
     }
 
     [TestMethod]
-    public async Task LoadSplitsAsync_IndexClaimedByAWriterThatDied_TheLogGoesOnPastIt()
+    public async Task LoadSplitsAsync_IndexClaimedByAWriterThatDied_VoidedAndTheLogGoesOnPastIt()
     {
-        await Store.TryAddSplitAsync(0, Split(taker: 1, owner: 0), TestContext.CancellationToken);
-        string dead = Path.Combine(_directory, "job.plan.claim000001");
-        await File.WriteAllBytesAsync(dead, [], TestContext.CancellationToken);
-        File.SetLastWriteTimeUtc(dead, DateTime.UtcNow.AddMinutes(-1));
+        var time = new FakeTimeProvider();
+        var store = new FileShardPlanStore(Path.Combine(_directory, "job.plan"), time);
+        await store.TryAddSplitAsync(0, Split(taker: 1, owner: 0), TestContext.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "job.plan.claim000001"), "{\"session\":", TestContext.CancellationToken);
 
+        StreamSplitLog fresh = await store.LoadSplitsAsync(TestContext.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(11));
+        StreamSplitLog dead = await store.LoadSplitsAsync(TestContext.CancellationToken);
+        bool late = await store.TryAddSplitAsync(1, Split(taker: 1, owner: 2), TestContext.CancellationToken);
+        bool next = await store.TryAddSplitAsync(2, Split(taker: 1, owner: 2), TestContext.CancellationToken);
         StreamSplitLog log = await Store.LoadSplitsAsync(TestContext.CancellationToken);
-        bool written = await Store.TryAddSplitAsync(log.Next, Split(taker: 1, owner: 2), TestContext.CancellationToken);
 
-        Assert.AreEqual(2, log.Next, "index 1 can never be written");
-        Assert.IsTrue(written);
-        Assert.HasCount(1, log.Entries);
+        Assert.AreEqual(1, fresh.Next, "a claim just seen may still become an entry");
+        Assert.AreEqual(2, dead.Next, "index 1 is void");
+        Assert.IsFalse(late, "a void index is never written");
+        Assert.IsTrue(next);
+        CollectionAssert.AreEqual(new[] { 0, 2 }, log.Entries.Keys.ToArray());
+        Assert.AreEqual(3, log.Next);
+        Assert.IsTrue(File.Exists(Path.Combine(_directory, "job.plan.void-000001")));
+    }
+
+    [TestMethod]
+    public async Task TryAddSplitAsync_Written_LeavesNoClaim()
+    {
+        bool won = await Store.TryAddSplitAsync(0, Split(taker: 1, owner: 0), TestContext.CancellationToken);
+
+        Assert.IsTrue(won);
+        Assert.IsEmpty(Directory.GetFiles(_directory, "job.plan.claim*"), "the claim became the entry");
     }
 
     [TestMethod]
