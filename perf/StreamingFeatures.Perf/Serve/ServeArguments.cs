@@ -22,6 +22,8 @@ internal sealed record ServeArguments
     private static readonly Option<string?> CliOption = RangedOption.Path(
         "--cli", "The built streamingfeatures CLI (its .dll or executable): runs `serve` in a child process and adds the gRPC and REST variants. Without it, only the bare loop and FeatureReader in process run.");
 
+    private static readonly Option<string[]> ServeEnvOption = ServeEnvironment();
+
     private static readonly Option<string?> OutputOption = RangedOption.Path("--output", "Also write the JSON to this file.");
 
     public long Entities { get; init; } = 100_000;
@@ -36,12 +38,15 @@ internal sealed record ServeArguments
 
     public string? Output { get; init; }
 
+    /// <summary>NAME=VALUE pairs set in the serve child's environment only (not this process's).</summary>
+    public IReadOnlyList<string> ServeEnv { get; init; } = [];
+
     public TimeSpan RunTime => TimeSpan.FromSeconds(Seconds);
 
     /// <summary>A command taking these flags, running <paramref name="run"/> with them.</summary>
     public static Command Command(string name, string description, Func<ServeArguments, Task<int>> run)
     {
-        var command = new Command(name, description) { EntitiesOption, FeaturesOption, SecondsOption, ConcurrencyOption, CliOption, OutputOption };
+        var command = new Command(name, description) { EntitiesOption, FeaturesOption, SecondsOption, ConcurrencyOption, CliOption, ServeEnvOption, OutputOption };
         command.SetAction((parse, _) => run(new ServeArguments
         {
             Entities = parse.GetValue(EntitiesOption),
@@ -50,7 +55,28 @@ internal sealed record ServeArguments
             Concurrency = parse.GetValue(ConcurrencyOption),
             Cli = parse.GetValue(CliOption),
             Output = parse.GetValue(OutputOption),
+            ServeEnv = parse.GetValue(ServeEnvOption) ?? [],
         }));
         return command;
+    }
+
+    private static Option<string[]> ServeEnvironment()
+    {
+        var option = new Option<string[]>("--serve-env")
+        {
+            Description = "NAME=VALUE set in the environment of the `serve` child only (repeatable), e.g. a deployment's DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (string pair in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (pair.IndexOf('=', StringComparison.Ordinal) < 1)
+                {
+                    result.AddError($"--serve-env is '{pair}'; allowed: NAME=VALUE.");
+                }
+            }
+        });
+        return option;
     }
 }

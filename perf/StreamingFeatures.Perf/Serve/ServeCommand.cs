@@ -51,7 +51,7 @@ internal static partial class ServeCommand
         {
             if (args.Cli is { } cli)
             {
-                service = await ServeProcess.StartAsync(cli, table.FeatureSetFile, bigtable.Endpoint).ConfigureAwait(false);
+                service = await ServeProcess.StartAsync(cli, table.FeatureSetFile, bigtable.Endpoint, args.ServeEnv).ConfigureAwait(false);
                 Log($"streamingfeatures serve (process {service.ProcessId}): gRPC on {service.GrpcPort}, REST on {service.RestPort}");
                 serviceChannel = service.CreateGrpcChannel();
                 http = service.CreateHttpClient();
@@ -99,7 +99,7 @@ internal static partial class ServeCommand
                 options.Concurrency,
                 "SyntheticSource: features alternate int64, float64, bool and 16-byte string; one row per entity, written by IngestionPipeline",
                 "cbtemulator (gcloud SDK), a child process",
-                withService ? "streamingfeatures serve (--cli), a child process on loopback" : null),
+                withService ? "streamingfeatures serve (--cli), a child process on loopback" + (args.ServeEnv.Count > 0 ? $", environment {string.Join(' ', args.ServeEnv)}" : "") : null),
             Batches = batches,
             GoalInProcessAtLeast90Percent = batches.All(b => b.Variants["featureReader"].RatioToBare >= 0.9),
             GoalGrpcAtLeast80Percent = withService ? batches.All(b => b.Variants["grpc"].RatioToBare >= 0.8) : null,

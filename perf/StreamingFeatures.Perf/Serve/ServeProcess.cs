@@ -36,7 +36,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         BaseAddress = new Uri($"http://127.0.0.1:{RestPort}"),
     };
 
-    public static async Task<ServeProcess> StartAsync(string cli, string featureSetFile, string bigtableEndpoint)
+    public static async Task<ServeProcess> StartAsync(string cli, string featureSetFile, string bigtableEndpoint, IReadOnlyList<string> environment)
     {
         int restPort = FreePort();
         int grpcPort = FreePort();
@@ -53,6 +53,12 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         start.Environment["BIGTABLE_EMULATOR_HOST"] = bigtableEndpoint;
+        foreach (string pair in environment)
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {cli} serve.");
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => Keep(output, e.Data);
