@@ -25,7 +25,7 @@ internal static class TransientErrors
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Aborted => true,
         StatusCode.ResourceExhausted => RetryDelay(error) is not null,
-        StatusCode.Internal or StatusCode.Unknown => IsReset(error, connection: true) || error.Status.DebugException is IOException,
+        StatusCode.Internal or StatusCode.Unknown => IsReset(error, connection: true) || error.Status.DebugException is IOException || NeverStarted(error),
         _ => false,
     };
 
@@ -45,9 +45,16 @@ internal static class TransientErrors
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => true,
         StatusCode.ResourceExhausted => RetryDelay(error) is not null,
-        StatusCode.Internal => IsReset(error, connection: false),
+        StatusCode.Internal => IsReset(error, connection: false) || NeverStarted(error),
         _ => false,
     };
+
+    /// <summary>
+    /// INTERNAL from the client itself: the call never reached the server (no HTTP/2 connection could be set up,
+    /// e.g. a handshake cut off during an outage). Java's gRPC reports that as UNAVAILABLE; Grpc.Net.Client as INTERNAL.
+    /// </summary>
+    private static bool NeverStarted(RpcException error) =>
+        error.Status.Detail.StartsWith("Error starting gRPC call", StringComparison.Ordinal) && error.Status.DebugException is HttpRequestException;
 
     /// <summary>Pub/Sub StreamingPull: the codes after which Google's subscriber clients open the stream again.</summary>
     public static bool IsRecoverablePull(StatusCode code) => code is

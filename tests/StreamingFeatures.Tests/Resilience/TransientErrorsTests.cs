@@ -34,6 +34,19 @@ public sealed class TransientErrorsTests
     }
 
     [TestMethod]
+    public void IsTransientRead_CallNeverStartedDuringAnOutage_IsRetried()
+    {
+        // What Grpc.Net.Client raised in CI when a proxy cut the HTTP/2 handshake of a resumed ReadRows.
+        var handshake = new HttpRequestException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake.");
+        var error = new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call. HttpRequestException: " + handshake.Message, handshake));
+        var answered = new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call. the server's own failure"));
+
+        Assert.IsTrue(TransientErrors.IsTransientRead(error));
+        Assert.IsTrue(TransientErrors.IsTransient(error));
+        Assert.IsFalse(TransientErrors.IsTransientRead(answered), "an INTERNAL without a transport failure stays permanent");
+    }
+
+    [TestMethod]
     [DataRow(StatusCode.Unavailable, true)]
     [DataRow(StatusCode.Internal, true)]
     [DataRow(StatusCode.NotFound, false)]
