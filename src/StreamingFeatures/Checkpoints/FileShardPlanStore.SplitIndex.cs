@@ -35,8 +35,9 @@ internal sealed partial class FileShardPlanStore
             {
                 await WriteNewAsync(claim, entry.ToJson(), cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException) when (File.Exists(claim))
+            catch (IOException) when (File.Exists(claim) || File.Exists(split) || File.Exists(voided))
             {
+                // Another writer's claim, or what it became by one rename since: the index is taken.
                 return false;
             }
 

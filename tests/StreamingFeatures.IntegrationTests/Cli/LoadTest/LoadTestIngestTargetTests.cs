@@ -76,7 +76,8 @@ public sealed partial class LoadTestIngestTargetTests
             // Measured after a 2 s warm-up: without one, the first second's publish-to-ack latency (delivery, the
             // mini-batch linger, the write) counted as lost throughput in so short a run (125 of 200/s in CI).
             Assert.AreEqual(summary.OfferedRowsPerSecond, summary.AchievedRowsPerSecond, 0.35 * summary.OfferedRowsPerSecond, "the service keeps up with 200 events/s");
-            Assert.AreEqual(1_200, summary.LatencyMs.Count);
+            // Latency is the measured window's: the acks of the intervals after the warm-up (4 s and the drain).
+            Assert.IsTrue(summary.LatencyMs.Count is > 600 and <= 1_200, $"{summary.LatencyMs.Count} latencies");
             Assert.IsTrue(summary.LatencyMs.P50 > 0 && summary.LatencyMs.P50 <= summary.LatencyMs.P99 && summary.LatencyMs.P99 <= summary.LatencyMs.Max && summary.LatencyMs.Max <= 60_000, $"{summary.LatencyMs}");
             Assert.AreEqual(1_200, run.Intervals.Sum(i => i.KeyRangeWrites.Sum()), "the heatmap holds every published key");
             Assert.IsTrue(run.Intervals.Any(i => i.Queues.ContainsKey("write") && i.Queues.ContainsKey("pubsub outstanding")), "queue depths from the service's gauges");
